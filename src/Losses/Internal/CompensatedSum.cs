@@ -1,0 +1,39 @@
+using System;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// A running double sum with Neumaier compensation: the error of each addition is kept and added
+/// back at the end, so millions of terms lose no more than a couple of ulps of the total.
+/// </summary>
+internal struct CompensatedSum
+{
+    private double _sum;
+    private double _compensation;
+
+    /// <summary>The compensated total; an infinite or NaN running sum is the total as it stands.</summary>
+    public readonly double Value => double.IsFinite(_sum) ? _sum + _compensation : _sum;
+
+    /// <summary>Adds one term.</summary>
+    public void Add(double value)
+    {
+        double total = _sum + value;
+        if (Math.Abs(_sum) >= Math.Abs(value))
+        {
+            _compensation += (_sum - total) + value;
+        }
+        else
+        {
+            _compensation += (value - total) + _sum;
+        }
+
+        _sum = total;
+    }
+
+    /// <summary>Adds another compensated sum.</summary>
+    public void Add(CompensatedSum other)
+    {
+        Add(other._sum);
+        Add(other._compensation);
+    }
+}

@@ -1,0 +1,133 @@
+using System;
+using System.Globalization;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// The argument checks every public entry point runs before any work. Each failure names the
+/// parameter and, where shapes are involved, both shapes, e.g. <c>labels is 2x4 but logits is 2x3</c>.
+/// </summary>
+internal static class Guard
+{
+    public static string Shape<T>(Matrix<T> matrix)
+        where T : struct, IEquatable<T>, IFormattable
+        => string.Create(CultureInfo.InvariantCulture, $"{matrix.RowCount}x{matrix.ColumnCount}");
+
+    public static void NotEmpty<T>(Matrix<T> matrix, string name)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (matrix.RowCount == 0 || matrix.ColumnCount == 0)
+        {
+            throw new ArgumentException(
+                $"{name} is {Shape(matrix)}: a batch needs at least one row and one column.", name);
+        }
+    }
+
+    public static void NotEmpty<T>(Vector<T> vector, string name)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (vector.Count == 0)
+        {
+            throw new ArgumentException($"{name} is empty: it needs at least one element.", name);
+        }
+    }
+
+    /// <summary>Both matrices non-null, non-empty and of one shape.</summary>
+    public static void SameShape<T>(Matrix<T> first, string firstName, Matrix<T> second, string secondName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(first, firstName);
+        ArgumentNullException.ThrowIfNull(second, secondName);
+        if (first.RowCount != second.RowCount || first.ColumnCount != second.ColumnCount)
+        {
+            throw new ArgumentException(
+                $"{firstName} is {Shape(first)} but {secondName} is {Shape(second)}: they must have the same shape.",
+                firstName);
+        }
+
+        NotEmpty(second, secondName);
+    }
+
+    /// <summary>Both vectors non-null, non-empty and of one length.</summary>
+    public static void SameLength<T>(Vector<T> first, string firstName, Vector<T> second, string secondName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(first, firstName);
+        ArgumentNullException.ThrowIfNull(second, secondName);
+        if (first.Count != second.Count)
+        {
+            throw new ArgumentException(
+                $"{firstName} has length {first.Count} but {secondName} has length {second.Count}: they must have the same length.",
+                firstName);
+        }
+
+        NotEmpty(second, secondName);
+    }
+
+    /// <summary>A caller's result buffer of the input's shape.</summary>
+    public static void ResultShape<T>(Matrix<T> result, Matrix<T> input, string inputName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.RowCount != input.RowCount || result.ColumnCount != input.ColumnCount)
+        {
+            throw new ArgumentException(
+                $"result is {Shape(result)} but {inputName} is {Shape(input)}: result must have the shape of {inputName}.",
+                nameof(result));
+        }
+    }
+
+    /// <summary>A caller's result vector of the input vector's length.</summary>
+    public static void ResultLength<T>(Vector<T> result, Vector<T> input, string inputName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Count != input.Count)
+        {
+            throw new ArgumentException(
+                $"result has length {result.Count} but {inputName} has length {input.Count}: result must have the length of {inputName}.",
+                nameof(result));
+        }
+    }
+
+    /// <summary>A caller's per-row result: one entry per row of the input.</summary>
+    public static void ResultPerRow<T>(Vector<T> result, Matrix<T> input, string inputName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Count != input.RowCount)
+        {
+            throw new ArgumentException(
+                $"result has length {result.Count} but {inputName} is {Shape(input)}: result needs one entry per row of {inputName}.",
+                nameof(result));
+        }
+    }
+
+    /// <summary>One class index per row, each in [0, classes).</summary>
+    public static void ClassIndices<T>(ReadOnlySpan<int> labels, Matrix<T> logits, string labelsName, string logitsName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        ArgumentNullException.ThrowIfNull(logits, logitsName);
+        NotEmpty(logits, logitsName);
+        if (labels.Length != logits.RowCount)
+        {
+            throw new ArgumentException(
+                $"{labelsName} has {labels.Length} class indices but {logitsName} is {Shape(logits)}: give one class index per row.",
+                labelsName);
+        }
+
+        int classes = logits.ColumnCount;
+        for (int row = 0; row < labels.Length; row++)
+        {
+            int label = labels[row];
+            if ((uint)label >= (uint)classes)
+            {
+                throw new ArgumentOutOfRangeException(
+                    labelsName,
+                    label,
+                    $"{labelsName}[{row}] = {label} is not a class index in [0, {classes}).");
+            }
+        }
+    }
+}
