@@ -16,4 +16,10 @@ public static class TrainingCases
            from sampleWeights in Both
            from reduction in TrainingData.Reductions
            select new object[] { classWeights, smoothing, sampleWeights, reduction };
+
+    /// <summary>Every reduction, without and with sample weights.</summary>
+    public static IEnumerable<object[]> ReductionsAndWeighting()
+        => from reduction in TrainingData.Reductions
+           from weighted in Both
+           select new object[] { reduction, weighted };
 }
