@@ -36,11 +36,8 @@ public abstract class RegressionLossTests<T>
     [InlineData(Reduction.WeightedMean, true)]
     public void MeanSquaredError_MatchesMseLoss(Reduction reduction, bool weighted)
     {
-        double[,] elements = PyTorchReference.SquaredErrors(RoundedTargets, RoundedPredictions);
-        LossResult<T> result = new MeanSquaredErrorLoss<T> { Reduction = reduction }.Evaluate(Labels, Outputs, Weights(weighted));
-
-        LossAssert.Close(double.CreateTruncating(result.Value), PyTorchReference.ReduceElements(elements, ReferenceWeights(weighted), reduction), Tolerance, "value");
-        LossAssert.Close(result.PerExample, PyTorchReference.RowSums(elements), Tolerance, "per-example");
+        AssertMatches(
+            new MeanSquaredErrorLoss<T> { Reduction = reduction }, PyTorchReference.SquaredErrors(RoundedTargets, RoundedPredictions), weighted);
     }
 
     [Theory]
@@ -50,11 +47,8 @@ public abstract class RegressionLossTests<T>
     [InlineData(Reduction.Mean, true)]
     public void MeanAbsoluteError_MatchesL1Loss(Reduction reduction, bool weighted)
     {
-        double[,] elements = PyTorchReference.AbsoluteErrors(RoundedTargets, RoundedPredictions);
-        LossResult<T> result = new MeanAbsoluteErrorLoss<T> { Reduction = reduction }.Evaluate(Labels, Outputs, Weights(weighted));
-
-        LossAssert.Close(double.CreateTruncating(result.Value), PyTorchReference.ReduceElements(elements, ReferenceWeights(weighted), reduction), Tolerance, "value");
-        LossAssert.Close(result.PerExample, PyTorchReference.RowSums(elements), Tolerance, "per-example");
+        AssertMatches(
+            new MeanAbsoluteErrorLoss<T> { Reduction = reduction }, PyTorchReference.AbsoluteErrors(RoundedTargets, RoundedPredictions), weighted);
     }
 
     [Theory]
@@ -65,12 +59,10 @@ public abstract class RegressionLossTests<T>
     [InlineData(Reduction.WeightedMean, true, 2.0)]
     public void Huber_MatchesHuberLoss(Reduction reduction, bool weighted, double delta)
     {
-        double[,] elements = PyTorchReference.HuberErrors(RoundedTargets, RoundedPredictions, delta);
-        var loss = new HuberLoss<T> { Reduction = reduction, Delta = T.CreateTruncating(delta) };
-        LossResult<T> result = loss.Evaluate(Labels, Outputs, Weights(weighted));
-
-        LossAssert.Close(double.CreateTruncating(result.Value), PyTorchReference.ReduceElements(elements, ReferenceWeights(weighted), reduction), Tolerance, "value");
-        LossAssert.Close(result.PerExample, PyTorchReference.RowSums(elements), Tolerance, "per-example");
+        AssertMatches(
+            new HuberLoss<T> { Reduction = reduction, Delta = T.CreateTruncating(delta) },
+            PyTorchReference.HuberErrors(RoundedTargets, RoundedPredictions, delta),
+            weighted);
     }
 
     [Theory]
@@ -84,6 +76,16 @@ public abstract class RegressionLossTests<T>
 
         LossAssert.Close(double.CreateTruncating(result.Value), Math.Sqrt(PyTorchReference.ReduceElements(elements, ReferenceWeights(weighted), reduction)), Tolerance, "value");
         result.TakesSquareRoot.Should().BeTrue();
+    }
+
+    /// <summary>The loss's value and per-example losses equal the reduction and row sums of PyTorch's element losses.</summary>
+    private void AssertMatches(MatrixLabelLoss<T> loss, double[,] elements, bool weighted)
+    {
+        LossResult<T> result = loss.Evaluate(Labels, Outputs, Weights(weighted));
+
+        double expected = PyTorchReference.ReduceElements(elements, ReferenceWeights(weighted), loss.Reduction);
+        LossAssert.Close(double.CreateTruncating(result.Value), expected, Tolerance, "value");
+        LossAssert.Close(result.PerExample, PyTorchReference.RowSums(elements), Tolerance, "per-example");
     }
 
     [Fact]
