@@ -181,6 +181,14 @@ public abstract class SoftmaxCrossEntropyLossTests<T>
     }
 
     [Fact]
+    public void LabelCountMismatch_ThrowsNamingBothSizes()
+    {
+        Action act = () => new SparseSoftmaxCrossEntropyLoss<T>().Evaluate(ChapterClassIndices, X);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("labels").WithMessage("labels has 2 class indices but predictions is 5x4*");
+    }
+
+    [Fact]
     public void ClassWeightsOfWrongLength_ThrowAtCall()
     {
         var loss = new SoftmaxCrossEntropyLoss<T> { ClassWeights = new[] { T.One, T.One, T.One } };
