@@ -13,6 +13,9 @@ namespace Losses.Demo;
 /// </summary>
 internal static class ChapterReplay
 {
+    /// <summary>The key of the cross-entropy of scaled2, which shows what rel2 really computes.</summary>
+    private const string CrossEntropyOfScaled2 = "crossEntropyOfScaled2";
+
     private static readonly double[,] Labels = { { 0, 0, 1 }, { 0, 1, 0 } };
     private static readonly double[,] SoftLabels = { { 0.4, 0.1, 0.5 }, { 0.3, 0.6, 0.1 } };
     private static readonly int[] ClassIndices = [2, 1];
@@ -111,9 +114,6 @@ internal static class ChapterReplay
         writer.WriteLine();
         return disagreements == 0;
     }
-
-    /// <summary>The key of the cross-entropy of scaled2, which shows what rel2 really computes.</summary>
-    private const string CrossEntropyOfScaled2 = "crossEntropyOfScaled2";
 
     /// <summary>Runs every experiment in T, as the chapter does, and returns each result flattened row by row, in double.</summary>
     private static Dictionary<string, double[]> Compute<T>()
