@@ -1,4 +1,3 @@
-using System.Linq;
 using FluentAssertions;
 using Losses.Tests.Infrastructure;
 using MathNet.Numerics.LinearAlgebra;
@@ -67,7 +66,7 @@ public abstract class ChapterGoldenTests<T> : TypedTests<T>
         => ShouldMatchChapter("loss2", [ToDouble(Sum(Loss.CrossEntropy(Labels, Scaled)))]);
 
     private static void ShouldMatchChapter(string name, Matrix<T> actual)
-        => ShouldMatchChapter(name, actual.ToRowMajorArray().Select(ToDouble).ToArray());
+        => ShouldMatchChapter(name, RowMajor(actual));
 
     private static void ShouldMatchChapter(string name, Vector<T> actual) => ShouldMatchChapter(name, ToDoubles(actual));
 

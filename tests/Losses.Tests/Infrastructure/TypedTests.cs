@@ -44,6 +44,12 @@ public abstract class TypedTests<T>
         return values;
     }
 
+    /// <summary>The elements row by row, in double.</summary>
+    protected static double[] RowMajor(Matrix<T> matrix) => matrix.ToRowMajorArray().Select(ToDouble).ToArray();
+
+    /// <summary>The elements row by row.</summary>
+    protected static double[] RowMajor(double[,] values) => values.Cast<double>().ToArray();
+
     protected static double[] ToDoubles(Vector<T> vector) => vector.Select(ToDouble).ToArray();
 
     /// <summary>The class index of each row of a one-hot matrix (the position of its largest entry).</summary>
