@@ -86,8 +86,13 @@ public static class LossNames
 
     public static TheoryData<string> Gradients => Data(f => f.DerivativeOf is not null);
 
-    private static TheoryData<string> Data(Func<LossFunction<double>, bool> select)
-        => new(LossCatalog<double>.All.Where(select).Select(f => f.Name));
+    /// <summary>The names of the gradient functions.</summary>
+    public static IEnumerable<string> GradientNames => Names(f => f.DerivativeOf is not null);
+
+    private static TheoryData<string> Data(Func<LossFunction<double>, bool> select) => new(Names(select));
+
+    private static IEnumerable<string> Names(Func<LossFunction<double>, bool> select)
+        => LossCatalog<double>.All.Where(select).Select(f => f.Name);
 }
 
 /// <summary>Every public matrix function of <see cref="Loss"/>, by name, for <typeparamref name="T"/>.</summary>
