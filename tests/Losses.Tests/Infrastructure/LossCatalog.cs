@@ -68,6 +68,29 @@ internal sealed record LossFunction<T>(
     public override string ToString() => Name;
 }
 
+/// <summary>A regression function's <see cref="Vector{T}"/> form: one column of outputs.</summary>
+internal sealed record VectorLossFunction<T>(
+    string Name,
+    Func<Vector<T>, Vector<T>, object> Compute,
+    Action<Vector<T>, Vector<T>, Vector<T>>? ComputeInto)
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>One function of <see cref="Activation"/> in its four forms.</summary>
+internal sealed record ActivationFunction<T>(
+    string Name,
+    string Parameter,
+    Func<Matrix<T>, Matrix<T>> Compute,
+    Action<Matrix<T>, Matrix<T>> ComputeInto,
+    Func<Vector<T>, Vector<T>> ComputeVector,
+    Action<Vector<T>, Vector<T>> ComputeVectorInto)
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    public override string ToString() => Name;
+}
+
 /// <summary>The names of the catalogued functions, as theory data.</summary>
 public static class LossNames
 {
@@ -85,6 +108,10 @@ public static class LossNames
     public static TheoryData<string> WithResult => Data(f => f.ComputeInto is not null);
 
     public static TheoryData<string> Gradients => Data(f => f.DerivativeOf is not null);
+
+    public static TheoryData<string> VectorForms => new(LossCatalog<double>.VectorForms.Select(f => f.Name));
+
+    public static TheoryData<string> Activations => new(LossCatalog<double>.Activations.Select(f => f.Name));
 
     /// <summary>The names of the gradient functions.</summary>
     public static IEnumerable<string> GradientNames => Names(f => f.DerivativeOf is not null);
@@ -105,7 +132,29 @@ internal static class LossCatalog<T>
 
     public static IReadOnlyList<LossFunction<T>> All { get; } = Build();
 
+    /// <summary>The regression functions' vector forms, named as their matrix forms.</summary>
+    public static IReadOnlyList<VectorLossFunction<T>> VectorForms { get; } =
+    [
+        new("MeanSquaredError", (y, p) => Loss.MeanSquaredError(y, p), null),
+        new("MeanSquaredErrorGradient", (y, p) => Loss.MeanSquaredErrorGradient(y, p), (y, p, r) => Loss.MeanSquaredErrorGradient(y, p, r)),
+        new("RootMeanSquaredError", (y, p) => Loss.RootMeanSquaredError(y, p), null),
+        new("RootMeanSquaredErrorGradient", (y, p) => Loss.RootMeanSquaredErrorGradient(y, p), (y, p, r) => Loss.RootMeanSquaredErrorGradient(y, p, r)),
+        new("MeanAbsoluteError", (y, p) => Loss.MeanAbsoluteError(y, p), null),
+        new("MeanAbsoluteErrorGradient", (y, p) => Loss.MeanAbsoluteErrorGradient(y, p), (y, p, r) => Loss.MeanAbsoluteErrorGradient(y, p, r)),
+    ];
+
+    public static IReadOnlyList<ActivationFunction<T>> Activations { get; } =
+    [
+        new("Softmax", "logits", Activation.Softmax, Activation.Softmax, Activation.Softmax, Activation.Softmax),
+        new("LogSoftmax", "logits", Activation.LogSoftmax, Activation.LogSoftmax, Activation.LogSoftmax, Activation.LogSoftmax),
+        new("Sigmoid", "x", Activation.Sigmoid, Activation.Sigmoid, Activation.Sigmoid, Activation.Sigmoid),
+    ];
+
     public static LossFunction<T> Get(string name) => All.Single(f => f.Name == name);
+
+    public static VectorLossFunction<T> GetVectorForm(string name) => VectorForms.Single(f => f.Name == name);
+
+    public static ActivationFunction<T> GetActivation(string name) => Activations.Single(f => f.Name == name);
 
     /// <summary>The position of the largest entry of each row: the class of a one-hot row.</summary>
     public static int[] ClassIndices(Matrix<T> oneHot)
