@@ -354,7 +354,24 @@ public static partial class Loss
     /// <summary>√((1/n)·Σ (p - y)²) in double.</summary>
     private static double RootMean<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
-        => Math.Sqrt(Elementwise.SumOfSquaredDifferences(labels, predictions) / predictions.Length);
+    {
+        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
+        if (!double.IsPositiveInfinity(sum))
+        {
+            return Math.Sqrt(sum / predictions.Length);
+        }
+
+        // Errors beyond √double.MaxValue ≈ 1.3e154 overflow their squares although the RMSE may lie well inside
+        // double's range: sum the errors scaled by the exact power 2⁻⁶⁰⁰ and scale the root back by 2⁶⁰⁰.
+        var scaled = new CompensatedSum();
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            double difference = Math.ScaleB(double.CreateTruncating(predictions[i]) - double.CreateTruncating(labels[i]), -600);
+            scaled.Add(difference * difference);
+        }
+
+        return Math.ScaleB(Math.Sqrt(scaled.Value / predictions.Length), 600);
+    }
 
     /// <summary>(p - y)/(n·RMSE), all zeros where RMSE = 0.</summary>
     private static void RootMeanGradient<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<T> gradient)
