@@ -328,4 +328,21 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
 
 public sealed class NumericalEdgeCaseFloatTests : NumericalEdgeCaseTests<float>;
 
-public sealed class NumericalEdgeCaseDoubleTests : NumericalEdgeCaseTests<double>;
+public sealed class NumericalEdgeCaseDoubleTests : NumericalEdgeCaseTests<double>
+{
+    [Fact]
+    public void RootMeanSquaredErrorOfErrorsWhoseSquaresOverflow_IsFinite()
+    {
+        // Errors (1e200, -1e200, 1e200, 0): their squares lie beyond double's range but the RMSE,
+        // 1e200·√(3/4), does not; the gradient (p - y)/(n·RMSE) is ±1/(4·√(3/4)) = ±1/(2√3) and 0.
+        var labels = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 1e200, 0, 5 } });
+        var predictions = Matrix<double>.Build.DenseOfArray(new double[,] { { 1e200, 0, 1e200, 5 } });
+        double root = 1e200 * Math.Sqrt(0.75);
+        double slope = 1 / (2 * Math.Sqrt(3));
+
+        NumericAssertions.ShouldBeRelativelyClose(Loss.RootMeanSquaredError(labels, predictions), root, 1e-15, "RMSE");
+        NumericAssertions.ShouldBeClose(
+            Loss.RootMeanSquaredErrorGradient(labels, predictions).ToRowMajorArray(), [slope, -slope, slope, 0], 1e-15, 0, "gradient");
+        double.IsPositiveInfinity(Loss.MeanSquaredError(labels, predictions)).Should().BeTrue("the true MSE, 7.5e399, is beyond double's range");
+    }
+}
