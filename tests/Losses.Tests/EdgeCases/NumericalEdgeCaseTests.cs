@@ -345,4 +345,28 @@ public sealed class NumericalEdgeCaseDoubleTests : NumericalEdgeCaseTests<double
             Loss.RootMeanSquaredErrorGradient(labels, predictions).ToRowMajorArray(), [slope, -slope, slope, 0], 1e-15, 0, "gradient");
         double.IsPositiveInfinity(Loss.MeanSquaredError(labels, predictions)).Should().BeTrue("the true MSE, 7.5e399, is beyond double's range");
     }
+
+    [Fact]
+    public void RootMeanSquaredErrorOfErrorBeyondDoublesRange_IsFiniteWhenTheRootIsNot()
+    {
+        // Errors (2e308, 0, 0, 0): p - y itself exceeds double's range, the RMSE 2e308/√4 = 1e308 does not.
+        var labels = Matrix<double>.Build.DenseOfArray(new double[,] { { -1e308, 0, 0, 0 } });
+        var predictions = Matrix<double>.Build.DenseOfArray(new double[,] { { 1e308, 0, 0, 0 } });
+
+        NumericAssertions.ShouldBeRelativelyClose(Loss.RootMeanSquaredError(labels, predictions), 1e308, 1e-15, "RMSE");
+    }
+
+    [Fact]
+    public void RootMeanSquaredErrorOfErrorsWhoseSquaresUnderflow_IsNotZero()
+    {
+        // Errors (1e-170, -1e-170, 1e-170, 0): their squares, 1e-340, vanish in double but the RMSE,
+        // 1e-170·√(3/4), is a normal double; the gradient (p - y)/(n·RMSE) is ±1/(2√3) and 0, not the kink's 0.
+        var labels = Matrix<double>.Build.DenseOfArray(new double[,] { { 0, 1e-170, 0, 5 } });
+        var predictions = Matrix<double>.Build.DenseOfArray(new double[,] { { 1e-170, 0, 1e-170, 5 } });
+        double slope = 1 / (2 * Math.Sqrt(3));
+
+        NumericAssertions.ShouldBeRelativelyClose(Loss.RootMeanSquaredError(labels, predictions), 1e-170 * Math.Sqrt(0.75), 1e-15, "RMSE");
+        NumericAssertions.ShouldBeClose(
+            Loss.RootMeanSquaredErrorGradient(labels, predictions).ToRowMajorArray(), [slope, -slope, slope, 0], 1e-15, 0, "gradient");
+    }
 }
