@@ -23,14 +23,10 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
         string second = function.SecondParameter;
 
         Action columns = () => function.Compute(Constant(2, 4), Constant(2, 3));
-        columns.Should().Throw<ArgumentException>()
-            .Where(e => e.ParamName == "labels")
-            .WithMessage($"*labels is 2x4 but {second} is 2x3*");
+        columns.ShouldThrowNaming<ArgumentException>("labels", $"*labels is 2x4 but {second} is 2x3*");
 
         Action rows = () => function.Compute(Constant(3, 3), Constant(2, 3));
-        rows.Should().Throw<ArgumentException>()
-            .Where(e => e.ParamName == "labels")
-            .WithMessage($"*labels is 3x3 but {second} is 2x3*");
+        rows.ShouldThrowNaming<ArgumentException>("labels", $"*labels is 3x3 but {second} is 2x3*");
     }
 
     [Theory]
@@ -42,9 +38,7 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
 
         Action act = () => function.ComputeInto!(Constant(2, 4), Constant(2, 3), result);
 
-        act.Should().Throw<ArgumentException>()
-            .Where(e => e.ParamName == "labels")
-            .WithMessage($"*labels is 2x4 but {function.SecondParameter} is 2x3*");
+        act.ShouldThrowNaming<ArgumentException>("labels", $"*labels is 2x4 but {function.SecondParameter} is 2x3*");
     }
 
     [Theory]
@@ -55,10 +49,10 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
         string second = function.SecondParameter;
 
         Action noRows = () => function.Compute(Constant(0, 3), Constant(0, 3));
-        noRows.Should().Throw<ArgumentException>().Where(e => e.ParamName == second).WithMessage($"*{second} is 0x3*");
+        noRows.ShouldThrowNaming<ArgumentException>(second, $"*{second} is 0x3*");
 
         Action noColumns = () => function.Compute(Constant(2, 0), Constant(2, 0));
-        noColumns.Should().Throw<ArgumentException>().Where(e => e.ParamName == second).WithMessage($"*{second} is 2x0*");
+        noColumns.ShouldThrowNaming<ArgumentException>(second, $"*{second} is 2x0*");
     }
 
     [Theory]
@@ -68,15 +62,15 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
         LossFunction<T> function = LossCatalog<T>.Get(name);
 
         Action nullLabels = () => function.Compute(null!, Constant(2, 3));
-        nullLabels.Should().Throw<ArgumentNullException>().WithParameterName("labels");
+        nullLabels.ShouldThrowNaming<ArgumentNullException>("labels");
 
         Action nullSecond = () => function.Compute(Constant(2, 3), null!);
-        nullSecond.Should().Throw<ArgumentNullException>().WithParameterName(function.SecondParameter);
+        nullSecond.ShouldThrowNaming<ArgumentNullException>(function.SecondParameter);
 
         if (function.ComputeInto is not null)
         {
             Action nullResult = () => function.ComputeInto(Constant(2, 3), Constant(2, 3), null!);
-            nullResult.Should().Throw<ArgumentNullException>().WithParameterName("result");
+            nullResult.ShouldThrowNaming<ArgumentNullException>("result");
         }
     }
 
@@ -93,7 +87,7 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
 
         Action act = () => function.ComputeInto!(labels, Constant(2, 3), wrong);
 
-        act.Should().Throw<ArgumentException>().Where(e => e.ParamName == "result").WithMessage(message);
+        act.ShouldThrowNaming<ArgumentException>("result", message);
     }
 
     [Theory]
@@ -103,28 +97,24 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
         VectorLossFunction<T> function = LossCatalog<T>.GetVectorForm(name);
 
         Action mismatch = () => function.Compute(VectorOf(1, 2, 3), VectorOf(1, 2, 3, 4));
-        mismatch.Should().Throw<ArgumentException>()
-            .Where(e => e.ParamName == "labels")
-            .WithMessage("*labels has length 3 but predictions has length 4*");
+        mismatch.ShouldThrowNaming<ArgumentException>("labels", "*labels has length 3 but predictions has length 4*");
 
         Action empty = () => function.Compute(VectorOf(), VectorOf());
-        empty.Should().Throw<ArgumentException>().Where(e => e.ParamName == "predictions").WithMessage("*predictions is empty*");
+        empty.ShouldThrowNaming<ArgumentException>("predictions", "*predictions is empty*");
 
         Action nullLabels = () => function.Compute(null!, VectorOf(1));
-        nullLabels.Should().Throw<ArgumentNullException>().WithParameterName("labels");
+        nullLabels.ShouldThrowNaming<ArgumentNullException>("labels");
 
         Action nullPredictions = () => function.Compute(VectorOf(1), null!);
-        nullPredictions.Should().Throw<ArgumentNullException>().WithParameterName("predictions");
+        nullPredictions.ShouldThrowNaming<ArgumentNullException>("predictions");
 
         if (function.ComputeInto is not null)
         {
             Action wrongResult = () => function.ComputeInto(VectorOf(1, 2), VectorOf(1, 2), VectorOf(0, 0, 0));
-            wrongResult.Should().Throw<ArgumentException>()
-                .Where(e => e.ParamName == "result")
-                .WithMessage("*result has length 3 but predictions has length 2*");
+            wrongResult.ShouldThrowNaming<ArgumentException>("result", "*result has length 3 but predictions has length 2*");
 
             Action nullResult = () => function.ComputeInto(VectorOf(1, 2), VectorOf(1, 2), null!);
-            nullResult.Should().Throw<ArgumentNullException>().WithParameterName("result");
+            nullResult.ShouldThrowNaming<ArgumentNullException>("result");
         }
     }
 
@@ -136,29 +126,25 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
         string parameter = function.Parameter;
 
         Action empty = () => function.Compute(Constant(0, 3));
-        empty.Should().Throw<ArgumentException>().Where(e => e.ParamName == parameter).WithMessage($"*{parameter} is 0x3*");
+        empty.ShouldThrowNaming<ArgumentException>(parameter, $"*{parameter} is 0x3*");
 
         Action emptyVector = () => function.ComputeVector(VectorOf());
-        emptyVector.Should().Throw<ArgumentException>().Where(e => e.ParamName == parameter).WithMessage($"*{parameter} is empty*");
+        emptyVector.ShouldThrowNaming<ArgumentException>(parameter, $"*{parameter} is empty*");
 
         Action nullMatrix = () => function.Compute(null!);
-        nullMatrix.Should().Throw<ArgumentNullException>().WithParameterName(parameter);
+        nullMatrix.ShouldThrowNaming<ArgumentNullException>(parameter);
 
         Action nullVector = () => function.ComputeVector(null!);
-        nullVector.Should().Throw<ArgumentNullException>().WithParameterName(parameter);
+        nullVector.ShouldThrowNaming<ArgumentNullException>(parameter);
 
         Action wrongResult = () => function.ComputeInto(Constant(2, 3), Matrix<T>.Build.Dense(2, 2));
-        wrongResult.Should().Throw<ArgumentException>()
-            .Where(e => e.ParamName == "result")
-            .WithMessage($"*result is 2x2 but {parameter} is 2x3*");
+        wrongResult.ShouldThrowNaming<ArgumentException>("result", $"*result is 2x2 but {parameter} is 2x3*");
 
         Action wrongVectorResult = () => function.ComputeVectorInto(VectorOf(1, 2, 3), VectorOf(0, 0));
-        wrongVectorResult.Should().Throw<ArgumentException>()
-            .Where(e => e.ParamName == "result")
-            .WithMessage($"*result has length 2 but {parameter} has length 3*");
+        wrongVectorResult.ShouldThrowNaming<ArgumentException>("result", $"*result has length 2 but {parameter} has length 3*");
 
         Action nullResult = () => function.ComputeInto(Constant(2, 3), null!);
-        nullResult.Should().Throw<ArgumentNullException>().WithParameterName("result");
+        nullResult.ShouldThrowNaming<ArgumentNullException>("result");
     }
 
     [Fact]
@@ -166,9 +152,7 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
     {
         foreach (Action act in SparseCalls([2, 1, 0], Constant(2, 3)))
         {
-            act.Should().Throw<ArgumentException>()
-                .Where(e => e.ParamName == "labels")
-                .WithMessage("*labels has 3 class indices but logits is 2x3*");
+            act.ShouldThrowNaming<ArgumentException>("labels", "*labels has 3 class indices but logits is 2x3*");
         }
     }
 
@@ -191,13 +175,13 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
     public void SparseNullOrEmptyLogits_Throw()
     {
         Action nullLogits = () => Loss.SparseSoftmaxCrossEntropyWithLogits<T>([0], null!);
-        nullLogits.Should().Throw<ArgumentNullException>().WithParameterName("logits");
+        nullLogits.ShouldThrowNaming<ArgumentNullException>("logits");
 
         Action nullGradientLogits = () => Loss.SparseSoftmaxCrossEntropyWithLogitsGradient<T>([0], null!);
-        nullGradientLogits.Should().Throw<ArgumentNullException>().WithParameterName("logits");
+        nullGradientLogits.ShouldThrowNaming<ArgumentNullException>("logits");
 
         Action empty = () => Loss.SparseSoftmaxCrossEntropyWithLogits<T>([], Constant(0, 3));
-        empty.Should().Throw<ArgumentException>().Where(e => e.ParamName == "logits").WithMessage("*logits is 0x3*");
+        empty.ShouldThrowNaming<ArgumentException>("logits", "*logits is 0x3*");
     }
 
     [Fact]

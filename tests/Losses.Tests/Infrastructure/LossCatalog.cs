@@ -56,15 +56,6 @@ internal sealed record LossFunction<T>(
         _ => throw new InvalidOperationException($"{Name} returns a scalar and has no result buffer."),
     };
 
-    /// <summary>The sum of everything the function returns, in double: what its gradient differentiates.</summary>
-    public static double SumOf(object result) => result switch
-    {
-        Matrix<T> matrix => matrix.Enumerate().Sum(double.CreateChecked),
-        Vector<T> vector => vector.Sum(double.CreateChecked),
-        T scalar => double.CreateChecked(scalar),
-        _ => throw new ArgumentException($"Unknown result type {result.GetType()}.", nameof(result)),
-    };
-
     public override string ToString() => Name;
 }
 
@@ -106,8 +97,6 @@ public static class LossNames
     public static TheoryData<string> MatrixLabelsWithResult => Data(f => f.Labels != LabelKind.ClassIndex && f.ComputeInto is not null);
 
     public static TheoryData<string> WithResult => Data(f => f.ComputeInto is not null);
-
-    public static TheoryData<string> Gradients => Data(f => f.DerivativeOf is not null);
 
     public static TheoryData<string> VectorForms => new(LossCatalog<double>.VectorForms.Select(f => f.Name));
 

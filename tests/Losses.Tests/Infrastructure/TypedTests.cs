@@ -1,4 +1,3 @@
-using System;
 using System.Linq;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -30,20 +29,6 @@ public abstract class TypedTests<T>
     protected static Vector<T> VectorOf(params double[] values)
         => Vector<T>.Build.Dense(values.Length, i => Of(values[i]));
 
-    protected static double[,] ToDoubles(Matrix<T> matrix)
-    {
-        var values = new double[matrix.RowCount, matrix.ColumnCount];
-        for (int i = 0; i < matrix.RowCount; i++)
-        {
-            for (int j = 0; j < matrix.ColumnCount; j++)
-            {
-                values[i, j] = ToDouble(matrix[i, j]);
-            }
-        }
-
-        return values;
-    }
-
     /// <summary>The elements row by row, in double.</summary>
     protected static double[] RowMajor(Matrix<T> matrix) => matrix.ToRowMajorArray().Select(ToDouble).ToArray();
 
@@ -51,9 +36,6 @@ public abstract class TypedTests<T>
     protected static double[] RowMajor(double[,] values) => values.Cast<double>().ToArray();
 
     protected static double[] ToDoubles(Vector<T> vector) => vector.Select(ToDouble).ToArray();
-
-    /// <summary>The class index of each row of a one-hot matrix (the position of its largest entry).</summary>
-    protected static int[] ClassIndices(Matrix<T> oneHot) => LossCatalog<T>.ClassIndices(oneHot);
 
     protected static Matrix<T> Repeat(int rows, int columns, double value)
         => Matrix<T>.Build.Dense(rows, columns, Of(value));
@@ -68,8 +50,4 @@ public abstract class TypedTests<T>
 
         return total;
     }
-
-    protected static Vector<T> Row(Matrix<T> matrix, int row) => matrix.Row(row);
-
-    protected static Random Seeded(int seed) => new(seed);
 }
