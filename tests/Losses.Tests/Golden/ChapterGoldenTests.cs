@@ -48,6 +48,14 @@ public abstract class ChapterGoldenTests<T> : TypedTests<T>
         => ShouldMatchChapter("rel5", Loss.SparseSoftmaxCrossEntropyWithLogits(SeedValues.SparseLabels, Logits));
 
     [Fact]
+    public void LogSoftmax_AtTheLabelledClasses_IsMinusChapterRel1()
+    {
+        // ln softmax(x)ₖ = -(loss of class k), so the labelled entries (0, 2) and (1, 1) are -rel1.
+        Matrix<T> logSoftmax = Activation.LogSoftmax(Logits);
+        ShouldMatchChapter("rel1", [-ToDouble(logSoftmax[0, 2]), -ToDouble(logSoftmax[1, 1])]);
+    }
+
+    [Fact]
     public void SparseSoftmaxCrossEntropyWithLogits_EqualsRel1BitForBit()
     {
         // The chapter: "rel5 is exactly the same as rel1".
