@@ -35,5 +35,20 @@ Check("loss (float)", rel1Float.Sum(), 3.1218286, 1e-6);
 var rel5 = Loss.SparseSoftmaxCrossEntropyWithLogits(new[] { 2, 1 }, logits);
 Check("rel5 = rel1 (double)", rel5[1], rel1[1], 0);
 
+// A training step with a loss object: the value is the mean of rel1 (PyTorch's cross_entropy 'mean'),
+// and one gradient step on the logits, through the allocation-free overload, lowers it.
+var lossObject = new SparseSoftmaxCrossEntropyLoss<double> { Reduction = Reduction.Mean };
+int[] classes = [2, 1];
+var result = lossObject.Evaluate(classes, logits);
+Check("loss object value", result.Value, 3.1218287977034282373 / 2, 1e-14);
+var gradient = Matrix<double>.Build.Dense(2, 3);
+var perExample = Vector<double>.Build.Dense(2);
+var trained = logits.Clone();
+double before = lossObject.Evaluate(classes, trained, gradient, perExample);
+trained.Subtract(gradient.Multiply(0.5), trained);
+double after = lossObject.Evaluate(classes, trained, gradient, perExample);
+Check("value before the step", before, result.Value, 0);
+Check("the step lowers the loss", after < before ? 1 : 0, 1, 0);
+
 Console.WriteLine(failures == 0 ? "consumer: all values correct" : $"consumer: {failures} wrong values");
 return failures == 0 ? 0 : 1;
