@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using ScottPlot;
 using ScottPlot.TickGenerators;
+using SkiaSharp;
 
 namespace Losses.Demo;
 
@@ -23,6 +24,13 @@ internal static class LossCurvePlot
 
     /// <summary>The space above and below the curve, in decades.</summary>
     private const double Margin = 0.05;
+
+    /// <summary>
+    /// Whether Skia finds a font to draw the titles, labels and legends with. The SkiaSharp native library that
+    /// ScottPlot brings on Linux has no dependency on fontconfig and reads fonts from /usr/share/fonts only;
+    /// without any there, its default typeface has no glyphs and the picture is drawn without text.
+    /// </summary>
+    public static bool CanDrawText => SKTypeface.Default.GlyphCount > 0;
 
     /// <summary>Draws one panel per curve, loss against epoch, into the PNG file at <paramref name="path"/>.</summary>
     public static void Save(string path, IReadOnlyList<LossCurve> curves)

@@ -120,6 +120,11 @@ internal static class TrainingDemo
         }
 
         writer.WriteLine($"Loss curves written to {Path.GetFullPath(path)}");
+        if (!LossCurvePlot.CanDrawText)
+        {
+            writer.WriteLine("  No font found under /usr/share/fonts, so the picture has no text: install one (Debian: fonts-dejavu-core).");
+        }
+
         return true;
     }
 
