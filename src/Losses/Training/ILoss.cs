@@ -6,10 +6,11 @@ namespace Losses;
 /// <summary>A configured, immutable training loss whose labels are a matrix of the predictions' shape.</summary>
 /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
 /// <remarks>
-/// Implemented by <see cref="MeanSquaredErrorLoss{T}"/>, <see cref="MeanAbsoluteErrorLoss{T}"/>,
+/// Implemented through <see cref="MatrixLabelLoss{T}"/> by <see cref="MeanSquaredErrorLoss{T}"/>, <see cref="MeanAbsoluteErrorLoss{T}"/>,
 /// <see cref="RootMeanSquaredErrorLoss{T}"/>, <see cref="HuberLoss{T}"/>, <see cref="SigmoidCrossEntropyLoss{T}"/>
-/// and <see cref="SoftmaxCrossEntropyLoss{T}"/>. Implementations are immutable and safe to call from
-/// several threads at once.
+/// and <see cref="SoftmaxCrossEntropyLoss{T}"/>, so a training loop can take any of them. Implementations are
+/// immutable and safe to call from several threads at once. <see cref="SparseSoftmaxCrossEntropyLoss{T}"/> takes
+/// class indices instead of a label matrix and so has its own, otherwise identical, Evaluate methods.
 /// </remarks>
 public interface ILoss<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>

@@ -6,29 +6,6 @@ using MathNet.Numerics.LinearAlgebra;
 
 namespace Losses;
 
-/// <summary>What a matrix-label loss object contributes to <see cref="LossEvaluation"/>: its per-row terms.</summary>
-internal interface IMatrixLossTerms<T> : ILoss<T>
-    where T : struct, System.Numerics.IFloatingPointIeee754<T>
-{
-    /// <summary>Whether the value is the square root of the reduction.</summary>
-    bool TakesSquareRoot { get; }
-
-    /// <summary>The counted terms per row: the columns for element-wise losses, 1 for softmax.</summary>
-    int TermsPerRow(int columns);
-
-    /// <summary>Checks the options against the batch (class weights against the classes).</summary>
-    void CheckOptions(int columns);
-
-    /// <summary>The Strict checks beyond finiteness.</summary>
-    void Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns);
-
-    /// <summary>
-    /// Writes ℓᵢ into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ into <paramref name="gradient"/>; returns
-    /// true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
-    /// </summary>
-    bool Compute(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights);
-}
-
 /// <summary>The reduced value of a batch and the sums that merge it with others.</summary>
 internal readonly record struct LossTotals<T>(T Value, double WeightedSum, double TotalWeight, long Count);
 
@@ -39,7 +16,7 @@ internal readonly record struct LossTotals<T>(T Value, double WeightedSum, doubl
 internal static class LossEvaluation
 {
     /// <summary>Evaluates a matrix-label loss into new buffers.</summary>
-    public static LossResult<T> Evaluate<T>(IMatrixLossTerms<T> terms, Matrix<T> labels, Matrix<T> predictions, Vector<T>? sampleWeights)
+    public static LossResult<T> Evaluate<T>(MatrixLabelLoss<T> terms, Matrix<T> labels, Matrix<T> predictions, Vector<T>? sampleWeights)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
@@ -51,7 +28,7 @@ internal static class LossEvaluation
 
     /// <summary>Evaluates a matrix-label loss into caller buffers.</summary>
     public static LossTotals<T> Evaluate<T>(
-        IMatrixLossTerms<T> terms, Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights)
+        MatrixLabelLoss<T> terms, Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));

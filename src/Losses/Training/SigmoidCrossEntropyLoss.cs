@@ -19,23 +19,11 @@ namespace Losses;
 /// <c>tf.nn.weighted_cross_entropy_with_logits</c> element-wise. Stable for logits of any magnitude.</para>
 /// <para>Immutable and thread-safe. Strict mode rejects NaN and infinite inputs and labels outside [0, 1].</para>
 /// </remarks>
-public sealed class SigmoidCrossEntropyLoss<T> : IMatrixLossTerms<T>
+public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
 {
-    private readonly Reduction _reduction = Reduction.Mean;
     private readonly T _positiveWeight = T.One;
     private readonly T _labelSmoothing = T.Zero;
-
-    /// <summary>How the per-example losses are reduced; <see cref="Reduction.Mean"/> (PyTorch's default) unless set.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Losses.Reduction"/>.</exception>
-    public Reduction Reduction
-    {
-        get => _reduction;
-        init => _reduction = LossOptions.Reduction(value, nameof(Reduction));
-    }
-
-    /// <summary>When true, NaN and infinite inputs and labels outside [0, 1] throw. Off by default.</summary>
-    public bool Strict { get; init; }
 
     /// <summary>The weight q ≥ 0 of the positive term (PyTorch's <c>pos_weight</c> for every column); 1 unless set.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative or not finite.</exception>
@@ -53,45 +41,12 @@ public sealed class SigmoidCrossEntropyLoss<T> : IMatrixLossTerms<T>
         init => _labelSmoothing = LossOptions.Smoothing(value, nameof(LabelSmoothing));
     }
 
-    bool IMatrixLossTerms<T>.TakesSquareRoot => false;
+    internal override int TermsPerRow(int columns) => columns;
 
-    /// <summary>Evaluates the sigmoid cross-entropy and its gradient on a batch.</summary>
-    /// <param name="labels">Labels z in [0, 1], N×K.</param>
-    /// <param name="predictions">Logits x, N×K: raw scores, not probabilities.</param>
-    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
-    /// <returns>The value, <c>ℓᵢ = Σⱼ ℓᵢⱼ</c> per row, the gradient and the merge sums.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="labels"/> or <paramref name="predictions"/> is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, are empty, the weights are not length N, or Strict rejects an input.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
-    /// <remarks><c>Mean = Σᵢ sᵢ·Σⱼ ℓᵢⱼ / (N·K)</c>; <c>∂/∂xᵢⱼ = sᵢ·(c·σ(xᵢⱼ) - q·z'ᵢⱼ) / (N·K)</c>.
-    /// PyTorch <c>binary_cross_entropy_with_logits</c>.</remarks>
-    public LossResult<T> Evaluate(Matrix<T> labels, Matrix<T> predictions, Vector<T>? sampleWeights = null)
-        => LossEvaluation.Evaluate(this, labels, predictions, sampleWeights);
-
-    /// <summary>Evaluates the sigmoid cross-entropy into caller buffers, allocating nothing for dense storage.</summary>
-    /// <param name="labels">Labels z in [0, 1], N×K.</param>
-    /// <param name="predictions">Logits x, N×K.</param>
-    /// <param name="gradient">Receives ∂Value/∂x, N×K.</param>
-    /// <param name="perExample">Receives <c>ℓᵢ = Σⱼ ℓᵢⱼ</c>, length N.</param>
-    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
-    /// <returns>The reduced value.</returns>
-    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">A shape does not match, or Strict rejects an input.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
-    /// <remarks>Same formulas as <see cref="Evaluate(Matrix{T}, Matrix{T}, Vector{T})"/>.</remarks>
-    public T Evaluate(Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
-        => LossEvaluation.Evaluate(this, labels, predictions, gradient, perExample, sampleWeights).Value;
-
-    int IMatrixLossTerms<T>.TermsPerRow(int columns) => columns;
-
-    void IMatrixLossTerms<T>.CheckOptions(int columns)
-    {
-    }
-
-    void IMatrixLossTerms<T>.Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns)
+    internal override void Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns)
         => StrictScreening.Probabilities(labels, rows, nameof(labels));
 
-    bool IMatrixLossTerms<T>.Compute(
+    internal override bool Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights)
     {
         int length = predictions.Length;

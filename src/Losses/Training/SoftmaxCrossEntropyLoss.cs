@@ -26,26 +26,11 @@ namespace Losses;
 /// rows that do not sum to 1, and logits whose every row lies in [0, 1] and sums to 1 (softmax output
 /// passed as logits, which applies softmax twice).</para>
 /// </remarks>
-public sealed class SoftmaxCrossEntropyLoss<T> : IMatrixLossTerms<T>
+public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
 {
-    private readonly Reduction _reduction = Reduction.Mean;
     private readonly T _labelSmoothing = T.Zero;
     private readonly T[]? _classWeights;
-
-    /// <summary>How the per-example losses are reduced; <see cref="Reduction.Mean"/> (PyTorch's default for probability targets) unless set.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Losses.Reduction"/>.</exception>
-    public Reduction Reduction
-    {
-        get => _reduction;
-        init => _reduction = LossOptions.Reduction(value, nameof(Reduction));
-    }
-
-    /// <summary>
-    /// When true, NaN and infinite inputs, labels outside [0, 1], label rows not summing to 1 and
-    /// probabilities passed as logits throw. Off by default.
-    /// </summary>
-    public bool Strict { get; init; }
 
     /// <summary>Label smoothing ε ∈ [0, 1]: labels become <c>(1 - ε)·y + ε/C</c> (PyTorch's <c>label_smoothing</c>); 0 unless set.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1].</exception>
@@ -66,49 +51,19 @@ public sealed class SoftmaxCrossEntropyLoss<T> : IMatrixLossTerms<T>
         init => _classWeights = LossOptions.ClassWeights(value, nameof(ClassWeights));
     }
 
-    bool IMatrixLossTerms<T>.TakesSquareRoot => false;
+    internal override int TermsPerRow(int columns) => 1;
 
-    /// <summary>Evaluates the softmax cross-entropy and its gradient on a batch, softmax computed once.</summary>
-    /// <param name="labels">Label distributions y, N×C: one-hot or soft rows summing to 1.</param>
-    /// <param name="predictions">Logits x, N×C: the raw scores before softmax.</param>
-    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
-    /// <returns>The value, <c>ℓᵢ = -Σⱼ wⱼ·y'ᵢⱼ·ln pᵢⱼ</c> per row, the gradient and the merge sums.</returns>
-    /// <exception cref="ArgumentNullException"><paramref name="labels"/> or <paramref name="predictions"/> is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, are empty, the weights are not length N, the class
-    /// weights are not length C, or Strict rejects an input.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
-    /// <remarks><c>ℓᵢ = Σⱼ aᵢⱼ·(lseᵢ - xᵢⱼ)</c>; <c>∂Value/∂xᵢⱼ = sᵢ·((Σₖ aᵢₖ)·pᵢⱼ - aᵢⱼ) / D</c>.
-    /// PyTorch <c>cross_entropy</c> with probability targets.</remarks>
-    public LossResult<T> Evaluate(Matrix<T> labels, Matrix<T> predictions, Vector<T>? sampleWeights = null)
-        => LossEvaluation.Evaluate(this, labels, predictions, sampleWeights);
-
-    /// <summary>Evaluates the softmax cross-entropy into caller buffers, allocating nothing for dense storage.</summary>
-    /// <param name="labels">Label distributions y, N×C.</param>
-    /// <param name="predictions">Logits x, N×C.</param>
-    /// <param name="gradient">Receives ∂Value/∂x, N×C.</param>
-    /// <param name="perExample">Receives ℓᵢ, length N.</param>
-    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
-    /// <returns>The reduced value.</returns>
-    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">A shape does not match, or Strict rejects an input.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
-    /// <remarks>Same formulas as <see cref="Evaluate(Matrix{T}, Matrix{T}, Vector{T})"/>.</remarks>
-    public T Evaluate(Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
-        => LossEvaluation.Evaluate(this, labels, predictions, gradient, perExample, sampleWeights).Value;
-
-    int IMatrixLossTerms<T>.TermsPerRow(int columns) => 1;
-
-    void IMatrixLossTerms<T>.CheckOptions(int columns)
+    internal override void CheckOptions(int columns)
         => LossOptions.CheckClassCount(_classWeights, columns, nameof(ClassWeights));
 
-    void IMatrixLossTerms<T>.Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns)
+    internal override void Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns)
     {
         StrictScreening.Probabilities(labels, rows, nameof(labels));
         StrictScreening.RowsSumToOne(labels, rows, columns, nameof(labels));
         StrictScreening.NotProbabilities(predictions, rows, columns, nameof(predictions));
     }
 
-    bool IMatrixLossTerms<T>.Compute(
+    internal override bool Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights)
     {
         ReadOnlySpan<T> classWeights = _classWeights;
