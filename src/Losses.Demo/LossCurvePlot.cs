@@ -75,13 +75,17 @@ internal static class LossCurvePlot
         return plot;
     }
 
-    /// <summary>Ticks at 1, 2 and 5 times each power of ten from <paramref name="lowest"/> to <paramref name="highest"/>, placed at their log₁₀.</summary>
+    /// <summary>
+    /// Ticks at 1, 2 and 5 times each power of ten from <paramref name="lowest"/> to <paramref name="highest"/>,
+    /// or at every digit when they lie within less than a decade, placed at their log₁₀.
+    /// </summary>
     private static NumericManual LogarithmicTicks(double lowest, double highest)
     {
+        ReadOnlySpan<double> mantissas = Math.Log10(highest / lowest) < 0.75 ? [1, 2, 3, 4, 5, 6, 7, 8, 9] : [1, 2, 5];
         var ticks = new NumericManual();
         for (var exponent = (int)Math.Floor(Math.Log10(lowest)); exponent <= (int)Math.Ceiling(Math.Log10(highest)); exponent++)
         {
-            foreach (var mantissa in (ReadOnlySpan<double>)[1, 2, 5])
+            foreach (var mantissa in mantissas)
             {
                 var value = mantissa * Math.Pow(10, exponent);
                 ticks.AddMajor(Math.Log10(value), value.ToString("G3", CultureInfo.InvariantCulture));
