@@ -29,15 +29,15 @@ internal sealed record GradientDescent(int Epochs, double LearningRate, int Repo
         var perExample = Vector<double>.Build.Dense(outputs.RowCount);
         var history = new double[Epochs + 1];
         var interval = Math.Max(1, Epochs / Reports);
+        var width = Epochs.ToString(CultureInfo.InvariantCulture).Length;
         for (var epoch = 0; epoch <= Epochs; epoch++)
         {
             layer.Forward(inputs, outputs);
             history[epoch] = objective(outputs, gradient, perExample);
             if (epoch % interval == 0 || epoch == Epochs)
             {
-                writer.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture,
-                    $"  epoch {epoch.ToString(CultureInfo.InvariantCulture).PadLeft(Epochs.ToString(CultureInfo.InvariantCulture).Length)}/{Epochs}  loss {history[epoch]:F6}  {describe(outputs)}"));
+                var counter = epoch.ToString(CultureInfo.InvariantCulture).PadLeft(width);
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  epoch {counter}/{Epochs}  loss {history[epoch]:F6}  {describe(outputs)}"));
             }
 
             if (epoch < Epochs)

@@ -96,22 +96,14 @@ internal static class TrainingDemo
     private static bool Plot(TextWriter writer, string path, double[] classifierCurve, double[] regressionCurve, double leastSquaresLoss, DemoOptions options)
     {
         var classifierLoss = options.Loss == ClassificationLoss.Sparse ? "sparse softmax cross-entropy" : "softmax cross-entropy (one-hot)";
+        LossCurve[] curves =
+        [
+            new(Invariant($"Iris species: softmax regression, ε = {options.LabelSmoothing}"), classifierLoss, classifierCurve),
+            new("Iris petal width: linear regression", "mean squared error (cm²)", regressionCurve, leastSquaresLoss, "least squares (QR)"),
+        ];
         try
         {
-            LossCurvePlot.Save(
-            path,
-            [
-                new LossCurve(
-                    Invariant($"Iris species: softmax regression, ε = {options.LabelSmoothing}"),
-                    classifierLoss,
-                    classifierCurve),
-                new LossCurve(
-                    "Iris petal width: linear regression",
-                    "mean squared error (cm²)",
-                    regressionCurve,
-                    leastSquaresLoss,
-                    "least squares (QR)"),
-            ]);
+            LossCurvePlot.Save(path, curves);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
