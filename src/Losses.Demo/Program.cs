@@ -1,6 +1,6 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 
 namespace Losses.Demo;
 
@@ -11,43 +11,31 @@ internal static class Program
     private const int CheckFailed = 1;
     private const int InvalidArguments = 2;
 
-    /// <summary>The sections, in the order they run by default.</summary>
-    private static readonly Section[] Sections =
-    [
-        new("chapter", "Replay the chapter's TensorFlow experiments and check every value it prints.", ChapterReplay.Run),
-    ];
-
     public static int Main(string[] args)
     {
-        var selected = new List<Section>();
-        foreach (var argument in args)
+        DemoOptions options;
+        try
         {
-            if (argument is "-h" or "--help")
-            {
-                WriteUsage(Console.Out);
-                return Success;
-            }
-
-            var section = Array.Find(Sections, candidate => candidate.Name == argument);
-            if (section is null)
-            {
-                Console.Error.WriteLine($"error: unknown option or section '{argument}'.");
-                Console.Error.WriteLine();
-                WriteUsage(Console.Error);
-                return InvalidArguments;
-            }
-
-            if (!selected.Contains(section))
-            {
-                selected.Add(section);
-            }
+            options = DemoOptions.Parse(args, Sections(new DemoOptions()).Select(section => section.Name).ToArray());
+        }
+        catch (FormatException exception)
+        {
+            Console.Error.WriteLine($"error: {exception.Message}");
+            Console.Error.WriteLine();
+            WriteUsage(Console.Error);
+            return InvalidArguments;
         }
 
-        if (selected.Count == 0)
+        if (options.Help)
         {
-            selected.AddRange(Sections);
+            WriteUsage(Console.Out);
+            return Success;
         }
 
+        var sections = Sections(options);
+        var selected = options.Sections.Count == 0
+            ? sections
+            : options.Sections.Select(name => Array.Find(sections, section => section.Name == name)!).ToArray();
         var allAgree = true;
         foreach (var section in selected)
         {
@@ -57,28 +45,37 @@ internal static class Program
         return allAgree ? Success : CheckFailed;
     }
 
+    /// <summary>The sections, in the order they run by default.</summary>
+    private static Section[] Sections(DemoOptions options) =>
+    [
+        new("chapter", "Replay the chapter's TensorFlow experiments and check every value it prints.", ChapterReplay.Run),
+        new("training", "Train a classifier and a regression on the Iris data with the loss objects.", writer => TrainingDemo.Run(writer, options)),
+    ];
+
     private static void WriteUsage(TextWriter writer)
     {
-        writer.WriteLine("Usage: dotnet run --project src/Losses.Demo [-- <section>...]");
+        writer.WriteLine("Usage: dotnet run --project src/Losses.Demo [-- <option>...]");
         writer.WriteLine();
-        writer.WriteLine("Replays the chapter on loss functions with the Losses library.");
+        writer.WriteLine("Replays the chapter on loss functions with the Losses library, then trains models with its loss objects.");
         writer.WriteLine();
         writer.WriteLine("Sections (default: all, in this order):");
-        var width = 0;
-        foreach (var section in Sections)
-        {
-            width = Math.Max(width, section.Name.Length);
-        }
-
-        foreach (var section in Sections)
+        var sections = Sections(new DemoOptions());
+        var width = sections.Max(section => section.Name.Length);
+        foreach (var section in sections)
         {
             writer.WriteLine($"  {section.Name.PadRight(width)}  {section.Description}");
         }
 
         writer.WriteLine();
         writer.WriteLine("Options:");
-        writer.WriteLine("  -h, --help  Show this help and exit.");
+        width = DemoOptions.Usage.Max(usage => usage.Option.Length);
+        foreach (var (option, meaning) in DemoOptions.Usage)
+        {
+            writer.WriteLine($"  {option.PadRight(width)}  {meaning}");
+        }
+
         writer.WriteLine();
-        writer.WriteLine("Exit codes: 0 every check agrees, 1 a value disagrees, 2 invalid arguments.");
+        writer.WriteLine("Exit codes: 0 every check passes; 1 a value disagrees with the chapter, the classifier's training");
+        writer.WriteLine(FormattableString.Invariant($"accuracy is below {100 * TrainingDemo.RequiredAccuracy:F0}% or the picture cannot be written; 2 invalid arguments."));
     }
 }
