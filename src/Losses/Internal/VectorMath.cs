@@ -103,6 +103,24 @@ internal static class VectorMath
         }
     }
 
+    /// <summary>
+    /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
+    /// unit in the last place at times (exp(0) = 1.0000001), which would break exact limits such as a loss
+    /// of 0 for a certain prediction; the double ones round correctly to float.
+    /// </summary>
+    private static Vector<float> ExpInDouble(Vector<float> x)
+    {
+        Vector.Widen(x, out Vector<double> low, out Vector<double> high);
+        return Vector.Narrow(Vector.Exp(low), Vector.Exp(high));
+    }
+
+    /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
+    private static Vector<float> LogInDouble(Vector<float> x)
+    {
+        Vector.Widen(x, out Vector<double> low, out Vector<double> high);
+        return Vector.Narrow(Vector.Log(low), Vector.Log(high));
+    }
+
     private interface ILaneOperation
     {
         static abstract Vector<T> Apply<T>(Vector<T> x)
@@ -114,7 +132,7 @@ internal static class VectorMath
         public static Vector<T> Apply<T>(Vector<T> x)
             where T : struct
             => typeof(T) == typeof(float)
-                ? Vector.Exp(x.As<T, float>()).As<float, T>()
+                ? ExpInDouble(x.As<T, float>()).As<float, T>()
                 : Vector.Exp(x.As<T, double>()).As<double, T>();
     }
 
@@ -123,7 +141,7 @@ internal static class VectorMath
         public static Vector<T> Apply<T>(Vector<T> x)
             where T : struct
             => typeof(T) == typeof(float)
-                ? Vector.Log(x.As<T, float>()).As<float, T>()
+                ? LogInDouble(x.As<T, float>()).As<float, T>()
                 : Vector.Log(x.As<T, double>()).As<double, T>();
     }
 #endif
