@@ -233,7 +233,7 @@ internal static class RowSoftmax
         {
             RowsPerBlock = Math.Min(rows, RowSoftmax.RowsPerBlock<T>(columns));
             _values = ArrayPool<T>.Shared.Rent(ScratchSpans * RowsPerBlock);
-            _sums = ArrayPool<double>.Shared.Rent(RowsPerBlock);
+            _sums = ArrayPool<double>.Shared.Rent(2 * RowsPerBlock);
         }
 
         public int RowsPerBlock { get; }
@@ -253,7 +253,8 @@ internal static class RowSoftmax
         where T : struct, IFloatingPointIeee754<T>
     {
         private readonly int _start;
-        private readonly Span<double> _sumInDouble;
+        private readonly Span<double> _tailInDouble;
+        private readonly Span<double> _onesInDouble;
 
         public Block(T[] values, double[] sums, int stride, int start, int length)
         {
@@ -265,7 +266,8 @@ internal static class RowSoftmax
             Work = values.AsSpan(3 * stride, length);
             LabelSum = values.AsSpan(4 * stride, length);
             LabelDot = values.AsSpan(5 * stride, length);
-            _sumInDouble = sums.AsSpan(0, length);
+            _tailInDouble = sums.AsSpan(0, length);
+            _onesInDouble = sums.AsSpan(stride, length);
         }
 
         public int Length { get; }
@@ -326,7 +328,8 @@ internal static class RowSoftmax
         /// </summary>
         public void ComputeSums(ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted)
         {
-            _sumInDouble.Clear();
+            _tailInDouble.Clear();
+            _onesInDouble.Clear();
             LabelSum.Clear();
             LabelDot.Clear();
             for (int column = 0; column < columns; column++)
@@ -339,13 +342,17 @@ internal static class RowSoftmax
                 Shift(x, Max, shifted, y, LabelSum, LabelDot);
                 Span<T> exponential = keepShifted ? Work : shifted;
                 VectorMath.Exp(shifted, exponential);
-                VectorMath.AddInDouble(_sumInDouble, exponential);
+                VectorMath.AddInDoubleApartFromOnes(_tailInDouble, _onesInDouble, exponential);
             }
 
             for (int i = 0; i < Length; i++)
             {
-                Sum[i] = T.CreateTruncating(_sumInDouble[i]);
-                LogSum[i] = T.CreateTruncating(Math.Log(_sumInDouble[i]));
+                // With one maximum, S = 1 + tail and log S = ln(1 + tail) keeps a loss as small as the tail
+                // (a confident, correct prediction) instead of rounding it to 0.
+                double ones = _onesInDouble[i];
+                double tail = _tailInDouble[i];
+                Sum[i] = T.CreateTruncating(ones + tail);
+                LogSum[i] = T.CreateTruncating(ones == 1.0 ? Elementwise.LogOnePlus(tail) : Math.Log(ones + tail));
             }
         }
 

@@ -180,26 +180,37 @@ internal static class VectorMath
         }
     }
 
-    /// <summary><c>sumᵢ += valuesᵢ</c> with the sum held in double, so that float terms lose nothing to the running sum.</summary>
-    public static void AddInDouble<T>(Span<double> sum, ReadOnlySpan<T> values)
+    /// <summary>
+    /// <c>tailᵢ += valuesᵢ</c> and <c>onesᵢ += 0</c>, except that a value of exactly 1 adds 1 to <c>onesᵢ</c>
+    /// instead, both held in double: for exponentials of shifted logits the ones are the row's maxima, so
+    /// Σ exp = ones + tail keeps every digit of a tail far below 1 (log S = ln(1 + tail) for one maximum).
+    /// </summary>
+    public static void AddInDoubleApartFromOnes<T>(Span<double> tail, Span<double> ones, ReadOnlySpan<T> values)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if (typeof(T) == typeof(double))
-        {
-            TensorPrimitives.Add(sum, MemoryMarshal.Cast<T, double>(values), sum);
-            return;
-        }
-
         int done = 0;
-        if (typeof(T) == typeof(float) && Lanes<float>() != 0 && Lanes<double>() != 0)
+        if (typeof(T) == typeof(double) && Lanes<double>() != 0)
+        {
+            ReadOnlySpan<Vector<double>> terms = MemoryMarshal.Cast<T, Vector<double>>(values);
+            Span<Vector<double>> tails = MemoryMarshal.Cast<double, Vector<double>>(tail);
+            Span<Vector<double>> counts = MemoryMarshal.Cast<double, Vector<double>>(ones);
+            for (int i = 0; i < terms.Length; i++)
+            {
+                AddApartFromOnes(ref tails[i], ref counts[i], terms[i]);
+            }
+
+            done = terms.Length * Vector<double>.Count;
+        }
+        else if (typeof(T) == typeof(float) && Lanes<float>() != 0 && Lanes<double>() != 0)
         {
             ReadOnlySpan<Vector<float>> terms = MemoryMarshal.Cast<T, Vector<float>>(values);
-            Span<Vector<double>> totals = MemoryMarshal.Cast<double, Vector<double>>(sum);
+            Span<Vector<double>> tails = MemoryMarshal.Cast<double, Vector<double>>(tail);
+            Span<Vector<double>> counts = MemoryMarshal.Cast<double, Vector<double>>(ones);
             for (int i = 0; i < terms.Length; i++)
             {
                 Vector.Widen(terms[i], out Vector<double> low, out Vector<double> high);
-                totals[2 * i] += low;
-                totals[(2 * i) + 1] += high;
+                AddApartFromOnes(ref tails[2 * i], ref counts[2 * i], low);
+                AddApartFromOnes(ref tails[(2 * i) + 1], ref counts[(2 * i) + 1], high);
             }
 
             done = terms.Length * Vector<float>.Count;
@@ -207,7 +218,22 @@ internal static class VectorMath
 
         for (int i = done; i < values.Length; i++)
         {
-            sum[i] += double.CreateTruncating(values[i]);
+            double value = double.CreateTruncating(values[i]);
+            if (value == 1.0)
+            {
+                ones[i] += 1.0;
+            }
+            else
+            {
+                tail[i] += value;
+            }
         }
+    }
+
+    private static void AddApartFromOnes(ref Vector<double> tail, ref Vector<double> ones, Vector<double> values)
+    {
+        Vector<double> isOne = Vector.Equals<double>(values, Vector<double>.One);
+        tail += Vector.ConditionalSelect(isOne, Vector<double>.Zero, values);
+        ones += Vector.ConditionalSelect(isOne, Vector<double>.One, Vector<double>.Zero);
     }
 }

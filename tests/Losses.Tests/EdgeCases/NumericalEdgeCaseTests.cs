@@ -259,6 +259,21 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
         NumericAssertions.ShouldBeRelativelyClose(ToDouble(Loss.RootMeanSquaredError(labels, predictions)), error, GoldenRelativeTolerance, "RMSE");
     }
 
+    [Fact]
+    public void ConfidentCorrectPrediction_KeepsItsTinyLoss()
+    {
+        // Logits [0, -40] with class 0: ℓ = ln(1 + e⁻⁴⁰) = 4.2483542552915889863e-18 (Python decimal, 50 digits),
+        // not the 0 that ln of the rounded sum 1 + e⁻⁴⁰ would give.
+        const double expected = 4.2483542552915889863e-18;
+        var logits = MatrixOf(new double[,] { { 0, -40 } });
+
+        NumericAssertions.ShouldBeRelativelyClose(
+            ToDouble(Loss.SoftmaxCrossEntropyWithLogits(MatrixOf(new double[,] { { 1, 0 } }), logits)[0]), expected, GoldenRelativeTolerance, "dense");
+        NumericAssertions.ShouldBeRelativelyClose(
+            ToDouble(Loss.SparseSoftmaxCrossEntropyWithLogits([0], logits)[0]), expected, GoldenRelativeTolerance, "sparse");
+        NumericAssertions.ShouldBeRelativelyClose(ToDouble(Activation.LogSoftmax(logits)[0, 0]), -expected, GoldenRelativeTolerance, "log-softmax");
+    }
+
     [Theory]
     [InlineData(double.PositiveInfinity)]
     [InlineData(double.NegativeInfinity)]
