@@ -1,0 +1,32 @@
+using System;
+using System.Threading;
+using CsCheck;
+
+namespace Losses.Properties.Infrastructure;
+
+/// <summary>
+/// Runs properties through CsCheck (generation, many threads, shrinking to a minimal counterexample)
+/// and counts every input the suite tries, so that a run can say how much it checked.
+/// </summary>
+internal static class Checks
+{
+    private static long _inputs;
+
+    /// <summary>Inputs tried so far in this test run, by every property and every adversarial case.</summary>
+    public static long InputsTried => Interlocked.Read(ref _inputs);
+
+    public static void Count(long inputs = 1) => Interlocked.Add(ref _inputs, inputs);
+
+    /// <summary>Checks <paramref name="assert"/> on <paramref name="iterations"/> generated inputs.</summary>
+    public static void ForAll<TInput>(Gen<TInput> gen, Action<TInput> assert, long iterations, Func<TInput, string>? print = null)
+    {
+        gen.Sample(
+            input =>
+            {
+                Count();
+                assert(input);
+            },
+            iter: iterations,
+            print: print);
+    }
+}
