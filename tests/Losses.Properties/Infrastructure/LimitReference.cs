@@ -62,6 +62,29 @@ internal static class LimitReference
         return p;
     }
 
+    /// <summary>
+    /// How far rounding the shifted logits sⱼ = xⱼ - max to a type with unit ε can move softmax(x)ⱼ,
+    /// in units of ε, relatively: |sⱼ| from sⱼ itself and Σₖ pₖ·|sₖ| through the row sum (finite rows).
+    /// </summary>
+    public static double[] SoftmaxConditioning(ReadOnlySpan<double> x)
+    {
+        double[] p = Softmax(x);
+        double max = Max(x);
+        double spread = 0;
+        for (int j = 0; j < x.Length; j++)
+        {
+            spread += p[j] == 0 ? 0 : p[j] * Math.Abs(x[j] - max);
+        }
+
+        var result = new double[x.Length];
+        for (int j = 0; j < x.Length; j++)
+        {
+            result[j] = Math.Abs(Shift(x[j], max)) + spread;
+        }
+
+        return result;
+    }
+
     /// <summary>log softmax of one row.</summary>
     public static double[] LogSoftmax(ReadOnlySpan<double> x)
     {

@@ -42,6 +42,33 @@ internal static class NumericAssertions
             .FailWith("{0}: expected exactly {1} but found {2}", Describe(what), Text(double.CreateTruncating(expected)), Text(double.CreateTruncating(actual)));
     }
 
+    /// <summary>
+    /// Equality of two results of the same computation reached by two routes (sparse and dense labels,
+    /// shifted and unshifted rows, a result buffer and a new matrix): bit for bit, except that the
+    /// vectorised exp and log that the library calls can differ in the last bit with the memory
+    /// alignment of the buffer they write (see <c>Determinism</c>), which is allowed for as
+    /// 2·ε·(|a| + |b| + <paramref name="scale"/>), ε the unit of <typeparamref name="T"/>.
+    /// </summary>
+    public static void ShouldBeIdentical<T>(double[] actual, double[] expected, string what, double scale = 1)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        Execute.Assertion
+            .ForCondition(actual.Length == expected.Length)
+            .FailWith("{0}: expected {1} entries but found {2}", what, expected.Length, actual.Length);
+        double epsilon = Values.Epsilon<T>();
+        for (int k = 0; k < actual.Length; k++)
+        {
+            double a = actual[k];
+            double b = expected[k];
+            bool same = (double.IsNaN(a) && double.IsNaN(b))
+                || a == b
+                || Math.Abs(a - b) <= (2 * epsilon * (Math.Abs(a) + Math.Abs(b) + scale)) + (2 * double.CreateTruncating(T.Epsilon));
+            Execute.Assertion
+                .ForCondition(same)
+                .FailWith("{0}: entry {1} should be {2} but is {3}", what, k, Text(b), Text(a));
+        }
+    }
+
     public static bool Agrees<T>(double actual, double expected, double tolerance)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
