@@ -200,7 +200,11 @@ internal static class LimitReference
 
         double linear = x >= 0 ? ZeroOr(1 - z, x) : ZeroOr(weighted, -x);
         double curved = ZeroOr(softplus, c);
-        return new Reference(linear + curved, Math.Abs(linear) + Math.Abs(curved));
+
+        // The size of the terms as the library forms them: 1 - z and c = 1 + (q - 1)·z are rounded at the size of their parts.
+        double linearSize = x >= 0 ? ZeroOr(1 + Math.Abs(z), Math.Abs(x)) : Math.Abs(linear);
+        double curvedSize = ZeroOr(softplus, 1 + Math.Abs((q - 1) * z));
+        return new Reference(linear + curved, linearSize + curvedSize + Math.Abs(linear + curved));
     }
 
     /// <summary>∂ℓ/∂x = c·σ(x) - q·z for one element.</summary>
@@ -213,8 +217,12 @@ internal static class LimitReference
 
         double weighted = z == 0 ? 0 : q * z;
         double c = z == 0 ? 1 : 1 + ((q - 1) * z);
-        double product = ZeroOr(Sigmoid(x), c);
-        return new Reference(product - weighted, Math.Abs(product) + Math.Abs(weighted));
+        double sigmoid = Sigmoid(x);
+        double product = ZeroOr(sigmoid, c);
+
+        // c·σ(x) - q·z cancels when σ(x) ≈ 1 (to 1 - z): the rounding of c, at the size of 1 + |q - 1|·|z|, remains.
+        double size = ZeroOr(sigmoid, 1 + Math.Abs((q - 1) * z)) + Math.Abs(weighted);
+        return new Reference(product - weighted, size);
     }
 
     public static double Sigmoid(double x)
@@ -279,17 +287,23 @@ internal static class LimitReference
             return (0, 0, 0);
         }
 
-        double sumOfSquares = 0;
-        double sumOfAbsolutes = 0;
+        double meanAbsolute = 2 * (CompensatedSum(halves.Select(Math.Abs)) / n);
+        if (largest < 1e150)
+        {
+            // No square overflows: sum the squares of the differences with compensation.
+            double meanSquared = CompensatedSum(halves.Select(half => 4 * half * half)) / n;
+            return (meanSquared, Math.Sqrt(meanSquared), meanAbsolute);
+        }
+
+        double sumOfScaledSquares = 0;
         foreach (double half in halves)
         {
             double scaled = half / largest;
-            sumOfSquares += scaled * scaled;
-            sumOfAbsolutes += Math.Abs(half);
+            sumOfScaledSquares += scaled * scaled;
         }
 
-        double root = 2 * largest * Math.Sqrt(sumOfSquares / n);
-        return (root * root, root, 2 * (sumOfAbsolutes / n));
+        double root = 2 * largest * Math.Sqrt(sumOfScaledSquares / n);
+        return (root * root, root, meanAbsolute);
     }
 
     /// <summary>(p - y)/2, exactly where p - y is exact, and without overflow where p - y would overflow.</summary>
@@ -304,6 +318,21 @@ internal static class LimitReference
     {
         double w = 1 + u;
         return w == 1 ? u : Math.Log(w) * (u / (w - 1));
+    }
+
+    /// <summary>Σ with Neumaier's compensation: the rounding error of each addition is added back at the end.</summary>
+    private static double CompensatedSum(System.Collections.Generic.IEnumerable<double> terms)
+    {
+        double sum = 0;
+        double compensation = 0;
+        foreach (double term in terms)
+        {
+            double total = sum + term;
+            compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - total) + term : (term - total) + sum;
+            sum = total;
+        }
+
+        return sum + compensation;
     }
 
     private static bool HasNoLimit(ReadOnlySpan<double> x)
