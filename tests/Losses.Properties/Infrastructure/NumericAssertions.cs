@@ -19,6 +19,11 @@ internal static class NumericAssertions
 
         // A result in the subnormal range carries fewer bits: allow a few of its steps whatever the relative tolerance.
         tolerance += 4 * double.CreateTruncating(T.Epsilon);
+        if (Agrees<T>(value, expected, tolerance))
+        {
+            return;
+        }
+
         Execute.Assertion
             .ForCondition(Agrees<T>(value, expected, tolerance))
             .FailWith("{0}: expected {1} (tolerance {2}) but found {3}", Describe(what), Text(expected), Text(tolerance), Text(value));
@@ -63,6 +68,11 @@ internal static class NumericAssertions
             bool same = (double.IsNaN(a) && double.IsNaN(b))
                 || a == b
                 || Math.Abs(a - b) <= (2 * epsilon * (Math.Abs(a) + Math.Abs(b) + scale)) + (2 * double.CreateTruncating(T.Epsilon));
+            if (same)
+            {
+                continue;
+            }
+
             Execute.Assertion
                 .ForCondition(same)
                 .FailWith("{0}: entry {1} should be {2} but is {3}", what, k, Text(b), Text(a));
