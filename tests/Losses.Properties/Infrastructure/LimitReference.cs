@@ -148,10 +148,11 @@ internal static class LimitReference
             }
             else
             {
-                // yⱼ·(log S + (m - xⱼ)); m - xⱼ in halves when it overflows.
+                // yⱼ·(log S + (m - xⱼ)), in halves when m - xⱼ overflows.
                 double difference = m - x[j];
-                double product = double.IsInfinity(difference) ? 2 * (y[j] * ((m / 2) - (x[j] / 2))) : y[j] * difference;
-                term = (y[j] * logSum) + product;
+                term = double.IsInfinity(difference)
+                    ? 2 * (y[j] * ((logSum / 2) + ((m / 2) - (x[j] / 2))))
+                    : y[j] * (logSum + difference);
                 scale += Math.Abs(y[j]) * (1 + logSum);
             }
 
@@ -203,7 +204,7 @@ internal static class LimitReference
 
         // The size of the terms as the library forms them: 1 - z and c = 1 + (q - 1)·z are rounded at the size of their parts.
         double linearSize = x >= 0 ? ZeroOr(1 + Math.Abs(z), Math.Abs(x)) : Math.Abs(linear);
-        double curvedSize = ZeroOr(softplus, 1 + Math.Abs((q - 1) * z));
+        double curvedSize = ZeroOr(softplus, 1 + Math.Abs(ZeroOr(z, q - 1)));
         return new Reference(linear + curved, linearSize + curvedSize + Math.Abs(linear + curved));
     }
 
@@ -221,7 +222,7 @@ internal static class LimitReference
         double product = ZeroOr(sigmoid, c);
 
         // c·σ(x) - q·z cancels when σ(x) ≈ 1 (to 1 - z): the rounding of c, at the size of 1 + |q - 1|·|z|, remains.
-        double size = ZeroOr(sigmoid, 1 + Math.Abs((q - 1) * z)) + Math.Abs(weighted);
+        double size = ZeroOr(sigmoid, 1 + Math.Abs(ZeroOr(z, q - 1))) + Math.Abs(weighted);
         return new Reference(product - weighted, size);
     }
 
@@ -256,61 +257,110 @@ internal static class LimitReference
     public static (double MeanSquared, double RootMeanSquared, double MeanAbsolute) Regression(ReadOnlySpan<double> y, ReadOnlySpan<double> p)
     {
         int n = p.Length;
-        var halves = new double[n];
-        bool infinite = false;
-        for (int i = 0; i < n; i++)
+        var (errors, factor, infinite, undefined) = Errors(y, p);
+        if (undefined)
         {
-            if (double.IsNaN(p[i]) || double.IsNaN(y[i]))
-            {
-                return (double.NaN, double.NaN, double.NaN);
-            }
-
-            double difference = p[i] - y[i];
-            if (double.IsNaN(difference))
-            {
-                // ∞ - ∞: no limit.
-                return (double.NaN, double.NaN, double.NaN);
-            }
-
-            infinite |= double.IsInfinity(difference) && (double.IsInfinity(p[i]) || double.IsInfinity(y[i]));
-            halves[i] = HalfDifference(p[i], y[i]);
+            return (double.NaN, double.NaN, double.NaN);
         }
 
-        if (infinite)
+        if (infinite > 0)
         {
             return (double.PositiveInfinity, double.PositiveInfinity, double.PositiveInfinity);
         }
 
-        double largest = halves.Max(Math.Abs);
+        double largest = errors.Max(Math.Abs);
         if (largest == 0)
         {
             return (0, 0, 0);
         }
 
-        double meanAbsolute = 2 * (CompensatedSum(halves.Select(Math.Abs)) / n);
-        if (largest < 1e150)
+        double meanAbsolute = factor * largest * (CompensatedSum(errors.Select(e => Math.Abs(e) / largest)) / n);
+        if (factor == 1 && largest < 1e150)
         {
             // No square overflows: sum the squares of the differences with compensation.
-            double meanSquared = CompensatedSum(halves.Select(half => 4 * half * half)) / n;
+            double meanSquared = CompensatedSum(errors.Select(e => e * e)) / n;
             return (meanSquared, Math.Sqrt(meanSquared), meanAbsolute);
         }
 
-        double sumOfScaledSquares = 0;
-        foreach (double half in halves)
-        {
-            double scaled = half / largest;
-            sumOfScaledSquares += scaled * scaled;
-        }
-
-        double root = 2 * largest * Math.Sqrt(sumOfScaledSquares / n);
+        double root = factor * largest * Math.Sqrt(CompensatedSum(errors.Select(e => (e / largest) * (e / largest))) / n);
         return (root * root, root, meanAbsolute);
     }
 
-    /// <summary>(p - y)/2, exactly where p - y is exact, and without overflow where p - y would overflow.</summary>
-    public static double HalfDifference(double p, double y)
+    /// <summary>
+    /// The gradients of the three regression losses with respect to p. MSE: 2·eₖ/n; MAE: sign(eₖ)/n
+    /// (0 at eₖ = 0); RMSE: eₖ/(n·RMSE), 0 when RMSE = 0, and for one infinite error eₖ its limit
+    /// sign(eₖ)/√n (the others 0). NaN only where an input is NaN (everywhere for RMSE, whose every
+    /// entry depends on every error) or an error is ∞ - ∞.
+    /// </summary>
+    public static (double[] MeanSquared, double[] RootMeanSquared, double[] MeanAbsolute) RegressionGradient(ReadOnlySpan<double> y, ReadOnlySpan<double> p)
     {
-        double difference = p - y;
-        return double.IsInfinity(difference) ? (p / 2) - (y / 2) : difference / 2;
+        int n = p.Length;
+        var (errors, factor, infinite, undefined) = Errors(y, p);
+        var squared = errors.Select(e => double.IsInfinity(e) ? e : factor * e * (2.0 / n)).ToArray();
+        var absolute = errors.Select(e => double.IsNaN(e) ? double.NaN : Math.Sign(e) / (double)n).ToArray();
+        var root = new double[n];
+        if (undefined || infinite > 1)
+        {
+            Array.Fill(root, double.NaN);
+            return (squared, root, absolute);
+        }
+
+        if (infinite == 1)
+        {
+            for (int k = 0; k < n; k++)
+            {
+                root[k] = double.IsInfinity(errors[k]) ? Math.Sign(errors[k]) / Math.Sqrt(n) : 0;
+            }
+
+            return (squared, root, absolute);
+        }
+
+        double largest = errors.Max(Math.Abs);
+        if (largest == 0)
+        {
+            return (squared, root, absolute);
+        }
+
+        double denominator = n * Math.Sqrt(CompensatedSum(errors.Select(e => (e / largest) * (e / largest))) / n);
+        for (int k = 0; k < n; k++)
+        {
+            root[k] = errors[k] / largest / denominator;
+        }
+
+        return (squared, root, absolute);
+    }
+
+    /// <summary>
+    /// eₖ = pₖ - yₖ, or (pₖ - yₖ)/2 for every k (factor 2) when a difference of finite inputs overflows;
+    /// ±∞ where an input is infinite; NaN for NaN inputs and ∞ - ∞.
+    /// </summary>
+    private static (double[] Errors, double Factor, int Infinite, bool Undefined) Errors(ReadOnlySpan<double> y, ReadOnlySpan<double> p)
+    {
+        int n = p.Length;
+        var errors = new double[n];
+        bool overflow = false;
+        int infinite = 0;
+        bool undefined = false;
+        for (int k = 0; k < n; k++)
+        {
+            errors[k] = p[k] - y[k];
+            bool infiniteInput = double.IsInfinity(p[k]) || double.IsInfinity(y[k]);
+            overflow |= double.IsInfinity(errors[k]) && !infiniteInput;
+            infinite += infiniteInput && !double.IsNaN(errors[k]) ? 1 : 0;
+            undefined |= double.IsNaN(errors[k]);
+        }
+
+        if (!overflow)
+        {
+            return (errors, 1, infinite, undefined);
+        }
+
+        for (int k = 0; k < n; k++)
+        {
+            errors[k] = double.IsInfinity(p[k]) || double.IsInfinity(y[k]) ? errors[k] : (p[k] / 2) - (y[k] / 2);
+        }
+
+        return (errors, 2, infinite, undefined);
     }
 
     /// <summary>ln(1 + u) for u ≥ 0 to full precision: ln(w)·u/(w - 1) with w = 1 + u corrects the rounding of w (Goldberg, 1991).</summary>
@@ -332,7 +382,7 @@ internal static class LimitReference
             sum = total;
         }
 
-        return sum + compensation;
+        return double.IsFinite(sum) ? sum + compensation : sum;
     }
 
     private static bool HasNoLimit(ReadOnlySpan<double> x)
