@@ -29,4 +29,8 @@ internal static class Checks
             iter: iterations,
             print: print);
     }
+
+    /// <summary>Checks <paramref name="assert"/> on <paramref name="iterations"/> generated pairs.</summary>
+    public static void ForAll<TFirst, TSecond>(Gen<(TFirst, TSecond)> gen, Action<TFirst, TSecond> assert, long iterations)
+        => ForAll(gen, pair => assert(pair.Item1, pair.Item2), iterations);
 }
