@@ -12,6 +12,12 @@ namespace Losses;
 /// </summary>
 public static partial class Loss
 {
+    /// <summary>
+    /// 2⁻⁹⁰⁰: a sum of squares at least this large is accurate even if some squares fell into double's subnormal
+    /// range, since each of those is below 2⁻¹²² of the sum.
+    /// </summary>
+    private static readonly double SmallestAccurateSumOfSquares = Math.ScaleB(1.0, -900);
+
     /// <summary>Mean squared error over all elements: the chapter's MSE.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
@@ -354,7 +360,31 @@ public static partial class Loss
     /// <summary>√((1/n)·Σ (p - y)²) in double.</summary>
     private static double RootMean<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
-        => Math.Sqrt(Elementwise.SumOfSquaredDifferences(labels, predictions) / predictions.Length);
+    {
+        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
+
+        // Squares of errors beyond √double.MaxValue ≈ 1.3e154 overflow, and squares of errors below about 1e-154
+        // lose digits in double's subnormal range or vanish, although the RMSE itself lies well inside the range:
+        // such sums are redone on values scaled by an exact power of two, and the root is scaled back.
+        int exponent = double.IsPositiveInfinity(sum) ? -600 : sum < SmallestAccurateSumOfSquares ? 600 : 0;
+        if (exponent == 0)
+        {
+            return Math.Sqrt(sum / predictions.Length);
+        }
+
+        var scaled = new CompensatedSum();
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            double p = double.CreateTruncating(predictions[i]);
+            double y = double.CreateTruncating(labels[i]);
+
+            // Scaled down before subtracting, so that p - y cannot overflow; scaled up after, so that p and y cannot.
+            double difference = exponent < 0 ? Math.ScaleB(p, exponent) - Math.ScaleB(y, exponent) : Math.ScaleB(p - y, exponent);
+            scaled.Add(difference * difference);
+        }
+
+        return Math.ScaleB(Math.Sqrt(scaled.Value / predictions.Length), -exponent);
+    }
 
     /// <summary>(p - y)/(n·RMSE), all zeros where RMSE = 0.</summary>
     private static void RootMeanGradient<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<T> gradient)

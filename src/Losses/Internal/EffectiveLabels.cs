@@ -1,0 +1,100 @@
+using System;
+using System.Numerics;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// The label distributions that the class weights w and the label smoothing ε turn a softmax
+/// cross-entropy into: <c>aᵢⱼ = wⱼ·((1 - ε)·yᵢⱼ + ε/C)</c>. The fused kernel
+/// <see cref="RowSoftmax.CrossEntropy{T}"/> then gives <c>ℓᵢ = Σⱼ aᵢⱼ·(lseᵢ - xᵢⱼ)</c>, which for a
+/// class index k is PyTorch's <c>(1 - ε)·w_k·(-ln p_k) + (ε/C)·Σ_c w_c·(-ln p_c)</c>.
+/// Dense labels and class indices go through the same expression, so a one-hot row and its index
+/// give bit-identical results.
+/// </summary>
+internal static class EffectiveLabels
+{
+    /// <summary>Marks, in a row-weight span, a row that is ignored: it counts for nothing.</summary>
+    public const double IgnoredRow = -1.0;
+
+    /// <summary><c>a = w·((1 - ε)·y + ε/C)</c> with keep = 1 - ε and spread = ε/C.</summary>
+    private static T Of<T>(T label, T classWeight, T keep, T spread)
+        where T : struct, IFloatingPointIeee754<T>
+        => classWeight * ((keep * label) + spread);
+
+    /// <summary>Effective labels of dense labels (column-major, rows×columns); empty class weights are all 1.</summary>
+    public static void FromLabels<T>(
+        ReadOnlySpan<T> labels, int rows, int columns, T smoothing, ReadOnlySpan<T> classWeights, Span<T> effective)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        T keep = T.One - smoothing;
+        T spread = smoothing / T.CreateTruncating(columns);
+        for (int column = 0; column < columns; column++)
+        {
+            T weight = classWeights.IsEmpty ? T.One : classWeights[column];
+            int offset = column * rows;
+            for (int row = 0; row < rows; row++)
+            {
+                effective[offset + row] = Of(labels[offset + row], weight, keep, spread);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Effective labels of class indices; a row whose label is <paramref name="ignoreIndex"/> (when
+    /// <paramref name="ignoring"/>) gets all zeros, so it contributes no loss.
+    /// </summary>
+    public static void FromClassIndices<T>(
+        ReadOnlySpan<int> labels, bool ignoring, int ignoreIndex, int columns, T smoothing, ReadOnlySpan<T> classWeights, Span<T> effective)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = labels.Length;
+        T keep = T.One - smoothing;
+        T spread = smoothing / T.CreateTruncating(columns);
+        for (int column = 0; column < columns; column++)
+        {
+            T weight = classWeights.IsEmpty ? T.One : classWeights[column];
+            int offset = column * rows;
+            for (int row = 0; row < rows; row++)
+            {
+                int label = labels[row];
+                effective[offset + row] = ignoring && label == ignoreIndex
+                    ? T.Zero
+                    : Of(label == column ? T.One : T.Zero, weight, keep, spread);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The weight each row carries into a weighted mean: <c>rᵢ = Σⱼ wⱼ·yᵢⱼ</c> (the class weight of the
+    /// labelled class for a one-hot row, the label mass Σⱼ yᵢⱼ without class weights), in double.
+    /// </summary>
+    public static void RowWeights<T>(ReadOnlySpan<T> labels, int rows, int columns, ReadOnlySpan<T> classWeights, Span<double> rowWeights)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        rowWeights.Clear();
+        for (int column = 0; column < columns; column++)
+        {
+            double weight = classWeights.IsEmpty ? 1.0 : double.CreateTruncating(classWeights[column]);
+            int offset = column * rows;
+            for (int row = 0; row < rows; row++)
+            {
+                rowWeights[row] += weight * double.CreateTruncating(labels[offset + row]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <c>rᵢ = w_kᵢ</c> (1 without class weights) for a class index kᵢ, and <see cref="IgnoredRow"/> for an ignored row.
+    /// </summary>
+    public static void RowWeights<T>(ReadOnlySpan<int> labels, bool ignoring, int ignoreIndex, ReadOnlySpan<T> classWeights, Span<double> rowWeights)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        for (int row = 0; row < labels.Length; row++)
+        {
+            int label = labels[row];
+            rowWeights[row] = ignoring && label == ignoreIndex ? IgnoredRow
+                : classWeights.IsEmpty ? 1.0
+                : double.CreateTruncating(classWeights[label]);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses;
+
+/// <summary>
+/// The common part of the loss objects whose labels are a matrix of the predictions' shape: the reduction,
+/// Strict mode and the two Evaluate overloads. Each derived class supplies its per-row loss.
+/// </summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// <para>With ℓᵢ the derived class's loss of row i (see its remarks), sᵢ the sample weights (1 when none are
+/// given), n the counted terms and W their total weight (<see cref="LossResult{T}"/>):
+/// <c>Sum = Σᵢ sᵢℓᵢ</c>, <c>Mean = Σᵢ sᵢℓᵢ / n</c>, <c>WeightedMean = Σᵢ sᵢℓᵢ / W</c>, and
+/// <c>∂Value/∂xᵢⱼ = sᵢ·(∂ℓᵢ/∂xᵢⱼ) / D</c> with D the reduction's divisor. A batch with D = 0 gives 0 and a zero
+/// gradient. The reduction runs in double with compensation, also for float.</para>
+/// <para>Derived classes are immutable (options are init-only and validated when set) and thread-safe:
+/// every scratch buffer comes from <see cref="System.Buffers.ArrayPool{T}"/>. Only this library derives from it.</para>
+/// </remarks>
+public abstract class MatrixLabelLoss<T> : ILoss<T>
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    private readonly Reduction _reduction = Reduction.Mean;
+
+    private protected MatrixLabelLoss()
+    {
+    }
+
+    /// <summary>How the per-example losses are reduced; <see cref="Reduction.Mean"/> (PyTorch's default <c>'mean'</c>) unless set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Losses.Reduction"/>.</exception>
+    public Reduction Reduction
+    {
+        get => _reduction;
+        init => _reduction = LossOptions.Reduction(value, nameof(Reduction));
+    }
+
+    /// <summary>
+    /// When true, inputs that are almost always a mistake throw an <see cref="ArgumentException"/> saying what to
+    /// do instead: NaN or infinite labels, predictions or sample weights, and the class-specific checks listed in
+    /// the derived class's remarks. Off by default, when NaN propagates into the results.
+    /// </summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Whether the value is the square root of the reduction.</summary>
+    internal virtual bool TakesSquareRoot => false;
+
+    /// <summary>Evaluates the loss and its gradient on a batch in one fused pass.</summary>
+    /// <param name="labels">Labels y, N×C.</param>
+    /// <param name="predictions">Model outputs x, N×C: predictions for regression, raw logits for cross-entropy.</param>
+    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
+    /// <returns>A new result: the value, the N per-example losses ℓᵢ, the N×C gradient and the merge sums.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="labels"/> or <paramref name="predictions"/> is null.</exception>
+    /// <exception cref="ArgumentException">The shapes differ or are empty, <paramref name="sampleWeights"/> is not
+    /// length N, an option does not fit the batch (class weights not length C), or Strict mode rejects an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
+    /// <remarks><c>Value = Σᵢ sᵢℓᵢ / D</c>, <c>Gradient = sᵢ·(∂ℓᵢ/∂xᵢⱼ) / D</c>; ℓᵢ and the matching PyTorch
+    /// function are in the derived class's remarks.</remarks>
+    public LossResult<T> Evaluate(Matrix<T> labels, Matrix<T> predictions, Vector<T>? sampleWeights = null)
+        => LossEvaluation.Evaluate(this, labels, predictions, sampleWeights);
+
+    /// <summary>Evaluates the loss into caller buffers, allocating nothing once warmed up for dense storage.</summary>
+    /// <param name="labels">Labels y, N×C.</param>
+    /// <param name="predictions">Model outputs x, N×C.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting).</param>
+    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
+    /// <returns>The reduced value.</returns>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">A shape or length does not match, an option does not fit the batch, or
+    /// Strict mode rejects an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
+    /// <remarks>Same formulas as <see cref="Evaluate(Matrix{T}, Matrix{T}, Vector{T})"/>.</remarks>
+    public T Evaluate(Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
+        => LossEvaluation.Evaluate(this, labels, predictions, gradient, perExample, sampleWeights).Value;
+
+    /// <summary>The counted terms per row: the columns for element-wise losses, 1 for softmax.</summary>
+    internal abstract int TermsPerRow(int columns);
+
+    /// <summary>Checks the options against the batch (class weights against the classes).</summary>
+    internal virtual void CheckOptions(int columns)
+    {
+    }
+
+    /// <summary>The Strict checks beyond finiteness.</summary>
+    internal virtual void Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns)
+    {
+    }
+
+    /// <summary>
+    /// Writes ℓᵢ into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ into <paramref name="gradient"/> (column-major); returns
+    /// true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
+    /// </summary>
+    internal abstract bool Compute(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights);
+}

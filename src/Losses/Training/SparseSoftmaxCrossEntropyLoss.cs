@@ -1,0 +1,220 @@
+using System;
+using System.Buffers;
+using System.Collections.Generic;
+using System.Collections.ObjectModel;
+using System.Globalization;
+using Losses.Internal;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses;
+
+/// <summary>Softmax cross-entropy of class indices and logits as a reusable training loss: value and gradient in one pass.</summary>
+/// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
+/// <remarks>
+/// <para>For row i with class index kᵢ, class weights w (all 1 when none), smoothing ε, C classes and
+/// <c>pᵢⱼ = softmax(xᵢ)ⱼ</c> computed once per row:
+/// <c>ℓᵢ = (1 - ε)·w_kᵢ·(-ln pᵢ,kᵢ) + (ε/C)·Σⱼ wⱼ·(-ln pᵢⱼ)</c>, i.e. <c>Σⱼ aᵢⱼ·(lseᵢ - xᵢⱼ)</c> with
+/// <c>aᵢⱼ = wⱼ·((1 - ε)·[j = kᵢ] + ε/C)</c>, and <c>∂ℓᵢ/∂xᵢⱼ = (Σₖ aᵢₖ)·pᵢⱼ - aᵢⱼ</c>. A row whose label is
+/// <see cref="IgnoreIndex"/> has ℓᵢ = 0, a zero gradient, and counts for nothing. Each other row counts once
+/// with weight <c>rᵢ = w_kᵢ</c>: <c>Sum = Σᵢ sᵢℓᵢ</c>, <c>Mean = Σᵢ sᵢℓᵢ / n</c> (n non-ignored rows),
+/// <c>WeightedMean = Σᵢ sᵢℓᵢ / Σᵢ sᵢ·w_kᵢ</c>; the gradient is <c>sᵢ·∂ℓᵢ/∂xᵢⱼ / D</c>.</para>
+/// <para>PyTorch's <c>cross_entropy(x, k, weight=w, ignore_index=IgnoreIndex, label_smoothing=ε)</c>:
+/// its default <c>reduction='mean'</c> is <see cref="Reduction.WeightedMean"/> (this loss's default), and
+/// <c>'sum'</c> is <see cref="Reduction.Sum"/>. Where every row is ignored PyTorch's mean is NaN; here it is 0
+/// with a zero gradient. Without options, ℓᵢ is TensorFlow's
+/// <c>tf.nn.sparse_softmax_cross_entropy_with_logits</c>. Equal, bit for bit, to
+/// <see cref="SoftmaxCrossEntropyLoss{T}"/> with the one-hot rows of the same indices.</para>
+/// <para>Immutable and thread-safe. Strict mode rejects NaN and infinite inputs and logits whose every row
+/// lies in [0, 1] and sums to 1 (softmax output passed as logits).</para>
+/// </remarks>
+public sealed class SparseSoftmaxCrossEntropyLoss<T>
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    private readonly Reduction _reduction = Reduction.WeightedMean;
+    private readonly T _labelSmoothing = T.Zero;
+    private readonly T[]? _classWeights;
+
+    /// <summary>How the per-example losses are reduced; <see cref="Reduction.WeightedMean"/> (PyTorch's default <c>'mean'</c> for class indices) unless set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="Losses.Reduction"/>.</exception>
+    public Reduction Reduction
+    {
+        get => _reduction;
+        init => _reduction = LossOptions.Reduction(value, nameof(Reduction));
+    }
+
+    /// <summary>When true, NaN and infinite inputs and probabilities passed as logits throw. Off by default.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Label smoothing ε ∈ [0, 1]: the one-hot label becomes <c>(1 - ε)·onehot + ε/C</c> (PyTorch's <c>label_smoothing</c>); 0 unless set.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is outside [0, 1].</exception>
+    public T LabelSmoothing
+    {
+        get => _labelSmoothing;
+        init => _labelSmoothing = LossOptions.Smoothing(value, nameof(LabelSmoothing));
+    }
+
+    /// <summary>
+    /// One weight wⱼ ≥ 0 per class (PyTorch's <c>weight</c>), copied when set; null (the default) for all 1.
+    /// Its length must equal the logits' column count, checked at each call.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A weight is negative or not finite.</exception>
+    public IReadOnlyList<T>? ClassWeights
+    {
+        get => _classWeights is null ? null : new ReadOnlyCollection<T>(_classWeights);
+        init => _classWeights = LossOptions.ClassWeights(value, nameof(ClassWeights));
+    }
+
+    /// <summary>
+    /// A label value whose rows are skipped (PyTorch's <c>ignore_index</c>, whose default is -100); null (the
+    /// default) to ignore nothing, so that every label must be a class index. It may also be a class index
+    /// in [0, C), e.g. a padding class.
+    /// </summary>
+    public int? IgnoreIndex { get; init; }
+
+    /// <summary>Evaluates the sparse softmax cross-entropy and its gradient on a batch, softmax computed once.</summary>
+    /// <param name="labels">One class index kᵢ per row, in [0, C) or equal to <see cref="IgnoreIndex"/>, length N.</param>
+    /// <param name="predictions">Logits x, N×C: the raw scores before softmax.</param>
+    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
+    /// <returns>The value, ℓᵢ per row (0 for ignored rows), the gradient and the merge sums.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="predictions"/> is null.</exception>
+    /// <exception cref="ArgumentException">The label count or weights are not length N, the logits are empty, the
+    /// class weights are not length C, or Strict rejects an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is neither a class index nor <see cref="IgnoreIndex"/>, or a sample weight is negative.</exception>
+    /// <remarks><c>ℓᵢ = (1 - ε)·w_kᵢ·(-ln pᵢ,kᵢ) + (ε/C)·Σⱼ wⱼ·(-ln pᵢⱼ)</c>;
+    /// <c>∂Value/∂xᵢⱼ = sᵢ·((Σₖ aᵢₖ)·pᵢⱼ - aᵢⱼ) / D</c>. PyTorch <c>cross_entropy</c> with class indices.</remarks>
+    public LossResult<T> Evaluate(ReadOnlySpan<int> labels, Matrix<T> predictions, Vector<T>? sampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        Guard.NotEmpty(predictions, nameof(predictions));
+        var gradient = Matrix<T>.Build.Dense(predictions.RowCount, predictions.ColumnCount);
+        var perExample = Vector<T>.Build.Dense(predictions.RowCount);
+        LossTotals<T> totals = Compute(labels, predictions, gradient, perExample, sampleWeights);
+        return LossEvaluation.Result(totals, perExample, gradient, _reduction, takesSquareRoot: false);
+    }
+
+    /// <summary>Evaluates the sparse softmax cross-entropy into caller buffers, allocating nothing for dense storage.</summary>
+    /// <param name="labels">One class index per row, in [0, C) or equal to <see cref="IgnoreIndex"/>, length N.</param>
+    /// <param name="predictions">Logits x, N×C.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C.</param>
+    /// <param name="perExample">Receives ℓᵢ, length N.</param>
+    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
+    /// <returns>The reduced value.</returns>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">A length or shape does not match, or Strict rejects an input.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is neither a class index nor <see cref="IgnoreIndex"/>, or a sample weight is negative.</exception>
+    /// <remarks>Same formulas as <see cref="Evaluate(ReadOnlySpan{int}, Matrix{T}, Vector{T})"/>.</remarks>
+    public T Evaluate(ReadOnlySpan<int> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
+        => Compute(labels, predictions, gradient, perExample, sampleWeights).Value;
+
+    private LossTotals<T> Compute(ReadOnlySpan<int> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        Guard.NotEmpty(predictions, nameof(predictions));
+        int rows = predictions.RowCount;
+        int columns = predictions.ColumnCount;
+        if (labels.Length != rows)
+        {
+            throw new ArgumentException(
+                $"labels has {labels.Length} class indices but predictions is {Guard.Shape(predictions)}: give one class index per row.",
+                nameof(labels));
+        }
+
+        LossEvaluation.CheckBuffers(predictions, gradient, perExample, sampleWeights);
+        LossOptions.CheckClassCount(_classWeights, columns, nameof(ClassWeights));
+        int ignored = CountIgnored(labels, columns);
+        using var x = ColumnMajorInput<T>.Of(predictions);
+        using var s = sampleWeights is null ? default : ColumnMajorInput<T>.Of(sampleWeights);
+        LossEvaluation.CheckWeights(s.Span);
+        if (Strict)
+        {
+            StrictScreening.Finite(x.Span, rows, nameof(predictions));
+            StrictScreening.Finite(s.Span, 0, nameof(sampleWeights));
+            StrictScreening.NotProbabilities(x.Span, rows, columns, nameof(predictions));
+        }
+
+        var g = ColumnMajorOutput<T>.Of(gradient);
+        var l = ColumnMajorOutput<T>.Of(perExample);
+        bool ignoring = IgnoreIndex.HasValue;
+        int ignoreIndex = IgnoreIndex.GetValueOrDefault();
+        ReadOnlySpan<T> classWeights = _classWeights;
+        double[] pooledWeights = ArrayPool<double>.Shared.Rent(rows);
+        Span<double> rowWeights = pooledWeights.AsSpan(0, rows);
+        EffectiveLabels.RowWeights(labels, ignoring, ignoreIndex, classWeights, rowWeights);
+        if (_labelSmoothing == T.Zero && _classWeights is null)
+        {
+            PlainCrossEntropy(labels, ignored, ignoreIndex, x.Span, columns, l.Span, g.Span);
+        }
+        else
+        {
+            T[] pooled = ArrayPool<T>.Shared.Rent(rows * columns);
+            Span<T> effective = pooled.AsSpan(0, rows * columns);
+            EffectiveLabels.FromClassIndices(labels, ignoring, ignoreIndex, columns, _labelSmoothing, classWeights, effective);
+            RowSoftmax.CrossEntropy(effective, x.Span, rows, columns, l.Span, g.Span);
+            ArrayPool<T>.Shared.Return(pooled);
+        }
+
+        if (ignored > 0)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                if (labels[row] == ignoreIndex)
+                {
+                    l.Span[row] = T.Zero;
+                }
+            }
+        }
+
+        LossTotals<T> totals = LossEvaluation.Reduce(l.Span, g.Span, rows, s.Span, rowWeights, 1, _reduction, takesSquareRoot: false);
+        ArrayPool<double>.Shared.Return(pooledWeights);
+        g.Commit();
+        l.Commit();
+        return totals;
+    }
+
+    /// <summary>The number of ignored rows, after checking that every other label is a class index.</summary>
+    private int CountIgnored(ReadOnlySpan<int> labels, int columns)
+    {
+        int ignored = 0;
+        for (int row = 0; row < labels.Length; row++)
+        {
+            int label = labels[row];
+            if (label == IgnoreIndex)
+            {
+                ignored++;
+            }
+            else if ((uint)label >= (uint)columns)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(labels),
+                    label,
+                    IgnoreIndex is { } index
+                        ? string.Create(CultureInfo.InvariantCulture, $"labels[{row}] = {label} is neither a class index in [0, {columns}) nor IgnoreIndex = {index}.")
+                        : string.Create(CultureInfo.InvariantCulture, $"labels[{row}] = {label} is not a class index in [0, {columns}); set IgnoreIndex to skip rows with a marker label."));
+            }
+        }
+
+        return ignored;
+    }
+
+    /// <summary>The unweighted, unsmoothed case through the sparse kernel; ignored rows are given class 0 and zeroed later.</summary>
+    private static void PlainCrossEntropy(
+        ReadOnlySpan<int> labels, int ignored, int ignoreIndex, ReadOnlySpan<T> logits, int columns, Span<T> losses, Span<T> gradient)
+    {
+        int rows = labels.Length;
+        if (ignored == 0)
+        {
+            RowSoftmax.SparseCrossEntropy(labels, logits, rows, columns, losses, gradient);
+            return;
+        }
+
+        int[] pooled = ArrayPool<int>.Shared.Rent(rows);
+        Span<int> indices = pooled.AsSpan(0, rows);
+        for (int row = 0; row < rows; row++)
+        {
+            indices[row] = labels[row] == ignoreIndex ? 0 : labels[row];
+        }
+
+        RowSoftmax.SparseCrossEntropy(indices, logits, rows, columns, losses, gradient);
+        ArrayPool<int>.Shared.Return(pooled);
+    }
+}
