@@ -238,6 +238,25 @@ public abstract class LossObjectProperties<T>
     }
 
     [Fact]
+    public void LossObjects_LeaveTheirArgumentsBitIdentical()
+    {
+        Checks.ForAll(Batches, input =>
+        {
+            var arguments = Arguments<T>.From(input.Labels, input.Logits, sparseLabels: input.Labels.Rows % 2 == 0);
+            var s = input.Weights is null ? null : Vector<T>.Build.DenseOfArray(input.Weights.Select(T.CreateTruncating).ToArray());
+            string before = arguments.Bits() + (s is null ? string.Empty : Values.Bits(s));
+            foreach (var (name, _, make) in MatrixLosses(input.Labels.Columns))
+            {
+                make(Reduction.WeightedMean).Evaluate(arguments.Labels, arguments.Output, s);
+                (arguments.Bits() + (s is null ? string.Empty : Values.Bits(s))).Should().Be(before, $"{name} must not modify its arguments");
+            }
+
+            new SparseSoftmaxCrossEntropyLoss<T> { LabelSmoothing = T.CreateTruncating(0.1) }.Evaluate(arguments.Classes, arguments.Output, s);
+            (arguments.Bits() + (s is null ? string.Empty : Values.Bits(s))).Should().Be(before, "the sparse loss must not modify its arguments");
+        }, 40, input => $"{input.Labels}, {input.Logits}");
+    }
+
+    [Fact]
     public void SharedLossObjects_GiveEveryThreadTheSingleThreadedResults()
     {
         var random = new Random(7);
