@@ -4,7 +4,6 @@ using System.Linq;
 using CsCheck;
 using Losses.Properties.Infrastructure;
 using MathNet.Numerics.LinearAlgebra;
-using static Losses.Properties.Infrastructure.NumericAssertions;
 
 namespace Losses.Properties;
 
@@ -12,7 +11,7 @@ namespace Losses.Properties;
 /// Every loss object's Gradient against central finite differences of its Value, in double, under every
 /// reduction and option, with and without sample weights, at every coordinate of small random batches
 /// where the loss is smooth (errors at least 0.01 from the kinks of |e| and of Huber's |e| = δ). Step and
-/// tolerance as in <see cref="GradientProperties"/>.
+/// tolerance in <see cref="FiniteDifferences"/>.
 /// </summary>
 public sealed class LossObjectGradients
 {
@@ -37,7 +36,7 @@ public sealed class LossObjectGradients
             {
                 foreach (var (name, loss) in Losses(reduction, x.ColumnCount))
                 {
-                    CheckAt(x, loss.Evaluate(y, x, s).Gradient, z => loss.Evaluate(y, z, s).Value, $"{name} {reduction}");
+                    FiniteDifferences.ShouldMatch(x, loss.Evaluate(y, x, s).Gradient, z => loss.Evaluate(y, z, s).Value, $"{name} {reduction}");
                 }
             }
         }, 40, input => $"{input.Labels}, {input.Predictions}, s = [{string.Join(", ", input.Weights ?? [])}]");
@@ -58,7 +57,7 @@ public sealed class LossObjectGradients
             foreach (var reduction in Reductions)
             {
                 var loss = new SparseSoftmaxCrossEntropyLoss<double> { Reduction = reduction, LabelSmoothing = 0.1, ClassWeights = classWeights, IgnoreIndex = -1 };
-                CheckAt(x, loss.Evaluate(labels, x, s).Gradient, z => loss.Evaluate(labels, z, s).Value, $"sparse {reduction}");
+                FiniteDifferences.ShouldMatch(x, loss.Evaluate(labels, x, s).Gradient, z => loss.Evaluate(labels, z, s).Value, $"sparse {reduction}");
             }
         }, 40, input => $"[{string.Join(", ", input.Classes)}], {input.Logits}");
     }
@@ -76,24 +75,5 @@ public sealed class LossObjectGradients
             LabelSmoothing = 0.1,
             ClassWeights = Enumerable.Range(0, columns).Select(j => 0.5 + (j % 3)).ToArray(),
         });
-    }
-
-    private static void CheckAt(Matrix<double> x, Matrix<double> gradient, Func<Matrix<double>, double> value, string what)
-    {
-        double size = Math.Abs(value(x));
-        for (int i = 0; i < x.RowCount; i++)
-        {
-            for (int j = 0; j < x.ColumnCount; j++)
-            {
-                double h = 1e-6 * Math.Max(1, Math.Abs(x[i, j]));
-                var forward = x.Clone();
-                forward[i, j] = x[i, j] + h;
-                var backward = x.Clone();
-                backward[i, j] = x[i, j] - h;
-                double difference = (value(forward) - value(backward)) / (forward[i, j] - backward[i, j]);
-                double tolerance = (1e-6 * (1 + Math.Abs(difference))) + (64 * Values.Epsilon<double>() * size / h);
-                ShouldAgree(gradient[i, j], difference, tolerance, $"{what}: gradient [{i}, {j}] against finite differences");
-            }
-        }
     }
 }

@@ -87,6 +87,28 @@ def softmax_cross_entropy(y, x):
     return value, scale, gradient, gradient_scale
 
 
+def cross_entropy(y, p):
+    """rel3: -Σ y·ln p with 0·ln 0 = 0, gradient -y/p (0 where y = 0)."""
+    terms = [-yi * pi.ln() if yi != 0 else ZERO for yi, pi in zip(y, p)]
+    value = sum(terms)
+    scale = sum(abs(t) for t in terms) + sum(abs(yi) for yi in y)
+    gradient = [-yi / pi if yi != 0 else ZERO for yi, pi in zip(y, p)]
+    gradient_scale = [abs(yi / pi) if yi != 0 else ZERO for yi, pi in zip(y, p)]
+    return value, scale, gradient, gradient_scale
+
+
+def by_rows(function, labels, inputs):
+    """One value per row and the gradient row after row: (values, scales, gradient, gradient scales)."""
+    values, scales, gradient, gradient_scale = [], [], [], []
+    for y, x in zip(labels, inputs):
+        v, s, g, gs = function(y, x)
+        values.append(v)
+        scales.append(s)
+        gradient += g
+        gradient_scale += gs
+    return values, scales, gradient, gradient_scale
+
+
 def logistic(z, x, q):
     """Weighted logistic loss (q = 1: plain sigmoid cross-entropy) and its gradient c·σ(x) - q·z."""
     c = 1 + (q - 1) * z
@@ -185,37 +207,16 @@ def cases_for(kind):
         for label_name, label_rows in label_sets.items():
             y = matrix(label_rows)
             yd = dec(y)
-            values, scales, gradient, gradient_scale = [], [], [], []
-            for yr, xr in zip(yd, xd):
-                v, s, g, gs = softmax_cross_entropy(yr, xr)
-                values.append(v)
-                scales.append(s)
-                gradient += g
-                gradient_scale += gs
-            add(f"softmax cross-entropy {label_name}, {logit_name}", "SoftmaxCrossEntropyWithLogits", y, x, values, scales, gradient, gradient_scale)
+            add(f"softmax cross-entropy {label_name}, {logit_name}", "SoftmaxCrossEntropyWithLogits", y, x, *by_rows(softmax_cross_entropy, yd, xd))
 
             # rel3 on the exact probabilities rounded to the type: -Σ y·ln p, gradient -y/p.
             probabilities = [[as_type(float(v), kind) for v in softmax_values(row)[0]] for row in xd]
             pd = dec(probabilities)
-            values, scales, gradient, gradient_scale = [], [], [], []
-            for yr, pr in zip(yd, pd):
-                terms = [-yi * pi.ln() if yi != 0 else ZERO for yi, pi in zip(yr, pr)]
-                values.append(sum(terms))
-                scales.append(sum(abs(t) for t in terms) + sum(abs(yi) for yi in yr))
-                gradient += [-yi / pi if yi != 0 else ZERO for yi, pi in zip(yr, pr)]
-                gradient_scale += [abs(yi / pi) if yi != 0 else ZERO for yi, pi in zip(yr, pr)]
-            add(f"cross-entropy {label_name}, softmax of {logit_name}", "CrossEntropy", y, probabilities, values, scales, gradient, gradient_scale)
+            add(f"cross-entropy {label_name}, softmax of {logit_name}", "CrossEntropy", y, probabilities, *by_rows(cross_entropy, yd, pd))
 
         classes = [int(max(range(len(row)), key=lambda j: (row[j], -j))) for row in (big_labels if logit_name == "1000 classes" else CHAPTER_ONE_HOT)]
         one_hot = [[ONE if j == k else ZERO for j in range(len(xd[0]))] for k in classes]
-        values, scales, gradient, gradient_scale = [], [], [], []
-        for yr, xr in zip(one_hot, xd):
-            v, s, g, gs = softmax_cross_entropy(yr, xr)
-            values.append(v)
-            scales.append(s)
-            gradient += g
-            gradient_scale += gs
-        add(f"sparse softmax cross-entropy {logit_name}", "SparseSoftmaxCrossEntropyWithLogits", None, x, values, scales, gradient, gradient_scale, classes=classes)
+        add(f"sparse softmax cross-entropy {logit_name}", "SparseSoftmaxCrossEntropyWithLogits", None, x, *by_rows(softmax_cross_entropy, one_hot, xd), classes=classes)
 
     # Element-wise: sigmoid and the logistic losses over a ladder of logits and labels.
     ladder = [-1e30, -700.0, -30.0, -1.0, -1e-30, 0.0, 1e-30, 1.0, 30.0, 700.0, 1e30]
