@@ -79,8 +79,9 @@ public abstract class LossObjectProperties<T>
                         double largest = summed.Select(Math.Abs).DefaultIfEmpty(0).Max();
                         for (int k = 0; k < scaled.Length; k++)
                         {
-                            // A gradient entry below the smallest normal (a tiny sample weight) keeps few bits: D times a few of its steps.
-                            double underflow = 4 * divisor * double.CreateTruncating(T.Epsilon);
+                            // A gradient entry below the smallest normal (a tiny sample weight) keeps few bits: D times a few of its
+                            // steps, times the unweighted derivative (below 64 for labels in [0, 1] and logits in [-10, 10]).
+                            double underflow = 64 * divisor * double.CreateTruncating(T.Epsilon);
                             ShouldAgree(T.CreateTruncating(scaled[k]), summed[k], (8 * Epsilon * (Math.Abs(scaled[k]) + largest)) + underflow, $"{name} {reduction}: gradient·D entry {k}");
                         }
                     }
