@@ -12,12 +12,6 @@ namespace Losses;
 /// </summary>
 public static partial class Loss
 {
-    /// <summary>
-    /// 2⁻⁹⁰⁰: a sum of squares at least this large is accurate even if some squares fell into double's subnormal
-    /// range, since each of those is below 2⁻¹²² of the sum.
-    /// </summary>
-    private static readonly double SmallestAccurateSumOfSquares = Math.ScaleB(1.0, -900);
-
     /// <summary>Mean squared error over all elements: the chapter's MSE.</summary>
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
@@ -38,7 +32,7 @@ public static partial class Loss
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
-        return T.CreateTruncating(Elementwise.SumOfSquaredDifferences(y.Span, p.Span) / p.Span.Length);
+        return T.CreateTruncating(RegressionMeans.MeanSquare(y.Span, p.Span));
     }
 
     /// <summary>Mean squared error of two vectors.</summary>
@@ -55,7 +49,7 @@ public static partial class Loss
         Guard.SameLength(labels, nameof(labels), predictions, nameof(predictions));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
-        return T.CreateTruncating(Elementwise.SumOfSquaredDifferences(y.Span, p.Span) / p.Span.Length);
+        return T.CreateTruncating(RegressionMeans.MeanSquare(y.Span, p.Span));
     }
 
     /// <summary>Gradient of <see cref="MeanSquaredError{T}(Matrix{T}, Matrix{T})"/> with respect to the predictions.</summary>
@@ -151,7 +145,7 @@ public static partial class Loss
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
-        return T.CreateTruncating(RootMean(y.Span, p.Span));
+        return T.CreateTruncating(RegressionMeans.RootMeanSquare(y.Span, p.Span));
     }
 
     /// <summary>Root mean squared error of two vectors.</summary>
@@ -168,7 +162,7 @@ public static partial class Loss
         Guard.SameLength(labels, nameof(labels), predictions, nameof(predictions));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
-        return T.CreateTruncating(RootMean(y.Span, p.Span));
+        return T.CreateTruncating(RegressionMeans.RootMeanSquare(y.Span, p.Span));
     }
 
     /// <summary>Gradient of <see cref="RootMeanSquaredError{T}(Matrix{T}, Matrix{T})"/> with respect to the predictions.</summary>
@@ -204,7 +198,7 @@ public static partial class Loss
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
-        RootMeanGradient(y.Span, p.Span, g.Span);
+        RegressionMeans.RootMeanSquareGradient(y.Span, p.Span, g.Span);
         g.Commit();
     }
 
@@ -241,7 +235,7 @@ public static partial class Loss
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
-        RootMeanGradient(y.Span, p.Span, g.Span);
+        RegressionMeans.RootMeanSquareGradient(y.Span, p.Span, g.Span);
         g.Commit();
     }
 
@@ -263,7 +257,7 @@ public static partial class Loss
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
-        return T.CreateTruncating(Elementwise.SumOfAbsoluteDifferences(y.Span, p.Span) / p.Span.Length);
+        return T.CreateTruncating(RegressionMeans.MeanAbsolute(y.Span, p.Span));
     }
 
     /// <summary>Mean absolute error of two vectors.</summary>
@@ -280,7 +274,7 @@ public static partial class Loss
         Guard.SameLength(labels, nameof(labels), predictions, nameof(predictions));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
-        return T.CreateTruncating(Elementwise.SumOfAbsoluteDifferences(y.Span, p.Span) / p.Span.Length);
+        return T.CreateTruncating(RegressionMeans.MeanAbsolute(y.Span, p.Span));
     }
 
     /// <summary>Gradient of <see cref="MeanAbsoluteError{T}(Matrix{T}, Matrix{T})"/> with respect to the predictions.</summary>
@@ -355,43 +349,5 @@ public static partial class Loss
         var g = ColumnMajorOutput<T>.Of(result);
         Elementwise.ScaledSignOfDifference(y.Span, p.Span, T.CreateTruncating(1.0 / p.Span.Length), g.Span);
         g.Commit();
-    }
-
-    /// <summary>√((1/n)·Σ (p - y)²) in double.</summary>
-    private static double RootMean<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
-        where T : struct, System.Numerics.IFloatingPointIeee754<T>
-    {
-        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
-
-        // Squares of errors beyond √double.MaxValue ≈ 1.3e154 overflow, and squares of errors below about 1e-154
-        // lose digits in double's subnormal range or vanish, although the RMSE itself lies well inside the range:
-        // such sums are redone on values scaled by an exact power of two, and the root is scaled back.
-        int exponent = double.IsPositiveInfinity(sum) ? -600 : sum < SmallestAccurateSumOfSquares ? 600 : 0;
-        if (exponent == 0)
-        {
-            return Math.Sqrt(sum / predictions.Length);
-        }
-
-        var scaled = new CompensatedSum();
-        for (int i = 0; i < predictions.Length; i++)
-        {
-            double p = double.CreateTruncating(predictions[i]);
-            double y = double.CreateTruncating(labels[i]);
-
-            // Scaled down before subtracting, so that p - y cannot overflow; scaled up after, so that p and y cannot.
-            double difference = exponent < 0 ? Math.ScaleB(p, exponent) - Math.ScaleB(y, exponent) : Math.ScaleB(p - y, exponent);
-            scaled.Add(difference * difference);
-        }
-
-        return Math.ScaleB(Math.Sqrt(scaled.Value / predictions.Length), -exponent);
-    }
-
-    /// <summary>(p - y)/(n·RMSE), all zeros where RMSE = 0.</summary>
-    private static void RootMeanGradient<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<T> gradient)
-        where T : struct, System.Numerics.IFloatingPointIeee754<T>
-    {
-        double root = RootMean(labels, predictions);
-        double scale = root == 0 ? 0 : 1.0 / (predictions.Length * root);
-        Elementwise.ScaledDifference(labels, predictions, T.CreateTruncating(scale), gradient);
     }
 }

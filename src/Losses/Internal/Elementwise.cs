@@ -1,5 +1,8 @@
 using System;
+using System.Buffers;
 using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 
 namespace Losses.Internal;
 
@@ -22,11 +25,53 @@ internal static class Elementwise
     public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < destination.Length; i++)
+        T[] pooled = ArrayPool<T>.Shared.Rent(ChunkLength);
+        Span<T> exponential = pooled.AsSpan(0, ChunkLength);
+        for (int start = 0; start < x.Length; start += ChunkLength)
         {
-            destination[i] = Sigmoid(x[i]);
+            int length = Math.Min(ChunkLength, x.Length - start);
+            ReadOnlySpan<T> logits = x.Slice(start, length);
+            Span<T> e = exponential[..length];
+            ExpOfMinusAbs(logits, e);
+            Span<T> target = destination.Slice(start, length);
+            ReadOnlySpan<Vector<T>> xv = VectorMath.Vectors(logits);
+            ReadOnlySpan<Vector<T>> ev = VectorMath.Vectors((ReadOnlySpan<T>)e);
+            Span<Vector<T>> tv = VectorMath.Vectors(target);
+            for (int i = 0; i < xv.Length; i++)
+            {
+                tv[i] = SigmoidFromExponential(xv[i], ev[i]);
+            }
+
+            for (int i = xv.Length * VectorMath.Lanes<T>(); i < length; i++)
+            {
+                target[i] = SigmoidFromExponential(logits[i], e[i]);
+            }
         }
+
+        ArrayPool<T>.Shared.Return(pooled);
     }
+
+    /// <summary>Elements per chunk of the chunked element-wise kernels: their scratch stays in L1.</summary>
+    private const int ChunkLength = 1024;
+
+    /// <summary>e^-|x| element-wise, the one exponential the logistic kernels need.</summary>
+    private static void ExpOfMinusAbs<T>(ReadOnlySpan<T> x, Span<T> exponential)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        TensorPrimitives.Abs(x, exponential);
+        TensorPrimitives.Negate(exponential, exponential);
+        VectorMath.Exp(exponential, exponential);
+    }
+
+    /// <summary>σ(x) from e = e^-|x|: 1/(1 + e) for x ≥ 0, e/(1 + e) otherwise.</summary>
+    private static Vector<T> SigmoidFromExponential<T>(Vector<T> x, Vector<T> e)
+        where T : struct, IFloatingPointIeee754<T>
+        => Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<T>.Zero), Vector<T>.One, e) / (Vector<T>.One + e);
+
+    /// <inheritdoc cref="SigmoidFromExponential{T}(Vector{T}, Vector{T})"/>
+    private static T SigmoidFromExponential<T>(T x, T e)
+        where T : struct, IFloatingPointIeee754<T>
+        => (x >= T.Zero ? T.One : e) / (T.One + e);
 
     /// <summary>
     /// ln(1 + u) for u ≥ 0, accurate to a few ulps for tiny u (where ln of the rounded 1 + u would
@@ -55,24 +100,108 @@ internal static class Elementwise
         ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        T q = positiveWeight;
-        for (int i = 0; i < logits.Length; i++)
+        T[] pooled = ArrayPool<T>.Shared.Rent(2 * ChunkLength);
+        for (int start = 0; start < logits.Length; start += ChunkLength)
         {
-            T x = logits[i];
-            T z = labels[i];
-            T c = T.One + ((q - T.One) * z);
-            T e = T.Exp(-T.Abs(x));
-            bool nonNegative = x >= T.Zero;
+            int length = Math.Min(ChunkLength, logits.Length - start);
+            ReadOnlySpan<T> x = logits.Slice(start, length);
+            Span<T> e = pooled.AsSpan(0, length);
+            Span<T> logOfW = pooled.AsSpan(ChunkLength, length);
+            ExpOfMinusAbs(x, e);
             if (!losses.IsEmpty)
             {
-                T linear = nonNegative ? TimesOrZero(T.One - z, x) : TimesOrZero(q * z, -x);
-                losses[i] = linear + TimesOrZero(c, LogOnePlus(e));
+                TensorPrimitives.Add(e, T.One, logOfW);
+                VectorMath.Log(logOfW, logOfW);
             }
 
-            if (!gradient.IsEmpty)
+            var chunk = new LogisticChunk<T>(
+                labels.Slice(start, length),
+                x,
+                e,
+                logOfW,
+                positiveWeight,
+                losses.IsEmpty ? losses : losses.Slice(start, length),
+                gradient.IsEmpty ? gradient : gradient.Slice(start, length));
+            chunk.Run();
+        }
+
+        ArrayPool<T>.Shared.Return(pooled);
+    }
+
+    /// <summary>
+    /// One chunk of <see cref="LogisticCrossEntropy"/> with e = e^-|x| and ln(1 + e) already computed:
+    /// ln(1 + e) is corrected to ln(w)·e/(w - 1) with w = 1 + e (e when w rounds to 1).
+    /// </summary>
+    private readonly ref struct LogisticChunk<T>
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        private readonly ReadOnlySpan<T> _z;
+        private readonly ReadOnlySpan<T> _x;
+        private readonly ReadOnlySpan<T> _e;
+        private readonly ReadOnlySpan<T> _logOfW;
+        private readonly T _q;
+        private readonly Span<T> _losses;
+        private readonly Span<T> _gradient;
+
+        public LogisticChunk(
+            ReadOnlySpan<T> z, ReadOnlySpan<T> x, ReadOnlySpan<T> e, ReadOnlySpan<T> logOfW, T q, Span<T> losses, Span<T> gradient)
+        {
+            _z = z;
+            _x = x;
+            _e = e;
+            _logOfW = logOfW;
+            _q = q;
+            _losses = losses;
+            _gradient = gradient;
+        }
+
+        public void Run()
+        {
+            ReadOnlySpan<Vector<T>> z = VectorMath.Vectors(_z);
+            ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(_x);
+            ReadOnlySpan<Vector<T>> e = VectorMath.Vectors(_e);
+            ReadOnlySpan<Vector<T>> logOfW = VectorMath.Vectors(_logOfW);
+            Span<Vector<T>> losses = VectorMath.Vectors(_losses);
+            Span<Vector<T>> gradient = VectorMath.Vectors(_gradient);
+            var q = new Vector<T>(_q);
+            Vector<T> one = Vector<T>.One;
+            for (int i = 0; i < x.Length; i++)
             {
-                T sigmoid = nonNegative ? T.One / (T.One + e) : e / (T.One + e);
-                gradient[i] = (c * sigmoid) - (q * z);
+                Vector<T> c = one + ((q - one) * z[i]);
+                Vector<T> nonNegative = Vector.GreaterThanOrEqual(x[i], Vector<T>.Zero);
+                if (!losses.IsEmpty)
+                {
+                    Vector<T> linear = Vector.ConditionalSelect(
+                        nonNegative,
+                        VectorMath.TimesOrZero(one - z[i], x[i]),
+                        VectorMath.TimesOrZero(q * z[i], -x[i]));
+                    Vector<T> w = one + e[i];
+                    Vector<T> logOnePlus = Vector.ConditionalSelect(Vector.Equals(w, one), e[i], logOfW[i] * (e[i] / (w - one)));
+                    losses[i] = linear + VectorMath.TimesOrZero(c, logOnePlus);
+                }
+
+                if (!gradient.IsEmpty)
+                {
+                    gradient[i] = (c * SigmoidFromExponential(x[i], e[i])) - (q * z[i]);
+                }
+            }
+
+            for (int i = x.Length * VectorMath.Lanes<T>(); i < _x.Length; i++)
+            {
+                T c = T.One + ((_q - T.One) * _z[i]);
+                bool nonNegative = _x[i] >= T.Zero;
+                if (!_losses.IsEmpty)
+                {
+                    T linear = nonNegative ? TimesOrZero(T.One - _z[i], _x[i]) : TimesOrZero(_q * _z[i], -_x[i]);
+                    T w = T.One + _e[i];
+                    T logOnePlus = w == T.One ? _e[i] : _logOfW[i] * (_e[i] / (w - T.One));
+                    _losses[i] = linear + TimesOrZero(c, logOnePlus);
+                }
+
+                if (!_gradient.IsEmpty)
+                {
+                    _gradient[i] = (c * SigmoidFromExponential(_x[i], _e[i])) - (_q * _z[i]);
+                }
             }
         }
     }
@@ -86,57 +215,93 @@ internal static class Elementwise
         ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities, int rows, Span<T> losses, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        losses.Clear();
-        for (int index = 0; index < probabilities.Length; index++)
+        if (!losses.IsEmpty)
         {
-            T y = labels[index];
-            bool counted = y != T.Zero;
-            if (!losses.IsEmpty && counted)
+            losses.Clear();
+            int blockRows = Math.Min(rows, ChunkLength);
+            T[] pooled = ArrayPool<T>.Shared.Rent(blockRows);
+            for (int start = 0; start < rows; start += blockRows)
             {
-                losses[index % rows] -= y * T.Log(probabilities[index]);
+                int length = Math.Min(blockRows, rows - start);
+                Span<T> logarithm = pooled.AsSpan(0, length);
+                Span<T> loss = losses.Slice(start, length);
+                for (int offset = start; offset < probabilities.Length; offset += rows)
+                {
+                    VectorMath.Log(probabilities.Slice(offset, length), logarithm);
+                    SubtractLabelled(loss, labels.Slice(offset, length), logarithm);
+                }
             }
 
-            if (!gradient.IsEmpty)
+            ArrayPool<T>.Shared.Return(pooled);
+        }
+
+        if (!gradient.IsEmpty)
+        {
+            ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+            ReadOnlySpan<Vector<T>> p = VectorMath.Vectors(probabilities);
+            Span<Vector<T>> g = VectorMath.Vectors(gradient);
+            for (int i = 0; i < g.Length; i++)
             {
-                gradient[index] = counted ? -y / probabilities[index] : T.Zero;
+                g[i] = Vector.ConditionalSelect(Vector.Equals(y[i], Vector<T>.Zero), Vector<T>.Zero, -y[i] / p[i]);
             }
+
+            for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
+            {
+                gradient[i] = labels[i] != T.Zero ? -labels[i] / probabilities[i] : T.Zero;
+            }
+        }
+    }
+
+    /// <summary><c>ℓᵢ -= yᵢ·ln pᵢ</c>, nothing where yᵢ = 0.</summary>
+    private static void SubtractLabelled<T>(Span<T> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> logarithm)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> l = VectorMath.Vectors(losses);
+        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        ReadOnlySpan<Vector<T>> lp = VectorMath.Vectors(logarithm);
+        for (int i = 0; i < l.Length; i++)
+        {
+            l[i] -= VectorMath.TimesOrZero(y[i], lp[i]);
+        }
+
+        for (int i = l.Length * VectorMath.Lanes<T>(); i < losses.Length; i++)
+        {
+            losses[i] -= TimesOrZero(labels[i], logarithm[i]);
         }
     }
 
     /// <summary>Σ (p - y)², summed in double (also for float) with compensation.</summary>
     public static double SumOfSquaredDifferences<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        var sum = new CompensatedSum();
-        for (int i = 0; i < predictions.Length; i++)
-        {
-            double difference = double.CreateTruncating(predictions[i]) - double.CreateTruncating(labels[i]);
-            sum.Add(difference * difference);
-        }
-
-        return sum.Value;
-    }
+        => SumOfDifferenceTerms<T, Square>(labels, predictions);
 
     /// <summary>Σ |p - y|, summed in double (also for float) with compensation.</summary>
     public static double SumOfAbsoluteDifferences<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        var sum = new CompensatedSum();
-        for (int i = 0; i < predictions.Length; i++)
-        {
-            sum.Add(Math.Abs(double.CreateTruncating(predictions[i]) - double.CreateTruncating(labels[i])));
-        }
-
-        return sum.Value;
-    }
+        => SumOfDifferenceTerms<T, Absolute>(labels, predictions);
 
     /// <summary><c>gᵢ = (pᵢ - yᵢ)·scale</c>; a zero scale gives 0 (the kink of RMSE at 0).</summary>
     public static void ScaledDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < gradient.Length; i++)
+        if (scale == T.Zero)
         {
-            gradient[i] = TimesOrZero(scale, predictions[i] - labels[i]);
+            gradient.Clear();
+            return;
+        }
+
+        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        ReadOnlySpan<Vector<T>> p = VectorMath.Vectors(predictions);
+        Span<Vector<T>> g = VectorMath.Vectors(gradient);
+        var factor = new Vector<T>(scale);
+        for (int i = 0; i < g.Length; i++)
+        {
+            g[i] = factor * (p[i] - y[i]);
+        }
+
+        for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
+        {
+            gradient[i] = scale * (predictions[i] - labels[i]);
         }
     }
 
@@ -144,13 +309,129 @@ internal static class Elementwise
     public static void ScaledSignOfDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < gradient.Length; i++)
+        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        ReadOnlySpan<Vector<T>> p = VectorMath.Vectors(predictions);
+        Span<Vector<T>> g = VectorMath.Vectors(gradient);
+        var positive = new Vector<T>(scale);
+        var notANumber = new Vector<T>(T.NaN);
+        for (int i = 0; i < g.Length; i++)
+        {
+            Vector<T> difference = p[i] - y[i];
+            Vector<T> sign = Vector.ConditionalSelect(Vector.Equals(difference, Vector<T>.Zero), Vector<T>.Zero, notANumber);
+            sign = Vector.ConditionalSelect(Vector.GreaterThan(difference, Vector<T>.Zero), positive, sign);
+            g[i] = Vector.ConditionalSelect(Vector.LessThan(difference, Vector<T>.Zero), -positive, sign);
+        }
+
+        for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
             T difference = predictions[i] - labels[i];
             gradient[i] = difference > T.Zero ? scale
                 : difference < T.Zero ? -scale
                 : difference == T.Zero ? T.Zero
                 : T.NaN;
+        }
+    }
+
+    /// <summary>
+    /// Σ term(p - y) in double: whole vectors into two lane-wise Neumaier sums (two chains, so the
+    /// additions overlap), whose lanes and the scalar tail then go, in a fixed order, into one
+    /// <see cref="CompensatedSum"/>. Float differences are taken after widening, as in the scalar form.
+    /// </summary>
+    private static double SumOfDifferenceTerms<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : struct, IDifferenceTerm
+    {
+        var first = default(LaneSum);
+        var second = default(LaneSum);
+        int done = 0;
+        if (typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0 && VectorMath.Lanes<double>() != 0)
+        {
+            ReadOnlySpan<Vector<float>> y = MemoryMarshal.Cast<T, Vector<float>>(labels);
+            ReadOnlySpan<Vector<float>> p = MemoryMarshal.Cast<T, Vector<float>>(predictions);
+            for (int i = 0; i < p.Length; i++)
+            {
+                Vector.Widen(p[i], out Vector<double> pLow, out Vector<double> pHigh);
+                Vector.Widen(y[i], out Vector<double> yLow, out Vector<double> yHigh);
+                first.Add(TTerm.Of(pLow - yLow));
+                second.Add(TTerm.Of(pHigh - yHigh));
+            }
+
+            done = p.Length * Vector<float>.Count;
+        }
+        else if (typeof(T) == typeof(double) && VectorMath.Lanes<double>() != 0)
+        {
+            ReadOnlySpan<Vector<double>> y = MemoryMarshal.Cast<T, Vector<double>>(labels);
+            ReadOnlySpan<Vector<double>> p = MemoryMarshal.Cast<T, Vector<double>>(predictions);
+            int pairs = p.Length / 2;
+            for (int i = 0; i < pairs; i++)
+            {
+                first.Add(TTerm.Of(p[2 * i] - y[2 * i]));
+                second.Add(TTerm.Of(p[(2 * i) + 1] - y[(2 * i) + 1]));
+            }
+
+            done = 2 * pairs * Vector<double>.Count;
+        }
+
+        var total = default(CompensatedSum);
+        first.AddTo(ref total);
+        second.AddTo(ref total);
+        for (int i = done; i < predictions.Length; i++)
+        {
+            total.Add(TTerm.Of(double.CreateTruncating(predictions[i]) - double.CreateTruncating(labels[i])));
+        }
+
+        return total.Value;
+    }
+
+    /// <summary>The term a regression sum adds for one difference d = p - y.</summary>
+    private interface IDifferenceTerm
+    {
+        static abstract double Of(double difference);
+
+        static abstract Vector<double> Of(Vector<double> difference);
+    }
+
+    private readonly struct Square : IDifferenceTerm
+    {
+        public static double Of(double difference) => difference * difference;
+
+        public static Vector<double> Of(Vector<double> difference) => difference * difference;
+    }
+
+    private readonly struct Absolute : IDifferenceTerm
+    {
+        public static double Of(double difference) => Math.Abs(difference);
+
+        public static Vector<double> Of(Vector<double> difference) => Vector.Abs(difference);
+    }
+
+    /// <summary>A Neumaier sum in every lane of a vector of double.</summary>
+    private struct LaneSum
+    {
+        private Vector<double> _sum;
+        private Vector<double> _compensation;
+
+        public void Add(Vector<double> value)
+        {
+            Vector<double> total = _sum + value;
+            _compensation += Vector.ConditionalSelect(
+                Vector.GreaterThanOrEqual(Vector.Abs(_sum), Vector.Abs(value)),
+                (_sum - total) + value,
+                (value - total) + _sum);
+            _sum = total;
+        }
+
+        /// <summary>Adds every lane to <paramref name="total"/>; a lane that is no longer finite adds its sum only.</summary>
+        public readonly void AddTo(ref CompensatedSum total)
+        {
+            for (int lane = 0; lane < Vector<double>.Count; lane++)
+            {
+                total.Add(_sum[lane]);
+                if (double.IsFinite(_sum[lane]))
+                {
+                    total.Add(_compensation[lane]);
+                }
+            }
         }
     }
 }

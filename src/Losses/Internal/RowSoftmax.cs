@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace Losses.Internal;
 
@@ -13,115 +14,105 @@ namespace Losses.Internal;
 /// <remarks>
 /// Per row, with m = maxⱼ xⱼ: the shifted logit sⱼ = xⱼ - m, S = Σⱼ exp(sⱼ) and log S, so that
 /// log softmax(x)ⱼ = sⱼ - log S, subtracted in that order (one rounding fewer at the size of m).
+/// S is summed in double also for float, and each row's arithmetic is the same whatever block it
+/// falls in, so a result is bit-identical from call to call.
 /// Two rows are special. A row whose maximum is +∞ takes its limit: the +∞ entries shift to 0, the
 /// rest to -∞, so the row's probability is shared equally by its +∞ entries. A row of only -∞ has no
 /// limit: its maximum is replaced by NaN so that everything computed from it is NaN.
 /// </remarks>
 internal static class RowSoftmax
 {
-    /// <summary>Rows per block: a block's statistics and one column segment stay in L1.</summary>
-    internal const int BlockRows = 256;
+    /// <summary>The most rows in one block: a block's statistics stay in L1.</summary>
+    internal const int BlockRows = 1024;
 
-    private const int ScratchSpans = 5;
+    /// <summary>
+    /// Below this many rows a block's column segments grow too short to stream well; wide matrices then
+    /// take the largest blocks instead and stream each pass from memory.
+    /// </summary>
+    private const int MinimumBlockRows = 64;
+
+    /// <summary>
+    /// The logits of one block aim to fit this many bytes, so that the passes after the row maxima find
+    /// them in cache (measured best on a 1 MiB-L2 machine at 4096x1000; 1024x32000 streams).
+    /// </summary>
+    internal const int BlockBytes = 2 * 1024 * 1024;
+
+    private const int ScratchSpans = 6;
+
+    /// <summary>Rows per block for a matrix of <paramref name="columns"/> columns.</summary>
+    internal static int RowsPerBlock<T>(int columns)
+        where T : struct
+    {
+        long fit = BlockBytes / ((long)columns * Unsafe.SizeOf<T>());
+        return fit < MinimumBlockRows ? BlockRows : (int)Math.Min(fit - (fit % 16), BlockRows);
+    }
 
     /// <summary>softmax(x) row-wise into <paramref name="probabilities"/>, which may alias <paramref name="logits"/>.</summary>
     public static void Softmax<T>(ReadOnlySpan<T> logits, int rows, int columns, Span<T> probabilities)
         where T : struct, IFloatingPointIeee754<T>
     {
-        T[] pooled = ArrayPool<T>.Shared.Rent(ScratchSpans * BlockRows);
-        for (int start = 0; start < rows; start += BlockRows)
+        using var scratch = new Scratch<T>(rows, columns);
+        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
         {
-            var block = new Block<T>(pooled, start, Math.Min(BlockRows, rows - start));
-            block.ComputeStatistics(logits, rows, columns);
+            var block = scratch.Block(start, rows);
+            block.ComputeMax(logits, rows, columns);
+            block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, probabilities, keepShifted: false);
             for (int column = 0; column < columns; column++)
             {
-                Span<T> target = probabilities.Slice((column * rows) + start, block.Length);
-                Shift(logits.Slice((column * rows) + start, block.Length), block.Max, target);
-                TensorPrimitives.Exp(target, target);
-                TensorPrimitives.Divide(target, block.Sum, target);
+                VectorMath.Divide(probabilities.Slice((column * rows) + start, block.Length), block.Sum);
             }
         }
-
-        ArrayPool<T>.Shared.Return(pooled);
     }
 
     /// <summary>log softmax(x) row-wise into <paramref name="logProbabilities"/>, which may alias <paramref name="logits"/>.</summary>
     public static void LogSoftmax<T>(ReadOnlySpan<T> logits, int rows, int columns, Span<T> logProbabilities)
         where T : struct, IFloatingPointIeee754<T>
     {
-        T[] pooled = ArrayPool<T>.Shared.Rent(ScratchSpans * BlockRows);
-        for (int start = 0; start < rows; start += BlockRows)
+        using var scratch = new Scratch<T>(rows, columns);
+        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
         {
-            var block = new Block<T>(pooled, start, Math.Min(BlockRows, rows - start));
-            block.ComputeStatistics(logits, rows, columns);
+            var block = scratch.Block(start, rows);
+            block.ComputeMax(logits, rows, columns);
+            block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, logProbabilities, keepShifted: true);
             for (int column = 0; column < columns; column++)
             {
-                Span<T> target = logProbabilities.Slice((column * rows) + start, block.Length);
-                Shift(logits.Slice((column * rows) + start, block.Length), block.Max, target);
-                TensorPrimitives.Subtract(target, block.LogSum, target);
+                VectorMath.Subtract(logProbabilities.Slice((column * rows) + start, block.Length), block.LogSum);
             }
         }
-
-        ArrayPool<T>.Shared.Return(pooled);
     }
 
     /// <summary>
     /// Softmax cross-entropy with dense labels, fused: <c>ℓᵢ = Σⱼ yᵢⱼ·(log Sᵢ - sᵢⱼ)</c> into
     /// <paramref name="losses"/> (one per row) and <c>∂(Σᵢ ℓᵢ)/∂xᵢⱼ = (Σₖ yᵢₖ)·pᵢⱼ - yᵢⱼ</c> into
     /// <paramref name="gradient"/>. Either output may be empty to skip it. A zero label contributes
-    /// exactly 0, whatever its logit (so 0·∞ never arises).
+    /// exactly 0, whatever its logit (so 0·∞ never arises). One pass over the logits after the row
+    /// maxima gives S, Σⱼ yᵢⱼ and Σⱼ yᵢⱼ·sᵢⱼ together (ℓᵢ = (Σⱼ yᵢⱼ)·log Sᵢ - Σⱼ yᵢⱼ·sᵢⱼ), and leaves
+    /// exp(sᵢⱼ) in the gradient for a last scaling pass.
     /// </summary>
     public static void CrossEntropy<T>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        T[] pooled = ArrayPool<T>.Shared.Rent(ScratchSpans * BlockRows);
-        for (int start = 0; start < rows; start += BlockRows)
+        using var scratch = new Scratch<T>(rows, columns);
+        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
         {
-            var block = new Block<T>(pooled, start, Math.Min(BlockRows, rows - start));
-            block.ComputeStatistics(logits, rows, columns);
-            Span<T> labelSum = block.Accumulator;
+            var block = scratch.Block(start, rows);
+            block.ComputeMax(logits, rows, columns);
+            block.ComputeSums(logits, rows, columns, labels, gradient, keepShifted: false);
             if (!losses.IsEmpty)
             {
-                Span<T> loss = losses.Slice(start, block.Length);
-                loss.Clear();
-                for (int column = 0; column < columns; column++)
-                {
-                    int offset = (column * rows) + start;
-                    ReadOnlySpan<T> y = labels.Slice(offset, block.Length);
-                    Shift(logits.Slice(offset, block.Length), block.Max, block.Work);
-                    for (int i = 0; i < y.Length; i++)
-                    {
-                        if (y[i] != T.Zero)
-                        {
-                            loss[i] += y[i] * (block.LogSum[i] - block.Work[i]);
-                        }
-                    }
-                }
+                block.LabelledLosses(losses.Slice(start, block.Length));
             }
 
             if (!gradient.IsEmpty)
             {
-                labelSum.Clear();
-                for (int column = 0; column < columns; column++)
-                {
-                    TensorPrimitives.Add(labelSum, labels.Slice((column * rows) + start, block.Length), labelSum);
-                }
-
                 for (int column = 0; column < columns; column++)
                 {
                     int offset = (column * rows) + start;
-                    Span<T> target = gradient.Slice(offset, block.Length);
-                    Shift(logits.Slice(offset, block.Length), block.Max, target);
-                    TensorPrimitives.Exp(target, target);
-                    TensorPrimitives.Divide(target, block.Sum, target);
-                    TensorPrimitives.Multiply(target, labelSum, target);
-                    TensorPrimitives.Subtract(target, labels.Slice(offset, block.Length), target);
+                    ScaleToGradient(gradient.Slice(offset, block.Length), block.Sum, block.LabelSum, labels.Slice(offset, block.Length));
                 }
             }
         }
-
-        ArrayPool<T>.Shared.Return(pooled);
     }
 
     /// <summary>
@@ -133,18 +124,19 @@ internal static class RowSoftmax
         ReadOnlySpan<int> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        T[] pooled = ArrayPool<T>.Shared.Rent(ScratchSpans * BlockRows);
-        for (int start = 0; start < rows; start += BlockRows)
+        using var scratch = new Scratch<T>(rows, columns);
+        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
         {
-            var block = new Block<T>(pooled, start, Math.Min(BlockRows, rows - start));
-            block.ComputeStatistics(logits, rows, columns);
+            var block = scratch.Block(start, rows);
+            block.ComputeMax(logits, rows, columns);
+            block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false);
             if (!losses.IsEmpty)
             {
                 for (int i = 0; i < block.Length; i++)
                 {
                     int row = start + i;
                     T logit = logits[(labels[row] * rows) + row];
-                    losses[row] = block.LogSum[i] - ShiftOne(logit, block.Max[i]);
+                    losses[row] = block.LogSum[i] - VectorMath.Shift(logit, block.Max[i]);
                 }
             }
 
@@ -152,11 +144,7 @@ internal static class RowSoftmax
             {
                 for (int column = 0; column < columns; column++)
                 {
-                    int offset = (column * rows) + start;
-                    Span<T> target = gradient.Slice(offset, block.Length);
-                    Shift(logits.Slice(offset, block.Length), block.Max, target);
-                    TensorPrimitives.Exp(target, target);
-                    TensorPrimitives.Divide(target, block.Sum, target);
+                        VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), block.Sum);
                 }
 
                 for (int i = 0; i < block.Length; i++)
@@ -166,60 +154,159 @@ internal static class RowSoftmax
                 }
             }
         }
-
-        ArrayPool<T>.Shared.Return(pooled);
     }
 
-    /// <summary><c>sᵢ = xᵢ - mᵢ</c>, with <c>xᵢ = mᵢ</c> giving exactly 0 (the limit for a +∞ maximum).</summary>
-    private static void Shift<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> max, Span<T> shifted)
+    /// <summary><c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>.</summary>
+    private static void ScaleToGradient<T>(Span<T> gradient, ReadOnlySpan<T> sum, ReadOnlySpan<T> labelSum, ReadOnlySpan<T> labels)
         where T : struct, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < shifted.Length; i++)
+        Span<Vector<T>> g = VectorMath.Vectors(gradient);
+        ReadOnlySpan<Vector<T>> s = VectorMath.Vectors(sum);
+        ReadOnlySpan<Vector<T>> l = VectorMath.Vectors(labelSum);
+        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        for (int i = 0; i < g.Length; i++)
         {
-            shifted[i] = ShiftOne(logits[i], max[i]);
+            g[i] = (g[i] / s[i] * l[i]) - y[i];
+        }
+
+        for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
+        {
+            gradient[i] = (gradient[i] / sum[i] * labelSum[i]) - labels[i];
         }
     }
 
-    private static T ShiftOne<T>(T logit, T max)
+    /// <summary>
+    /// <c>sᵢ = shift(xᵢ, mᵢ)</c> into <paramref name="shifted"/>; with labels also <c>Lᵢ += yᵢ</c> and
+    /// <c>Dᵢ += yᵢ·sᵢ</c> (0 where yᵢ = 0).
+    /// </summary>
+    private static void Shift<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> max, Span<T> shifted, ReadOnlySpan<T> labels, Span<T> labelSum, Span<T> labelDot)
         where T : struct, IFloatingPointIeee754<T>
-        => logit == max ? T.Zero : logit - max;
+    {
+        ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(logits);
+        ReadOnlySpan<Vector<T>> m = VectorMath.Vectors(max);
+        Span<Vector<T>> s = VectorMath.Vectors(shifted);
+        int done = s.Length * VectorMath.Lanes<T>();
+        if (labels.IsEmpty)
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                s[i] = VectorMath.Shift(x[i], m[i]);
+            }
 
-    /// <summary>The scratch of one block of rows: its statistics and two work spans, from one pooled array.</summary>
+            for (int i = done; i < shifted.Length; i++)
+            {
+                shifted[i] = VectorMath.Shift(logits[i], max[i]);
+            }
+
+            return;
+        }
+
+        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        Span<Vector<T>> l = VectorMath.Vectors(labelSum);
+        Span<Vector<T>> d = VectorMath.Vectors(labelDot);
+        for (int i = 0; i < s.Length; i++)
+        {
+            Vector<T> value = VectorMath.Shift(x[i], m[i]);
+            s[i] = value;
+            l[i] += y[i];
+            d[i] += VectorMath.TimesOrZero(y[i], value);
+        }
+
+        for (int i = done; i < shifted.Length; i++)
+        {
+            T value = VectorMath.Shift(logits[i], max[i]);
+            shifted[i] = value;
+            labelSum[i] += labels[i];
+            labelDot[i] += Elementwise.TimesOrZero(labels[i], value);
+        }
+    }
+
+    /// <summary>Pooled scratch for every block of one call: six spans of T and one of double.</summary>
+    private readonly struct Scratch<T> : IDisposable
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        private readonly T[] _values;
+        private readonly double[] _sums;
+
+        public Scratch(int rows, int columns)
+        {
+            RowsPerBlock = Math.Min(rows, RowSoftmax.RowsPerBlock<T>(columns));
+            _values = ArrayPool<T>.Shared.Rent(ScratchSpans * RowsPerBlock);
+            _sums = ArrayPool<double>.Shared.Rent(RowsPerBlock);
+        }
+
+        public int RowsPerBlock { get; }
+
+        public Block<T> Block(int start, int rows)
+            => new(_values, _sums, RowsPerBlock, start, Math.Min(RowsPerBlock, rows - start));
+
+        public void Dispose()
+        {
+            ArrayPool<T>.Shared.Return(_values);
+            ArrayPool<double>.Shared.Return(_sums);
+        }
+    }
+
+    /// <summary>The statistics of one block of rows and a work span.</summary>
     private readonly ref struct Block<T>
         where T : struct, IFloatingPointIeee754<T>
     {
         private readonly int _start;
+        private readonly Span<double> _sumInDouble;
 
-        public Block(T[] pooled, int start, int length)
+        public Block(T[] values, double[] sums, int stride, int start, int length)
         {
             _start = start;
             Length = length;
-            Max = pooled.AsSpan(0, length);
-            Sum = pooled.AsSpan(BlockRows, length);
-            LogSum = pooled.AsSpan(2 * BlockRows, length);
-            Work = pooled.AsSpan(3 * BlockRows, length);
-            Accumulator = pooled.AsSpan(4 * BlockRows, length);
+            Max = values.AsSpan(0, length);
+            Sum = values.AsSpan(stride, length);
+            LogSum = values.AsSpan(2 * stride, length);
+            Work = values.AsSpan(3 * stride, length);
+            LabelSum = values.AsSpan(4 * stride, length);
+            LabelDot = values.AsSpan(5 * stride, length);
+            _sumInDouble = sums.AsSpan(0, length);
         }
 
         public int Length { get; }
 
+        /// <summary>m, the row maxima (NaN for a row of only -∞).</summary>
         public Span<T> Max { get; }
 
+        /// <summary>S = Σⱼ exp(sⱼ).</summary>
         public Span<T> Sum { get; }
 
+        /// <summary>log S.</summary>
         public Span<T> LogSum { get; }
 
         public Span<T> Work { get; }
 
-        public Span<T> Accumulator { get; }
+        /// <summary>L = Σⱼ yⱼ, when labels were given.</summary>
+        public Span<T> LabelSum { get; }
 
-        /// <summary>Row maxima m, S = Σⱼ exp(xⱼ - m) and log S for the block's rows.</summary>
-        public void ComputeStatistics(ReadOnlySpan<T> logits, int rows, int columns)
+        /// <summary>D = Σⱼ yⱼ·sⱼ (zero labels contributing 0), when labels were given.</summary>
+        public Span<T> LabelDot { get; }
+
+        /// <summary>Row maxima m for the block's rows.</summary>
+        public void ComputeMax(ReadOnlySpan<T> logits, int rows, int columns)
         {
             logits.Slice(_start, Length).CopyTo(Max);
+            Span<Vector<T>> max = VectorMath.Vectors(Max);
+            int done = max.Length * VectorMath.Lanes<T>();
             for (int column = 1; column < columns; column++)
             {
-                TensorPrimitives.Max(Max, logits.Slice((column * rows) + _start, Length), Max);
+                ReadOnlySpan<T> segment = logits.Slice((column * rows) + _start, Length);
+                ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(segment);
+                for (int i = 0; i < max.Length; i++)
+                {
+                    // A NaN that a lane's maximum skips still reaches the row's sum, and from there every output.
+                    max[i] = Vector.Max(max[i], x[i]);
+                }
+
+                for (int i = done; i < Length; i++)
+                {
+                    Max[i] = T.Max(Max[i], segment[i]);
+                }
             }
 
             for (int i = 0; i < Length; i++)
@@ -230,16 +317,45 @@ internal static class RowSoftmax
                     Max[i] = T.NaN;
                 }
             }
+        }
 
-            Sum.Clear();
+        /// <summary>
+        /// One pass over the block's logits: S and log S, with L and D when <paramref name="labels"/>
+        /// is not empty. exp(s) is left in <paramref name="destination"/> (when not empty), or s itself
+        /// when <paramref name="keepShifted"/> is set.
+        /// </summary>
+        public void ComputeSums(ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted)
+        {
+            _sumInDouble.Clear();
+            LabelSum.Clear();
+            LabelDot.Clear();
             for (int column = 0; column < columns; column++)
             {
-                Shift(logits.Slice((column * rows) + _start, Length), Max, Work);
-                TensorPrimitives.Exp(Work, Work);
-                TensorPrimitives.Add(Sum, Work, Sum);
+                int offset = (column * rows) + _start;
+                ReadOnlySpan<T> x = logits.Slice(offset, Length);
+                ReadOnlySpan<T> y = labels.IsEmpty ? labels : labels.Slice(offset, Length);
+                Span<T> target = destination.IsEmpty ? destination : destination.Slice(offset, Length);
+                Span<T> shifted = target.IsEmpty ? Work : target;
+                Shift(x, Max, shifted, y, LabelSum, LabelDot);
+                Span<T> exponential = keepShifted ? Work : shifted;
+                VectorMath.Exp(shifted, exponential);
+                VectorMath.AddInDouble(_sumInDouble, exponential);
             }
 
-            TensorPrimitives.Log(Sum, LogSum);
+            for (int i = 0; i < Length; i++)
+            {
+                Sum[i] = T.CreateTruncating(_sumInDouble[i]);
+                LogSum[i] = T.CreateTruncating(Math.Log(_sumInDouble[i]));
+            }
+        }
+
+        /// <summary><c>ℓᵢ = Lᵢ·log Sᵢ - Dᵢ</c> (a row of zero labels gives 0 whatever its logits).</summary>
+        public void LabelledLosses(Span<T> losses)
+        {
+            for (int i = 0; i < losses.Length; i++)
+            {
+                losses[i] = Elementwise.TimesOrZero(LabelSum[i], LogSum[i]) - LabelDot[i];
+            }
         }
     }
 }

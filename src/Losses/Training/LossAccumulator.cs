@@ -51,10 +51,16 @@ public sealed class LossAccumulator<T>
     public void Add(LossResult<T> result)
     {
         ArgumentNullException.ThrowIfNull(result);
-        Adopt(result.Reduction, result.TakesSquareRoot, nameof(result));
-        _weightedSum.Add(result.WeightedSum);
-        _totalWeight.Add(result.TotalWeight);
-        Count += result.Count;
+        Add(result.WeightedSum, result.TotalWeight, result.Count, result.Reduction, result.TakesSquareRoot, nameof(result));
+    }
+
+    /// <summary>Adds one batch's sums, as the loss objects' accumulating buffer overloads do.</summary>
+    internal void Add(double weightedSum, double totalWeight, long count, Reduction reduction, bool takesSquareRoot, string name)
+    {
+        Adopt(reduction, takesSquareRoot, name);
+        _weightedSum.Add(weightedSum);
+        _totalWeight.Add(totalWeight);
+        Count += count;
         Batches++;
     }
 

@@ -73,6 +73,32 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     public T Evaluate(Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
         => LossEvaluation.Evaluate(this, labels, predictions, gradient, perExample, sampleWeights).Value;
 
+    /// <summary>
+    /// Evaluates the loss into caller buffers and adds the batch to <paramref name="accumulator"/>, allocating
+    /// nothing once warmed up for dense storage: the training step that also tracks the epoch's loss.
+    /// </summary>
+    /// <param name="labels">Labels y, N×C.</param>
+    /// <param name="predictions">Model outputs x, N×C.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting).</param>
+    /// <param name="accumulator">Receives this batch's sums, as <see cref="LossAccumulator{T}.Add(LossResult{T})"/> would.</param>
+    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
+    /// <returns>The reduced value of this batch.</returns>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">A shape or length does not match, an option does not fit the batch,
+    /// Strict mode rejects an input, or <paramref name="accumulator"/> holds results of another reduction.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
+    /// <remarks>Same formulas as <see cref="Evaluate(Matrix{T}, Matrix{T}, Vector{T})"/>; the accumulator then gives
+    /// the exact value over all the batches added.</remarks>
+    public T Evaluate(
+        Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, LossAccumulator<T> accumulator, Vector<T>? sampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(accumulator);
+        LossTotals<T> totals = LossEvaluation.Evaluate(this, labels, predictions, gradient, perExample, sampleWeights);
+        accumulator.Add(totals.WeightedSum, totals.TotalWeight, totals.Count, Reduction, TakesSquareRoot, nameof(accumulator));
+        return totals.Value;
+    }
+
     /// <summary>The counted terms per row: the columns for element-wise losses, 1 for softmax.</summary>
     internal abstract int TermsPerRow(int columns);
 

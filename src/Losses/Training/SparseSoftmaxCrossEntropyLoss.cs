@@ -106,6 +106,31 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
     public T Evaluate(ReadOnlySpan<int> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
         => Compute(labels, predictions, gradient, perExample, sampleWeights).Value;
 
+    /// <summary>
+    /// Evaluates the sparse softmax cross-entropy into caller buffers and adds the batch to
+    /// <paramref name="accumulator"/>, allocating nothing for dense storage.
+    /// </summary>
+    /// <param name="labels">One class index per row, in [0, C) or equal to <see cref="IgnoreIndex"/>, length N.</param>
+    /// <param name="predictions">Logits x, N×C.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C.</param>
+    /// <param name="perExample">Receives ℓᵢ, length N.</param>
+    /// <param name="accumulator">Receives this batch's sums, as <see cref="LossAccumulator{T}.Add(LossResult{T})"/> would.</param>
+    /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
+    /// <returns>The reduced value of this batch.</returns>
+    /// <exception cref="ArgumentNullException">A required argument is null.</exception>
+    /// <exception cref="ArgumentException">A length or shape does not match, Strict rejects an input, or
+    /// <paramref name="accumulator"/> holds results of another reduction.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A label is neither a class index nor <see cref="IgnoreIndex"/>, or a sample weight is negative.</exception>
+    /// <remarks>Same formulas as <see cref="Evaluate(ReadOnlySpan{int}, Matrix{T}, Vector{T})"/>.</remarks>
+    public T Evaluate(
+        ReadOnlySpan<int> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, LossAccumulator<T> accumulator, Vector<T>? sampleWeights = null)
+    {
+        ArgumentNullException.ThrowIfNull(accumulator);
+        LossTotals<T> totals = Compute(labels, predictions, gradient, perExample, sampleWeights);
+        accumulator.Add(totals.WeightedSum, totals.TotalWeight, totals.Count, _reduction, takesSquareRoot: false, nameof(accumulator));
+        return totals.Value;
+    }
+
     private LossTotals<T> Compute(ReadOnlySpan<int> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights)
     {
         ArgumentNullException.ThrowIfNull(predictions);

@@ -259,6 +259,53 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
         NumericAssertions.ShouldBeRelativelyClose(ToDouble(Loss.RootMeanSquaredError(labels, predictions)), error, GoldenRelativeTolerance, "RMSE");
     }
 
+    [Fact]
+    public void MeanAbsoluteErrorOfErrorsWhoseSumOverflows_IsTheFiniteMean()
+    {
+        // Two errors of ±0.75·MaxValue: for T = double their sum exceeds the range even in double, their
+        // mean (0.75·MaxValue) does not. Worked by hand: the mean of two equal errors is that error.
+        double error = ToDouble(T.CreateSaturating(double.MaxValue)) * 0.75;
+        var labels = VectorOf(0, 0);
+        var predictions = VectorOf(error, -error);
+
+        NumericAssertions.ShouldBeRelativelyClose(ToDouble(Loss.MeanAbsoluteError(labels, predictions)), ToDouble(Of(error)), GoldenRelativeTolerance, "MAE");
+    }
+
+    [Fact]
+    public void RootMeanSquaredErrorGradientOfSubnormalErrors_IsExact()
+    {
+        // Errors (d, -d) with d the smallest positive subnormal·3: RMSE = d, and the gradient (p - y)/(n·RMSE) is
+        // exactly ±1/2 (worked by hand); a reciprocal 1/(n·RMSE) would overflow to ∞.
+        double d = ToDouble(T.Epsilon) * 3;
+        var labels = VectorOf(0, 0);
+        var predictions = VectorOf(d, -d);
+
+        ToDoubles(Loss.RootMeanSquaredErrorGradient(labels, predictions)).Should().Equal(0.5, -0.5);
+    }
+
+    [Fact]
+    public void RootMeanSquaredErrorGradientOfThirds_IsRoundedOnce()
+    {
+        // Errors (1, 1, 1) scaled by 2⁻¹³⁰: RMSE = 2⁻¹³⁰, so each gradient entry is exactly 1/3 rounded once to T.
+        double tiny = Math.ScaleB(1.0, -130);
+        var labels = VectorOf(0, 0, 0);
+        var predictions = VectorOf(tiny, tiny, tiny);
+
+        ToDoubles(Loss.RootMeanSquaredErrorGradient(labels, predictions)).Should().Equal(Enumerable.Repeat(ToDouble(Of(1.0 / 3)), 3));
+    }
+
+    [Fact]
+    public void RootMeanSquaredErrorGradientOfAnInfiniteError_IsItsLimit()
+    {
+        // Errors (∞, 1, 2, 3): RMSE = ∞, and as the first error grows without bound its gradient tends to
+        // 1/√n = 1/2 while the others tend to 0.
+        var labels = VectorOf(0, 0, 0, 0);
+        var predictions = VectorOf(Infinity, 1, 2, 3);
+
+        T.IsPositiveInfinity(Loss.RootMeanSquaredError(labels, predictions)).Should().BeTrue();
+        ToDoubles(Loss.RootMeanSquaredErrorGradient(labels, predictions)).Should().Equal(0.5, 0, 0, 0);
+    }
+
     private static double[] RowOf(Matrix<T> matrix, int row) => ToDoubles(matrix.Row(row));
 
     private static void ShouldEqual(Matrix<T> actual, T[] expectedRowMajor)

@@ -57,6 +57,24 @@ public sealed class AllocationTests
         AllocatedBytes(() => options.Evaluate(ClassIndicesWithIgnored, X, gradient, perExample, Samples)).Should().Be(0, "with options");
     }
 
+    [Fact]
+    public void BufferOverloadWithAccumulator_AllocatesNothing()
+    {
+        var gradient = Matrix<double>.Build.Dense(5, 4);
+        var perExample = Vector<double>.Build.Dense(5);
+        var sparse = new SparseSoftmaxCrossEntropyLoss<double> { IgnoreIndex = -100, LabelSmoothing = 0.1 };
+        var sparseEpoch = new LossAccumulator<double>();
+        AllocatedBytes(() => sparse.Evaluate(ClassIndicesWithIgnored, X, gradient, perExample, sparseEpoch, Samples)).Should().Be(0, "sparse");
+
+        var regression = new MeanSquaredErrorLoss<double>();
+        var regressionGradient = Matrix<double>.Build.Dense(RegressionOutputs.RowCount, RegressionOutputs.ColumnCount);
+        var regressionPerExample = Vector<double>.Build.Dense(RegressionOutputs.RowCount);
+        var regressionEpoch = new LossAccumulator<double>();
+        AllocatedBytes(() => regression.Evaluate(RegressionLabels, RegressionOutputs, regressionGradient, regressionPerExample, regressionEpoch))
+            .Should().Be(0, "regression");
+        regressionEpoch.Batches.Should().Be(110);
+    }
+
     /// <summary>Bytes this thread allocates in 100 calls, measured after 10 warm-up calls fill the pools and the JIT.</summary>
     private static long AllocatedBytes(Action evaluate)
     {

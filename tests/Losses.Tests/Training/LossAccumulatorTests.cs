@@ -156,7 +156,61 @@ public sealed class LossAccumulatorTests
         accumulator.Reduction.Should().Be(Reduction.Mean);
     }
 
-    private static Func<int, int, LossResult<double>> Evaluator(string loss, Reduction reduction)
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BufferOverloadWithAccumulator_AddsWhatTheResultWould(string loss, Reduction reduction)
+    {
+        (ILoss<double>? matrixLoss, Matrix<double> labels, SparseSoftmaxCrossEntropyLoss<double> sparse) = Configured(loss, reduction);
+        var viaResults = new LossAccumulator<double>();
+        var viaBuffers = new LossAccumulator<double>();
+        foreach ((int start, int count) in Batches)
+        {
+            Matrix<double> logits = Logits.SubMatrix(start, count, 0, Columns);
+            Vector<double> weights = Weights.SubVector(start, count);
+            var gradient = Matrix<double>.Build.Dense(count, Columns);
+            var perExample = Vector<double>.Build.Dense(count);
+            LossResult<double> result;
+            double value;
+            if (matrixLoss is null)
+            {
+                result = sparse.Evaluate(Indices.AsSpan(start, count), logits, weights);
+                value = sparse.Evaluate(Indices.AsSpan(start, count), logits, gradient, perExample, viaBuffers, weights);
+            }
+            else
+            {
+                Matrix<double> batchLabels = labels.SubMatrix(start, count, 0, Columns);
+                result = matrixLoss.Evaluate(batchLabels, logits, weights);
+                value = matrixLoss.Evaluate(batchLabels, logits, gradient, perExample, viaBuffers, weights);
+            }
+
+            viaResults.Add(result);
+            value.Should().Be(result.Value);
+            gradient.Should().Be(result.Gradient, "the gradient");
+            perExample.ToArray().Should().Equal(result.PerExample.ToArray());
+        }
+
+        viaBuffers.WeightedSum.Should().Be(viaResults.WeightedSum);
+        viaBuffers.TotalWeight.Should().Be(viaResults.TotalWeight);
+        viaBuffers.Count.Should().Be(viaResults.Count);
+        viaBuffers.Batches.Should().Be(viaResults.Batches);
+        viaBuffers.Value.Should().Be(viaResults.Value);
+    }
+
+    [Fact]
+    public void BufferOverloadWithAccumulator_RejectsAnAccumulatorOfAnotherReduction()
+    {
+        var accumulator = new LossAccumulator<double>();
+        accumulator.Add(new MeanSquaredErrorLoss<double> { Reduction = Reduction.Sum }.Evaluate(Targets, Logits));
+        var gradient = Matrix<double>.Build.Dense(Rows, Columns);
+        var perExample = Vector<double>.Build.Dense(Rows);
+
+        Action mixed = () => new MeanSquaredErrorLoss<double>().Evaluate(Targets, Logits, gradient, perExample, accumulator);
+
+        mixed.Should().Throw<ArgumentException>().WithParameterName("accumulator").WithMessage("*use one accumulator per loss*");
+    }
+
+    private static (ILoss<double>? MatrixLoss, Matrix<double> Labels, SparseSoftmaxCrossEntropyLoss<double> Sparse) Configured(
+        string loss, Reduction reduction)
     {
         ILoss<double>? matrixLoss = loss switch
         {
@@ -181,6 +235,12 @@ public sealed class LossAccumulatorTests
             ClassWeights = ClassWeights,
             IgnoreIndex = -100,
         };
+        return (matrixLoss, labels, sparse);
+    }
+
+    private static Func<int, int, LossResult<double>> Evaluator(string loss, Reduction reduction)
+    {
+        (ILoss<double>? matrixLoss, Matrix<double> labels, SparseSoftmaxCrossEntropyLoss<double> sparse) = Configured(loss, reduction);
         return (start, count) => matrixLoss is null
             ? sparse.Evaluate(Indices.AsSpan(start, count), Logits.SubMatrix(start, count, 0, Columns), Weights.SubVector(start, count))
             : matrixLoss.Evaluate(

@@ -1,0 +1,147 @@
+using System;
+using System.Numerics;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// The means behind MSE, RMSE and MAE, in double, correct wherever the result itself is representable:
+/// where the plain sum of squares or absolute values overflows or underflows although the mean does
+/// not, the sum is redone on errors scaled by an exact power of two and the result scaled back.
+/// </summary>
+internal static class RegressionMeans
+{
+    /// <summary>
+    /// 2⁻⁹⁰⁰: a sum of squares at least this large is accurate even if some squares fell into double's
+    /// subnormal range, since each of those is below 2⁻¹²² of the sum.
+    /// </summary>
+    private static readonly double SmallestAccurateSumOfSquares = Math.ScaleB(1.0, -900);
+
+    /// <summary>(1/n)·Σ (p - y)²; +∞ when the mean itself exceeds double's range.</summary>
+    public static double MeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+        where T : struct, IFloatingPointIeee754<T>
+        => Elementwise.SumOfSquaredDifferences(labels, predictions) / predictions.Length;
+
+    /// <summary>√((1/n)·Σ (p - y)²), finite and accurate whenever the true value is representable.</summary>
+    public static double RootMeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
+
+        // Squares of errors beyond √double.MaxValue ≈ 1.3e154 overflow, and squares of errors below about 1e-154
+        // lose digits in the subnormal range or vanish, although the RMSE itself lies well inside the range.
+        int exponent = double.IsPositiveInfinity(sum) ? -600 : sum < SmallestAccurateSumOfSquares ? 600 : 0;
+        if (exponent == 0)
+        {
+            return Math.Sqrt(sum / predictions.Length);
+        }
+
+        var scaled = new CompensatedSum();
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            double difference = ScaledDifference(labels[i], predictions[i], exponent);
+            scaled.Add(difference * difference);
+        }
+
+        return Math.ScaleB(Math.Sqrt(scaled.Value / predictions.Length), -exponent);
+    }
+
+    /// <summary>(1/n)·Σ |p - y|, finite whenever the true mean is representable.</summary>
+    public static double MeanAbsolute<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double sum = Elementwise.SumOfAbsoluteDifferences(labels, predictions);
+        if (!double.IsPositiveInfinity(sum))
+        {
+            return sum / predictions.Length;
+        }
+
+        // The sum of finite errors may overflow while their mean does not (or an error may be infinite).
+        const int Exponent = -600;
+        var scaled = new CompensatedSum();
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            scaled.Add(Math.Abs(ScaledDifference(labels[i], predictions[i], Exponent)));
+        }
+
+        return Math.ScaleB(scaled.Value / predictions.Length, -Exponent);
+    }
+
+    /// <summary>
+    /// <c>∂RMSE/∂pᵢ = (pᵢ - yᵢ)/(n·RMSE)</c>, each element divided in double and rounded once (no reciprocal
+    /// that could overflow or lose digits). 0 everywhere where RMSE = 0 (the kink). Where RMSE is +∞ because
+    /// k errors are infinite, the limit: ±1/√(n·k) on those errors and 0 elsewhere.
+    /// </summary>
+    public static void RootMeanSquareGradient<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double root = RootMeanSquare(labels, predictions);
+        int n = predictions.Length;
+        if (root == 0.0)
+        {
+            gradient.Clear();
+            return;
+        }
+
+        if (double.IsPositiveInfinity(root) && InfiniteErrorShare(labels, predictions, gradient))
+        {
+            return;
+        }
+
+        for (int i = 0; i < n; i++)
+        {
+            double p = double.CreateTruncating(predictions[i]);
+            double y = double.CreateTruncating(labels[i]);
+            double difference = p - y;
+
+            // |pᵢ - yᵢ|/RMSE ≤ √n, so only the difference itself can overflow: then divide first.
+            double ratio = double.IsFinite(difference) || !double.IsFinite(p) || !double.IsFinite(y)
+                ? difference / root
+                : (p / root) - (y / root);
+            gradient[i] = T.CreateTruncating(ratio / n);
+        }
+    }
+
+    /// <summary>Writes the limit gradient ±1/√(n·k) when k &gt; 0 errors are infinite; false when none is.</summary>
+    private static bool InfiniteErrorShare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int infinite = 0;
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            if (IsInfiniteError(labels[i], predictions[i]))
+            {
+                infinite++;
+            }
+        }
+
+        if (infinite == 0)
+        {
+            return false;
+        }
+
+        T share = T.CreateTruncating(1.0 / Math.Sqrt((double)predictions.Length * infinite));
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            T difference = predictions[i] - labels[i];
+            gradient[i] = T.IsNaN(difference) ? difference
+                : IsInfiniteError(labels[i], predictions[i]) ? T.CopySign(share, difference)
+                : T.Zero;
+        }
+
+        return true;
+    }
+
+    /// <summary>An error that is infinite in itself (an infinite label or prediction), not by overflow.</summary>
+    private static bool IsInfiniteError<T>(T label, T prediction)
+        where T : struct, IFloatingPointIeee754<T>
+        => T.IsInfinity(prediction - label) && (T.IsInfinity(prediction) || T.IsInfinity(label));
+
+    /// <summary>(p - y)·2^exponent, scaled down before subtracting (so p - y cannot overflow) or up after (so p and y cannot).</summary>
+    private static double ScaledDifference<T>(T label, T prediction, int exponent)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double p = double.CreateTruncating(prediction);
+        double y = double.CreateTruncating(label);
+        return exponent < 0 ? Math.ScaleB(p, exponent) - Math.ScaleB(y, exponent) : Math.ScaleB(p - y, exponent);
+    }
+}

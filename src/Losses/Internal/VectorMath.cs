@@ -1,0 +1,213 @@
+using System;
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// Small SIMD building blocks over <see cref="Vector{T}"/>, generic over the element type. Every loop
+/// that uses them runs whole vectors first and then the same arithmetic on the scalar tail, so a result
+/// never depends on where the vector boundary falls: + - × ÷ and selections round identically in a lane
+/// and in a scalar, and the JIT does not contract a·b + c into a fused multiply-add.
+/// </summary>
+internal static class VectorMath
+{
+    /// <summary>Elements per <see cref="Vector{T}"/>, or 0 when <typeparamref name="T"/> has no hardware vectors.</summary>
+    public static int Lanes<T>()
+        where T : struct
+        => Vector.IsHardwareAccelerated && Vector<T>.IsSupported ? Vector<T>.Count : 0;
+
+    /// <summary>The whole vectors of a span, empty when <typeparamref name="T"/> has no hardware vectors.</summary>
+    public static ReadOnlySpan<Vector<T>> Vectors<T>(ReadOnlySpan<T> span)
+        where T : struct
+        => Lanes<T>() == 0 ? ReadOnlySpan<Vector<T>>.Empty : MemoryMarshal.Cast<T, Vector<T>>(span);
+
+    /// <inheritdoc cref="Vectors{T}(ReadOnlySpan{T})"/>
+    public static Span<Vector<T>> Vectors<T>(Span<T> span)
+        where T : struct
+        => Lanes<T>() == 0 ? Span<Vector<T>>.Empty : MemoryMarshal.Cast<T, Vector<T>>(span);
+
+    /// <summary>a·b lane-wise, except that a zero in <paramref name="a"/> gives 0 even when b is infinite or NaN.</summary>
+    public static Vector<T> TimesOrZero<T>(Vector<T> a, Vector<T> b)
+        where T : struct, IFloatingPointIeee754<T>
+        => Vector.ConditionalSelect(Vector.Equals(a, Vector<T>.Zero), Vector<T>.Zero, a * b);
+
+    /// <summary>
+    /// sᵢ = xᵢ - mᵢ, except that xᵢ = mᵢ gives exactly 0 (the limit when the maximum is +∞, where
+    /// ∞ - ∞ would be NaN).
+    /// </summary>
+    public static Vector<T> Shift<T>(Vector<T> x, Vector<T> max)
+        where T : struct, IFloatingPointIeee754<T>
+        => Vector.ConditionalSelect(Vector.Equals(x, max), Vector<T>.Zero, x - max);
+
+    /// <inheritdoc cref="Shift{T}(Vector{T}, Vector{T})"/>
+    public static T Shift<T>(T x, T max)
+        where T : struct, IFloatingPointIeee754<T>
+        => x == max ? T.Zero : x - max;
+
+    /// <summary>
+    /// eˣ element-wise; <paramref name="destination"/> may alias <paramref name="x"/>. On .NET 9 and later
+    /// every element goes through the same lane-wise vector algorithm (the tail in a zero-padded vector),
+    /// so an element's result does not depend on its position or on the buffers' alignment, which
+    /// TensorPrimitives' head and tail handling does not promise; that keeps repeated calls bit-identical.
+    /// </summary>
+    public static void Exp<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+#if NET9_0_OR_GREATER
+        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        {
+            LaneWise<T, ExpOperation>(x, destination);
+            return;
+        }
+#endif
+        TensorPrimitives.Exp(x, destination);
+    }
+
+    /// <summary>ln x element-wise, position-independent as <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/>.</summary>
+    public static void Log<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+#if NET9_0_OR_GREATER
+        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        {
+            LaneWise<T, LogOperation>(x, destination);
+            return;
+        }
+#endif
+        TensorPrimitives.Log(x, destination);
+    }
+
+#if NET9_0_OR_GREATER
+    private static void LaneWise<T, TOperation>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct
+        where TOperation : struct, ILaneOperation
+    {
+        ReadOnlySpan<Vector<T>> source = MemoryMarshal.Cast<T, Vector<T>>(x);
+        Span<Vector<T>> target = MemoryMarshal.Cast<T, Vector<T>>(destination);
+        for (int i = 0; i < source.Length; i++)
+        {
+            target[i] = TOperation.Apply(source[i]);
+        }
+
+        int done = source.Length * Vector<T>.Count;
+        if (done < x.Length)
+        {
+            Vector<T> padded = Vector<T>.Zero;
+            Span<T> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<T>, T>(ref padded), Vector<T>.Count);
+            x[done..].CopyTo(lanes);
+            padded = TOperation.Apply(padded);
+            lanes[..(x.Length - done)].CopyTo(destination[done..]);
+        }
+    }
+
+    /// <summary>
+    /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
+    /// unit in the last place at times (exp(0) = 1.0000001), which would break exact limits such as a loss
+    /// of 0 for a certain prediction; the double ones round correctly to float.
+    /// </summary>
+    private static Vector<float> ExpInDouble(Vector<float> x)
+    {
+        Vector.Widen(x, out Vector<double> low, out Vector<double> high);
+        return Vector.Narrow(Vector.Exp(low), Vector.Exp(high));
+    }
+
+    /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
+    private static Vector<float> LogInDouble(Vector<float> x)
+    {
+        Vector.Widen(x, out Vector<double> low, out Vector<double> high);
+        return Vector.Narrow(Vector.Log(low), Vector.Log(high));
+    }
+
+    private interface ILaneOperation
+    {
+        static abstract Vector<T> Apply<T>(Vector<T> x)
+            where T : struct;
+    }
+
+    private readonly struct ExpOperation : ILaneOperation
+    {
+        public static Vector<T> Apply<T>(Vector<T> x)
+            where T : struct
+            => typeof(T) == typeof(float)
+                ? ExpInDouble(x.As<T, float>()).As<float, T>()
+                : Vector.Exp(x.As<T, double>()).As<double, T>();
+    }
+
+    private readonly struct LogOperation : ILaneOperation
+    {
+        public static Vector<T> Apply<T>(Vector<T> x)
+            where T : struct
+            => typeof(T) == typeof(float)
+                ? LogInDouble(x.As<T, float>()).As<float, T>()
+                : Vector.Log(x.As<T, double>()).As<double, T>();
+    }
+#endif
+
+    /// <summary><c>targetᵢ /= divisorᵢ</c> in place.</summary>
+    public static void Divide<T>(Span<T> target, ReadOnlySpan<T> divisor)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> t = Vectors(target);
+        ReadOnlySpan<Vector<T>> d = Vectors(divisor);
+        for (int i = 0; i < t.Length; i++)
+        {
+            t[i] /= d[i];
+        }
+
+        for (int i = t.Length * Lanes<T>(); i < target.Length; i++)
+        {
+            target[i] /= divisor[i];
+        }
+    }
+
+    /// <summary><c>targetᵢ -= subtrahendᵢ</c> in place.</summary>
+    public static void Subtract<T>(Span<T> target, ReadOnlySpan<T> subtrahend)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> t = Vectors(target);
+        ReadOnlySpan<Vector<T>> s = Vectors(subtrahend);
+        for (int i = 0; i < t.Length; i++)
+        {
+            t[i] -= s[i];
+        }
+
+        for (int i = t.Length * Lanes<T>(); i < target.Length; i++)
+        {
+            target[i] -= subtrahend[i];
+        }
+    }
+
+    /// <summary><c>sumᵢ += valuesᵢ</c> with the sum held in double, so that float terms lose nothing to the running sum.</summary>
+    public static void AddInDouble<T>(Span<double> sum, ReadOnlySpan<T> values)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            TensorPrimitives.Add(sum, MemoryMarshal.Cast<T, double>(values), sum);
+            return;
+        }
+
+        int done = 0;
+        if (typeof(T) == typeof(float) && Lanes<float>() != 0 && Lanes<double>() != 0)
+        {
+            ReadOnlySpan<Vector<float>> terms = MemoryMarshal.Cast<T, Vector<float>>(values);
+            Span<Vector<double>> totals = MemoryMarshal.Cast<double, Vector<double>>(sum);
+            for (int i = 0; i < terms.Length; i++)
+            {
+                Vector.Widen(terms[i], out Vector<double> low, out Vector<double> high);
+                totals[2 * i] += low;
+                totals[(2 * i) + 1] += high;
+            }
+
+            done = terms.Length * Vector<float>.Count;
+        }
+
+        for (int i = done; i < values.Length; i++)
+        {
+            sum[i] += double.CreateTruncating(values[i]);
+        }
+    }
+}

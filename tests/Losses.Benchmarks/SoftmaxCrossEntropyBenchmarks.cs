@@ -1,0 +1,118 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using Losses.Internal;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses.Benchmarks;
+
+/// <summary>Softmax cross-entropy with dense one-hot labels and with class indices, value and gradient.</summary>
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+public class SoftmaxCrossEntropyBenchmarks : Inputs
+{
+    [Params("2x3", "256x10", "4096x1000", "1024x32000")]
+    public string Shape { get; set; } = "2x3";
+
+    [GlobalSetup]
+    public void Setup() => Build(Shape);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCE")]
+    public float[] Floor_SoftmaxCE() => Floor();
+
+    [Benchmark, BenchmarkCategory("SoftmaxCE")]
+    public Vector<float> Naive_SoftmaxCE()
+        => -OneHotLabels.PointwiseMultiply(NaiveSoftmax(Logits).PointwiseLog()).RowSums();
+
+    [Benchmark, BenchmarkCategory("SoftmaxCE")]
+    public Vector<float> SoftmaxCE()
+    {
+        Loss.SoftmaxCrossEntropyWithLogits(OneHotLabels, Logits, PerRow);
+        return PerRow;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCE.Gradient")]
+    public float[] Floor_SoftmaxCEGradient() => Floor();
+
+    [Benchmark, BenchmarkCategory("SoftmaxCE.Gradient")]
+    public Matrix<float> Naive_SoftmaxCEGradient()
+    {
+        Vector<float> labelSums = OneHotLabels.RowSums();
+        return NaiveSoftmax(Logits).MapIndexed((row, _, value) => value * labelSums[row]) - OneHotLabels;
+    }
+
+    [Benchmark, BenchmarkCategory("SoftmaxCE.Gradient")]
+    public Matrix<float> SoftmaxCEGradient()
+    {
+        Loss.SoftmaxCrossEntropyWithLogitsGradient(OneHotLabels, Logits, PerElement);
+        return PerElement;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCE.ValueAndGradient")]
+    public float[] Floor_SoftmaxCEValueAndGradient() => Floor();
+
+    [Benchmark, BenchmarkCategory("SoftmaxCE.ValueAndGradient")]
+    public (Vector<float> Losses, Matrix<float> Gradient) Naive_SoftmaxCEValueAndGradient()
+    {
+        Matrix<float> probabilities = NaiveSoftmax(Logits);
+        Vector<float> losses = -OneHotLabels.PointwiseMultiply(probabilities.PointwiseLog()).RowSums();
+        Vector<float> labelSums = OneHotLabels.RowSums();
+        Matrix<float> gradient = probabilities.MapIndexed((row, _, value) => value * labelSums[row]) - OneHotLabels;
+        return (losses, gradient);
+    }
+
+    /// <summary>The two public calls a training step makes today: the losses, then the gradient.</summary>
+    [Benchmark, BenchmarkCategory("SoftmaxCE.ValueAndGradient")]
+    public Matrix<float> SoftmaxCEValueThenGradient()
+    {
+        Loss.SoftmaxCrossEntropyWithLogits(OneHotLabels, Logits, PerRow);
+        Loss.SoftmaxCrossEntropyWithLogitsGradient(OneHotLabels, Logits, PerElement);
+        return PerElement;
+    }
+
+    /// <summary>The fused kernel: losses and gradient from one pass over the logits after the row maxima.</summary>
+    [Benchmark, BenchmarkCategory("SoftmaxCE.ValueAndGradient")]
+    public Matrix<float> SoftmaxCEFused()
+    {
+        RowSoftmax.CrossEntropy<float>(
+            OneHotLabels.AsColumnMajorArray(), Logits.AsColumnMajorArray(), Rows, Columns, PerRow.AsArray(), PerElement.AsColumnMajorArray());
+        return PerElement;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SparseCE")]
+    public float[] Floor_SparseCE() => Floor();
+
+    [Benchmark, BenchmarkCategory("SparseCE")]
+    public Vector<float> Naive_SparseCE()
+    {
+        Matrix<float> probabilities = NaiveSoftmax(Logits);
+        return Vector<float>.Build.Dense(Rows, row => -System.MathF.Log(probabilities[row, ClassIndices[row]]));
+    }
+
+    [Benchmark, BenchmarkCategory("SparseCE")]
+    public Vector<float> SparseCE()
+    {
+        Loss.SparseSoftmaxCrossEntropyWithLogits(ClassIndices, Logits, PerRow);
+        return PerRow;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SparseCE.Gradient")]
+    public float[] Floor_SparseCEGradient() => Floor();
+
+    [Benchmark, BenchmarkCategory("SparseCE.Gradient")]
+    public Matrix<float> Naive_SparseCEGradient()
+    {
+        Matrix<float> gradient = NaiveSoftmax(Logits);
+        for (int row = 0; row < Rows; row++)
+        {
+            gradient[row, ClassIndices[row]] -= 1f;
+        }
+
+        return gradient;
+    }
+
+    [Benchmark, BenchmarkCategory("SparseCE.Gradient")]
+    public Matrix<float> SparseCEGradient()
+    {
+        Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(ClassIndices, Logits, PerElement);
+        return PerElement;
+    }
+}
