@@ -167,14 +167,16 @@ internal static class Elementwise
             Vector<T> one = Vector<T>.One;
             for (int i = 0; i < x.Length; i++)
             {
-                Vector<T> c = one + ((q - one) * z[i]);
+                // A zero label ignores the positive weight entirely, even an infinite one.
+                Vector<T> qz = VectorMath.TimesOrZero(z[i], q);
+                Vector<T> c = one + VectorMath.TimesOrZero(z[i], q - one);
                 Vector<T> nonNegative = Vector.GreaterThanOrEqual(x[i], Vector<T>.Zero);
                 if (!losses.IsEmpty)
                 {
                     Vector<T> linear = Vector.ConditionalSelect(
                         nonNegative,
                         VectorMath.TimesOrZero(one - z[i], x[i]),
-                        VectorMath.TimesOrZero(q * z[i], -x[i]));
+                        VectorMath.TimesOrZero(qz, -x[i]));
                     Vector<T> w = one + e[i];
                     Vector<T> logOnePlus = Vector.ConditionalSelect(Vector.Equals(w, one), e[i], logOfW[i] * (e[i] / (w - one)));
                     losses[i] = linear + VectorMath.TimesOrZero(c, logOnePlus);
@@ -182,17 +184,18 @@ internal static class Elementwise
 
                 if (!gradient.IsEmpty)
                 {
-                    gradient[i] = (c * SigmoidFromExponential(x[i], e[i])) - (q * z[i]);
+                    gradient[i] = (c * SigmoidFromExponential(x[i], e[i])) - qz;
                 }
             }
 
             for (int i = x.Length * VectorMath.Lanes<T>(); i < _x.Length; i++)
             {
-                T c = T.One + ((_q - T.One) * _z[i]);
+                T qz = TimesOrZero(_z[i], _q);
+                T c = T.One + TimesOrZero(_z[i], _q - T.One);
                 bool nonNegative = _x[i] >= T.Zero;
                 if (!_losses.IsEmpty)
                 {
-                    T linear = nonNegative ? TimesOrZero(T.One - _z[i], _x[i]) : TimesOrZero(_q * _z[i], -_x[i]);
+                    T linear = nonNegative ? TimesOrZero(T.One - _z[i], _x[i]) : TimesOrZero(qz, -_x[i]);
                     T w = T.One + _e[i];
                     T logOnePlus = w == T.One ? _e[i] : _logOfW[i] * (_e[i] / (w - T.One));
                     _losses[i] = linear + TimesOrZero(c, logOnePlus);
@@ -200,7 +203,7 @@ internal static class Elementwise
 
                 if (!_gradient.IsEmpty)
                 {
-                    _gradient[i] = (c * SigmoidFromExponential(_x[i], _e[i])) - (_q * _z[i]);
+                    _gradient[i] = (c * SigmoidFromExponential(_x[i], _e[i])) - qz;
                 }
             }
         }

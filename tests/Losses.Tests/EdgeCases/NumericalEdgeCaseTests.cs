@@ -259,6 +259,21 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
         NumericAssertions.ShouldBeRelativelyClose(ToDouble(Loss.RootMeanSquaredError(labels, predictions)), error, GoldenRelativeTolerance, "RMSE");
     }
 
+    [Theory]
+    [InlineData(double.PositiveInfinity)]
+    [InlineData(double.NegativeInfinity)]
+    public void InfinitePositiveWeightOnZeroLabels_IsIgnored(double q)
+    {
+        // With z = 0 the weighted loss (1 - z)·x + (1 + (q - 1)·z)·softplus(-x) does not depend on q at all:
+        // it is the plain sigmoid cross-entropy softplus(x), gradient σ(x), for any q, infinite ones included.
+        var labels = MatrixOf(new double[,] { { 0, 0, 0 } });
+        var logits = MatrixOf(new double[,] { { -3, 0, 2.5 } });
+
+        RowMajor(Loss.WeightedCrossEntropyWithLogits(labels, logits, Of(q))).Should().Equal(RowMajor(Loss.SigmoidCrossEntropyWithLogits(labels, logits)));
+        RowMajor(Loss.WeightedCrossEntropyWithLogitsGradient(labels, logits, Of(q)))
+            .Should().Equal(RowMajor(Loss.SigmoidCrossEntropyWithLogitsGradient(labels, logits)));
+    }
+
     [Fact]
     public void MeanAbsoluteErrorOfErrorsWhoseSumOverflows_IsTheFiniteMean()
     {
