@@ -49,7 +49,7 @@ public abstract class Concurrency<T>
             int operation = call % operations.Count;
             int input = call / operations.Count % shared.Length;
             double[] actual = operations[operation].Run(shared[input]);
-            NumericAssertions.ShouldBeIdentical<T>(actual, expected[input][operation], $"{operations[operation].Name} on input {input}, call {call}", 1 + Math.Log(40));
+            NumericAssertions.ShouldBeIdentical<T>(actual, expected[input][operation], $"{operations[operation].Name} on input {input}, call {call}");
             Interlocked.Increment(ref done);
         });
 

@@ -54,12 +54,11 @@ public abstract class LogisticProperties<T>
             ShouldBeIdentical<T>(
                 Values.RowMajor(Loss.SigmoidCrossEntropyWithLogits(z, x)),
                 Values.RowMajor(Loss.WeightedCrossEntropyWithLogits(z, x, T.One)),
-                "sigmoid against weighted with q = 1",
-                0);
+                "sigmoid against weighted with q = 1");
 
             // API.md: SigmoidCrossEntropyWithLogitsGradient = sigmoid(x) - z, one subtraction after the sigmoid.
             var expected = Activation.Sigmoid(x) - z;
-            ShouldBeIdentical<T>(Values.RowMajor(Loss.SigmoidCrossEntropyWithLogitsGradient(z, x)), Values.RowMajor(expected), "sigmoid(x) - z", 0);
+            ShouldBeIdentical<T>(Values.RowMajor(Loss.SigmoidCrossEntropyWithLogitsGradient(z, x)), Values.RowMajor(expected), "sigmoid(x) - z");
         }, 150, Generate.Print);
     }
 
