@@ -64,10 +64,9 @@ public sealed class ConcurrencyDouble : Concurrency<double>;
 
 /// <summary>
 /// Bitwise reproducibility: the same row gives the same bits, whatever the call and whatever the other
-/// rows of its batch. TensorPrimitives.Exp(double) returns results 1 ulp apart from its vector path and
-/// its scalar fallback; which one an element takes depends on the other elements that share its SIMD
-/// vector (an underflowing lane sends the vector to the fallback), on the buffer's alignment, and on
-/// whether the block has a single row.
+/// rows of its batch. These inputs once broke it: a vectorised exp whose SIMD path and scalar fallback
+/// differed by 1 ulp, the path chosen by the element's neighbours (an underflowing lane), the buffer's
+/// alignment and whether the block had a single row.
 /// </summary>
 public sealed class Determinism
 {
