@@ -1,5 +1,6 @@
 using System;
 using FluentAssertions;
+using Losses.Tests.Infrastructure;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Losses.Tests.Kernels;
@@ -9,6 +10,7 @@ namespace Losses.Tests.Kernels;
 /// measured with the current thread's allocation counter around a second call on dense 300x70 inputs
 /// (more than one row block of vectors and a tail in each column).
 /// </summary>
+[Collection(AllocationMeasurement.Name)]
 public sealed class AllocationTests
 {
     private static long AllocatedBy(Action call)

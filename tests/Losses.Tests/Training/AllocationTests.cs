@@ -1,11 +1,13 @@
 using System;
 using FluentAssertions;
+using Losses.Tests.Infrastructure;
 using MathNet.Numerics.LinearAlgebra;
 using static Losses.Tests.Training.TrainingData;
 
 namespace Losses.Tests.Training;
 
 /// <summary>The buffer overloads allocate nothing once warmed up (dense storage), so a training loop can run allocation-free.</summary>
+[Collection(AllocationMeasurement.Name)]
 public sealed class AllocationTests
 {
     private static readonly Matrix<double> X = TestMatrices.Of<double>(Logits);
