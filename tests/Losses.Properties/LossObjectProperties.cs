@@ -72,8 +72,8 @@ public abstract class LossObjectProperties<T>
                     ShouldAgree(result.Value, expected, 4 * Epsilon * Math.Abs(expected), $"{name} {reduction}: value");
 
                     // ∂Value/∂x = sᵢ·∂ℓᵢ/∂x / D: the gradients of the reductions differ by their divisors only.
-                    // A divisor below 1/MaxValue overflows T when it scales the gradient: a known violation
-                    // (PolicyViolations.SoftmaxCrossEntropyLoss_WeightedMeanWithATinyTotalWeight_HasAFiniteGradient).
+                    // With a divisor below 1/MaxValue the unscaled per-row terms are subnormal in T and keep only a
+                    // few bits (PolicyViolations.SoftmaxCrossEntropyLoss_WeightedMeanWithATinyTotalWeight_HasAFiniteGradient).
                     bool divisorFits = divisor == 0 || divisor * Values.MaxValue<T>() > 1e3;
                     if (!rooted && divisor != 0 && divisorFits)
                     {

@@ -159,15 +159,17 @@ internal static class LossEvaluation
         double value = takesSquareRoot ? Math.Sqrt(reduced) : reduced;
         double chain = !takesSquareRoot ? 1.0 : value == 0.0 ? 0.0 : 0.5 / value;
 
-        T[] pooled = ArrayPool<T>.Shared.Rent(rows);
-        Span<T> factors = pooled.AsSpan(0, rows);
+        // A factor such as 1/W for a tiny total weight W may lie beyond T's range although every scaled entry
+        // does not: such rows are scaled in double and rounded once; the others in T, as the functions do.
+        double[] pooled = ArrayPool<double>.Shared.Rent(rows);
+        Span<double> factors = pooled.AsSpan(0, rows);
         for (int row = 0; row < rows; row++)
         {
             bool ignored = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow;
             double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
             factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 || chain == 0.0
-                ? T.Zero
-                : T.CreateTruncating(sampleWeight / divisor * chain);
+                ? 0.0
+                : sampleWeight / divisor * chain;
         }
 
         for (int offset = 0; offset < gradient.Length; offset += rows)
@@ -175,11 +177,14 @@ internal static class LossEvaluation
             Span<T> column = gradient.Slice(offset, rows);
             for (int row = 0; row < rows; row++)
             {
-                column[row] = Elementwise.TimesOrZero(factors[row], column[row]);
+                T factor = T.CreateTruncating(factors[row]);
+                column[row] = T.IsFinite(factor)
+                    ? Elementwise.TimesOrZero(factor, column[row])
+                    : T.CreateTruncating(factors[row] * double.CreateTruncating(column[row]));
             }
         }
 
-        ArrayPool<T>.Shared.Return(pooled);
+        ArrayPool<double>.Shared.Return(pooled);
         return new LossTotals<T>(T.CreateTruncating(value), weightedSum.Value, total, count);
     }
 }
