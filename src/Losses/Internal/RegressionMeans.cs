@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Losses.Internal;
 
@@ -87,7 +88,9 @@ internal static class RegressionMeans
             return;
         }
 
-        for (int i = 0; i < n; i++)
+        // A difference pᵢ - yᵢ can overflow double only if it exceeds MaxValue, and then RMSE ≥ MaxValue/√n.
+        int done = root < 1e150 ? DividedDifferences(labels, predictions, root, gradient) : 0;
+        for (int i = done; i < n; i++)
         {
             double p = double.CreateTruncating(predictions[i]);
             double y = double.CreateTruncating(labels[i]);
@@ -99,6 +102,51 @@ internal static class RegressionMeans
                 : (p / root) - (y / root);
             gradient[i] = T.CreateTruncating(ratio / n);
         }
+    }
+
+    /// <summary>
+    /// <c>gᵢ = ((pᵢ - yᵢ)/root)/n</c> in double vectors (float widened), the same arithmetic as the scalar
+    /// loop, for the whole vectors of the spans; returns how many elements it wrote.
+    /// </summary>
+    private static int DividedDifferences<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double root, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (VectorMath.Lanes<double>() == 0)
+        {
+            return 0;
+        }
+
+        var divisor = new Vector<double>(root);
+        var count = new Vector<double>(predictions.Length);
+        if (typeof(T) == typeof(double))
+        {
+            ReadOnlySpan<Vector<double>> p = MemoryMarshal.Cast<T, Vector<double>>(predictions);
+            ReadOnlySpan<Vector<double>> y = MemoryMarshal.Cast<T, Vector<double>>(labels);
+            Span<Vector<double>> g = MemoryMarshal.Cast<T, Vector<double>>(gradient);
+            for (int i = 0; i < p.Length; i++)
+            {
+                g[i] = (p[i] - y[i]) / divisor / count;
+            }
+
+            return p.Length * Vector<double>.Count;
+        }
+
+        if (typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0)
+        {
+            ReadOnlySpan<Vector<float>> p = MemoryMarshal.Cast<T, Vector<float>>(predictions);
+            ReadOnlySpan<Vector<float>> y = MemoryMarshal.Cast<T, Vector<float>>(labels);
+            Span<Vector<float>> g = MemoryMarshal.Cast<T, Vector<float>>(gradient);
+            for (int i = 0; i < p.Length; i++)
+            {
+                Vector.Widen(p[i], out Vector<double> pLow, out Vector<double> pHigh);
+                Vector.Widen(y[i], out Vector<double> yLow, out Vector<double> yHigh);
+                g[i] = Vector.Narrow((pLow - yLow) / divisor / count, (pHigh - yHigh) / divisor / count);
+            }
+
+            return p.Length * Vector<float>.Count;
+        }
+
+        return 0;
     }
 
     /// <summary>Writes the limit gradient ±1/√(n·k) when k &gt; 0 errors are infinite; false when none is.</summary>
