@@ -88,13 +88,21 @@ internal static class RegressionMeans
             return;
         }
 
-        // A difference pᵢ - yᵢ can overflow double only if it exceeds MaxValue, and then RMSE ≥ MaxValue/√n.
-        int done = root < 1e150 ? DividedDifferences(labels, predictions, root, gradient) : 0;
+        // Below 1e150, n·RMSE is exact enough and finite, and no difference pᵢ - yᵢ can overflow (that takes
+        // RMSE ≥ MaxValue/√n): one division (pᵢ - yᵢ)/(n·RMSE) in double, rounded once to T.
+        bool ordinary = root < 1e150;
+        double divisor = root * n;
+        int done = ordinary ? DividedDifferences(labels, predictions, divisor, gradient) : 0;
         for (int i = done; i < n; i++)
         {
             double p = double.CreateTruncating(predictions[i]);
             double y = double.CreateTruncating(labels[i]);
             double difference = p - y;
+            if (ordinary)
+            {
+                gradient[i] = T.CreateTruncating(difference / divisor);
+                continue;
+            }
 
             // |pᵢ - yᵢ|/RMSE ≤ √n, so only the difference itself can overflow: then divide first.
             double ratio = double.IsFinite(difference) || !double.IsFinite(p) || !double.IsFinite(y)
@@ -105,10 +113,10 @@ internal static class RegressionMeans
     }
 
     /// <summary>
-    /// <c>gᵢ = ((pᵢ - yᵢ)/root)/n</c> in double vectors (float widened), the same arithmetic as the scalar
+    /// <c>gᵢ = (pᵢ - yᵢ)/divisor</c> in double vectors (float widened), the same arithmetic as the scalar
     /// loop, for the whole vectors of the spans; returns how many elements it wrote.
     /// </summary>
-    private static int DividedDifferences<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double root, Span<T> gradient)
+    private static int DividedDifferences<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double divisor, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (VectorMath.Lanes<double>() == 0)
@@ -116,8 +124,7 @@ internal static class RegressionMeans
             return 0;
         }
 
-        var divisor = new Vector<double>(root);
-        var count = new Vector<double>(predictions.Length);
+        var by = new Vector<double>(divisor);
         if (typeof(T) == typeof(double))
         {
             ReadOnlySpan<Vector<double>> p = MemoryMarshal.Cast<T, Vector<double>>(predictions);
@@ -125,7 +132,7 @@ internal static class RegressionMeans
             Span<Vector<double>> g = MemoryMarshal.Cast<T, Vector<double>>(gradient);
             for (int i = 0; i < p.Length; i++)
             {
-                g[i] = (p[i] - y[i]) / divisor / count;
+                g[i] = (p[i] - y[i]) / by;
             }
 
             return p.Length * Vector<double>.Count;
@@ -140,7 +147,7 @@ internal static class RegressionMeans
             {
                 Vector.Widen(p[i], out Vector<double> pLow, out Vector<double> pHigh);
                 Vector.Widen(y[i], out Vector<double> yLow, out Vector<double> yHigh);
-                g[i] = Vector.Narrow((pLow - yLow) / divisor / count, (pHigh - yHigh) / divisor / count);
+                g[i] = Vector.Narrow((pLow - yLow) / by, (pHigh - yHigh) / by);
             }
 
             return p.Length * Vector<float>.Count;
