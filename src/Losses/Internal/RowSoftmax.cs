@@ -205,12 +205,19 @@ internal static class RowSoftmax
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
         Span<Vector<T>> l = VectorMath.Vectors(labelSum);
         Span<Vector<T>> d = VectorMath.Vectors(labelDot);
+        var negativeInfinity = new Vector<T>(T.NegativeInfinity);
+        var positiveInfinity = new Vector<T>(T.PositiveInfinity);
         for (int i = 0; i < s.Length; i++)
         {
             Vector<T> value = VectorMath.Shift(x[i], m[i]);
             s[i] = value;
             l[i] += y[i];
-            d[i] += VectorMath.TimesOrZero(y[i], value);
+
+            // x - m overflows to -∞ for finite logits of opposite extremes (-MaxValue against MaxValue), while
+            // y·x - y·m, the same product, is finite.
+            Vector<T> overflowed = Vector.Equals(value, negativeInfinity)
+                & ~Vector.Equals(x[i], negativeInfinity) & ~Vector.Equals(m[i], positiveInfinity);
+            d[i] += Vector.ConditionalSelect(overflowed, (y[i] * x[i]) - (y[i] * m[i]), VectorMath.TimesOrZero(y[i], value));
         }
 
         for (int i = done; i < shifted.Length; i++)
@@ -218,7 +225,8 @@ internal static class RowSoftmax
             T value = VectorMath.Shift(logits[i], max[i]);
             shifted[i] = value;
             labelSum[i] += labels[i];
-            labelDot[i] += Elementwise.TimesOrZero(labels[i], value);
+            bool overflowed = T.IsNegativeInfinity(value) && !T.IsNegativeInfinity(logits[i]) && !T.IsPositiveInfinity(max[i]);
+            labelDot[i] += overflowed ? (labels[i] * logits[i]) - (labels[i] * max[i]) : Elementwise.TimesOrZero(labels[i], value);
         }
     }
 
