@@ -79,7 +79,7 @@ public sealed class PolicyViolations
         ShouldAgree(Loss.WeightedCrossEntropyWithLogits(labels, logits, 3.5f)[0, 0], expected, 1e33, "loss");
     }
 
-    [Fact(Skip = "Library returns [1/3, 1/3, 0] in double: the subnormal RMSE s·√(2/3) rounds to s before the errors are divided by it (float is right).")]
+    [Fact]
     public void RootMeanSquaredErrorGradient_OfSubnormalErrors_IsFinite()
     {
         // errors [s, s, 0] with s the smallest subnormal: RMSE = s·√(2/3), eₖ/(n·RMSE) = [1/√6, 1/√6, 0]; the scale cancels.

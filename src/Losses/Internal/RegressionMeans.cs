@@ -26,14 +26,23 @@ internal static class RegressionMeans
     public static double RootMeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
     {
-        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
+        (double root, int exponent) = ScaledRootMeanSquare(labels, predictions);
+        return exponent == 0 ? root : Math.ScaleB(root, -exponent);
+    }
 
-        // Squares of errors beyond √double.MaxValue ≈ 1.3e154 overflow, and squares of errors below about 1e-154
-        // lose digits in the subnormal range or vanish, although the RMSE itself lies well inside the range.
+    /// <summary>
+    /// RMSE·2^exponent, accurate: exponent is 0 normally, -600 where the plain sum of squares overflows and
+    /// 600 where it is too small to be accurate (squares of errors below about 1e-154 lose digits in the
+    /// subnormal range or vanish, although the RMSE itself may be well inside the range).
+    /// </summary>
+    private static (double Root, int Exponent) ScaledRootMeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
         int exponent = double.IsPositiveInfinity(sum) ? -600 : sum < SmallestAccurateSumOfSquares ? 600 : 0;
         if (exponent == 0)
         {
-            return Math.Sqrt(sum / predictions.Length);
+            return (Math.Sqrt(sum / predictions.Length), 0);
         }
 
         var scaled = new CompensatedSum();
@@ -43,7 +52,7 @@ internal static class RegressionMeans
             scaled.Add(difference * difference);
         }
 
-        return Math.ScaleB(Math.Sqrt(scaled.Value / predictions.Length), -exponent);
+        return (Math.Sqrt(scaled.Value / predictions.Length), exponent);
     }
 
     /// <summary>(1/n)·Σ |p - y|, finite whenever the true mean is representable.</summary>
@@ -75,13 +84,28 @@ internal static class RegressionMeans
     public static void RootMeanSquareGradient<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        double root = RootMeanSquare(labels, predictions);
+        (double scaledRoot, int exponent) = ScaledRootMeanSquare(labels, predictions);
         int n = predictions.Length;
-        if (root == 0.0)
+        if (scaledRoot == 0.0)
         {
             gradient.Clear();
             return;
         }
+
+        if (exponent > 0)
+        {
+            // A tiny RMSE would keep few digits unscaled (a subnormal one, none to spare): divide the errors
+            // scaled by the same exact power of two, (pᵢ - yᵢ)·2^e/(n·RMSE·2^e).
+            double scaledDivisor = scaledRoot * n;
+            for (int i = 0; i < n; i++)
+            {
+                gradient[i] = T.CreateTruncating(ScaledDifference(labels[i], predictions[i], exponent) / scaledDivisor);
+            }
+
+            return;
+        }
+
+        double root = exponent == 0 ? scaledRoot : Math.ScaleB(scaledRoot, -exponent);
 
         if (double.IsPositiveInfinity(root) && InfiniteErrorShare(labels, predictions, gradient))
         {
