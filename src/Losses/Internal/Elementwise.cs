@@ -126,6 +126,90 @@ internal static class Elementwise
         }
 
         ArrayPool<T>.Shared.Return(pooled);
+        if (typeof(T) == typeof(float) && T.IsFinite(positiveWeight) && !labels.IsEmpty)
+        {
+            // Only labels far outside [0, 1] can make c or q·z overflow float: check their size first.
+            double q = double.CreateTruncating(positiveWeight);
+            double largestFactor = Math.Abs(double.CreateTruncating(TensorPrimitives.MaxMagnitude(labels))) * Math.Max(1.0, Math.Abs(q) + 1.0);
+            if (!(largestFactor < 1e30))
+            {
+                RedoOverflowInDouble(labels, logits, q, losses, gradient);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Redoes in double, rounding once, every float element whose loss or gradient overflowed although its
+    /// label and logit are finite: with labels far outside [0, 1], c = 1 + (q - 1)·z or q·z can leave float's
+    /// range while ℓ does not. Whole vectors of finite results are passed over at the cost of one comparison.
+    /// </summary>
+    private static void RedoOverflowInDouble<T>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, double q, Span<T> losses, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int lanes = Math.Max(VectorMath.Lanes<T>(), 1);
+        for (int start = 0; start < logits.Length; start += lanes)
+        {
+            int length = Math.Min(lanes, logits.Length - start);
+            if (AllFinite(losses, start, length) && AllFinite(gradient, start, length))
+            {
+                continue;
+            }
+
+            for (int i = start; i < start + length; i++)
+            {
+                T z = labels[i];
+                T x = logits[i];
+                bool overflowed = (!losses.IsEmpty && !T.IsFinite(losses[i])) || (!gradient.IsEmpty && !T.IsFinite(gradient[i]));
+                if (!overflowed || !T.IsFinite(z) || !T.IsFinite(x))
+                {
+                    continue;
+                }
+
+                double zd = double.CreateTruncating(z);
+                double xd = double.CreateTruncating(x);
+                double qz = TimesOrZero(zd, q);
+                double c = 1.0 + TimesOrZero(zd, q - 1.0);
+                double e = Math.Exp(-Math.Abs(xd));
+                if (!losses.IsEmpty)
+                {
+                    double linear = xd >= 0 ? TimesOrZero(1.0 - zd, xd) : TimesOrZero(qz, -xd);
+                    losses[i] = T.CreateTruncating(linear + TimesOrZero(c, LogOnePlus(e)));
+                }
+
+                if (!gradient.IsEmpty)
+                {
+                    gradient[i] = T.CreateTruncating((c * Sigmoid(xd)) - qz);
+                }
+            }
+        }
+    }
+
+    /// <summary>Whether every element of <c>span[start..start + length]</c> is finite (true for an empty span).</summary>
+    private static bool AllFinite<T>(Span<T> span, int start, int length)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (span.IsEmpty)
+        {
+            return true;
+        }
+
+        ReadOnlySpan<T> part = span.Slice(start, length);
+        if (length == VectorMath.Lanes<T>())
+        {
+            var v = new Vector<T>(part);
+            return Vector.EqualsAll(v - v, Vector<T>.Zero);
+        }
+
+        foreach (T value in part)
+        {
+            if (!T.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
