@@ -48,7 +48,7 @@ internal static class RegressionMeans
         var scaled = new CompensatedSum();
         for (int i = 0; i < predictions.Length; i++)
         {
-            double difference = ScaledDifference(labels[i], predictions[i], exponent);
+            double difference = DifferenceTimesPowerOfTwo(labels[i], predictions[i], exponent);
             scaled.Add(difference * difference);
         }
 
@@ -70,7 +70,7 @@ internal static class RegressionMeans
         var scaled = new CompensatedSum();
         for (int i = 0; i < predictions.Length; i++)
         {
-            scaled.Add(Math.Abs(ScaledDifference(labels[i], predictions[i], Exponent)));
+            scaled.Add(Math.Abs(DifferenceTimesPowerOfTwo(labels[i], predictions[i], Exponent)));
         }
 
         return Math.ScaleB(scaled.Value / predictions.Length, -Exponent);
@@ -99,7 +99,7 @@ internal static class RegressionMeans
             double scaledDivisor = scaledRoot * n;
             for (int i = 0; i < n; i++)
             {
-                gradient[i] = T.CreateTruncating(ScaledDifference(labels[i], predictions[i], exponent) / scaledDivisor);
+                gradient[i] = T.CreateTruncating(DifferenceTimesPowerOfTwo(labels[i], predictions[i], exponent) / scaledDivisor);
             }
 
             return;
@@ -216,7 +216,7 @@ internal static class RegressionMeans
         => T.IsInfinity(prediction - label) && (T.IsInfinity(prediction) || T.IsInfinity(label));
 
     /// <summary>(p - y)·2^exponent, scaled down before subtracting (so p - y cannot overflow) or up after (so p and y cannot).</summary>
-    private static double ScaledDifference<T>(T label, T prediction, int exponent)
+    private static double DifferenceTimesPowerOfTwo<T>(T label, T prediction, int exponent)
         where T : struct, IFloatingPointIeee754<T>
     {
         double p = double.CreateTruncating(prediction);

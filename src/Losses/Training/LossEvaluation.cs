@@ -162,7 +162,10 @@ internal static class LossEvaluation
         // A factor such as 1/W for a tiny total weight W may lie beyond T's range although every scaled entry
         // does not: such rows are scaled in double and rounded once; the others in T, as the functions do.
         double[] pooled = ArrayPool<double>.Shared.Rent(rows);
+        T[] pooledInT = ArrayPool<T>.Shared.Rent(rows);
         Span<double> factors = pooled.AsSpan(0, rows);
+        Span<T> factorsInT = pooledInT.AsSpan(0, rows);
+        bool anyBeyondT = false;
         for (int row = 0; row < rows; row++)
         {
             bool ignored = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow;
@@ -170,6 +173,8 @@ internal static class LossEvaluation
             factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 || chain == 0.0
                 ? 0.0
                 : sampleWeight / divisor * chain;
+            factorsInT[row] = T.CreateTruncating(factors[row]);
+            anyBeyondT |= !T.IsFinite(factorsInT[row]) && double.IsFinite(factors[row]);
         }
 
         for (int offset = 0; offset < gradient.Length; offset += rows)
@@ -177,13 +182,13 @@ internal static class LossEvaluation
             Span<T> column = gradient.Slice(offset, rows);
             for (int row = 0; row < rows; row++)
             {
-                T factor = T.CreateTruncating(factors[row]);
-                column[row] = T.IsFinite(factor)
-                    ? Elementwise.TimesOrZero(factor, column[row])
-                    : T.CreateTruncating(factors[row] * double.CreateTruncating(column[row]));
+                column[row] = anyBeyondT && !T.IsFinite(factorsInT[row])
+                    ? T.CreateTruncating(factors[row] * double.CreateTruncating(column[row]))
+                    : Elementwise.TimesOrZero(factorsInT[row], column[row]);
             }
         }
 
+        ArrayPool<T>.Shared.Return(pooledInT);
         ArrayPool<double>.Shared.Return(pooled);
         return new LossTotals<T>(T.CreateTruncating(value), weightedSum.Value, total, count);
     }
