@@ -205,19 +205,11 @@ internal static class RowSoftmax
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
         Span<Vector<T>> l = VectorMath.Vectors(labelSum);
         Span<Vector<T>> d = VectorMath.Vectors(labelDot);
-        var negativeInfinity = new Vector<T>(T.NegativeInfinity);
-        var positiveInfinity = new Vector<T>(T.PositiveInfinity);
         for (int i = 0; i < s.Length; i++)
         {
             Vector<T> value = VectorMath.Shift(x[i], m[i]);
             s[i] = value;
-            l[i] += y[i];
-
-            // x - m overflows to -∞ for finite logits of opposite extremes (-MaxValue against MaxValue), while
-            // y·x - y·m, the same product, is finite.
-            Vector<T> overflowed = Vector.Equals(value, negativeInfinity)
-                & ~Vector.Equals(x[i], negativeInfinity) & ~Vector.Equals(m[i], positiveInfinity);
-            d[i] += Vector.ConditionalSelect(overflowed, (y[i] * x[i]) - (y[i] * m[i]), VectorMath.TimesOrZero(y[i], value));
+            AddLabelled(x[i], m[i], value, y[i], ref l[i], ref d[i]);
         }
 
         for (int i = done; i < shifted.Length; i++)
@@ -230,7 +222,26 @@ internal static class RowSoftmax
         }
     }
 
-    /// <summary>Pooled scratch for every block of one call: six spans of T and one of double.</summary>
+    /// <summary>
+    /// <c>L += y</c> and <c>D += y·s</c> lane-wise for shifted logits s = shift(x, m), a zero label adding 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddLabelled<T>(Vector<T> x, Vector<T> m, Vector<T> s, Vector<T> y, ref Vector<T> labelSum, ref Vector<T> labelDot)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        labelSum += y;
+
+        // x - m overflows to -∞ for finite logits of opposite extremes (-MaxValue against MaxValue), while
+        // y·x - y·m, the same product, is finite.
+        Vector<T> overflowed = Vector.Equals(s, new Vector<T>(T.NegativeInfinity))
+            & ~Vector.Equals(x, new Vector<T>(T.NegativeInfinity)) & ~Vector.Equals(m, new Vector<T>(T.PositiveInfinity));
+        labelDot += Vector.ConditionalSelect(overflowed, (y * x) - (y * m), VectorMath.TimesOrZero(y, s));
+    }
+
+    /// <summary>
+    /// Pooled scratch for every block of one call: six spans of T and two of double, each padded to whole
+    /// vectors so that a block's last, partial vector of rows runs through the same vector code as the others.
+    /// </summary>
     private readonly struct Scratch<T> : IDisposable
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -240,20 +251,31 @@ internal static class RowSoftmax
         public Scratch(int rows, int columns)
         {
             RowsPerBlock = Math.Min(rows, RowSoftmax.RowsPerBlock<T>(columns));
-            _values = ArrayPool<T>.Shared.Rent(ScratchSpans * RowsPerBlock);
-            _sums = ArrayPool<double>.Shared.Rent(2 * RowsPerBlock);
+            Stride = Padded<T>(RowsPerBlock);
+            _values = ArrayPool<T>.Shared.Rent(ScratchSpans * Stride);
+            _sums = ArrayPool<double>.Shared.Rent(2 * Stride);
         }
 
         public int RowsPerBlock { get; }
 
+        private int Stride { get; }
+
         public Block<T> Block(int start, int rows)
-            => new(_values, _sums, RowsPerBlock, start, Math.Min(RowsPerBlock, rows - start));
+            => new(_values, _sums, Stride, start, Math.Min(RowsPerBlock, rows - start));
 
         public void Dispose()
         {
             ArrayPool<T>.Shared.Return(_values);
             ArrayPool<double>.Shared.Return(_sums);
         }
+    }
+
+    /// <summary><paramref name="length"/> rounded up to whole <see cref="Vector{T}"/>s.</summary>
+    private static int Padded<T>(int length)
+        where T : struct
+    {
+        int lanes = Math.Max(VectorMath.Lanes<T>(), 1);
+        return (length + lanes - 1) / lanes * lanes;
     }
 
     /// <summary>The statistics of one block of rows and a work span.</summary>
@@ -263,44 +285,51 @@ internal static class RowSoftmax
         private readonly int _start;
         private readonly Span<double> _tailInDouble;
         private readonly Span<double> _onesInDouble;
+        private readonly Span<T> _paddedMax;
+        private readonly Span<T> _paddedSum;
+        private readonly Span<T> _paddedLogSum;
+        private readonly Span<T> _paddedLabelSum;
+        private readonly Span<T> _paddedLabelDot;
 
         public Block(T[] values, double[] sums, int stride, int start, int length)
         {
             _start = start;
             Length = length;
-            Max = values.AsSpan(0, length);
-            Sum = values.AsSpan(stride, length);
-            LogSum = values.AsSpan(2 * stride, length);
+            int padded = Padded<T>(length);
+            _paddedMax = values.AsSpan(0, padded);
+            _paddedSum = values.AsSpan(stride, padded);
+            _paddedLogSum = values.AsSpan(2 * stride, padded);
             Work = values.AsSpan(3 * stride, length);
-            LabelSum = values.AsSpan(4 * stride, length);
-            LabelDot = values.AsSpan(5 * stride, length);
-            _tailInDouble = sums.AsSpan(0, length);
-            _onesInDouble = sums.AsSpan(stride, length);
+            _paddedLabelSum = values.AsSpan(4 * stride, padded);
+            _paddedLabelDot = values.AsSpan(5 * stride, padded);
+            _tailInDouble = sums.AsSpan(0, padded);
+            _onesInDouble = sums.AsSpan(stride, padded);
         }
 
         public int Length { get; }
 
         /// <summary>m, the row maxima (NaN for a row of only -∞).</summary>
-        public Span<T> Max { get; }
+        public Span<T> Max => _paddedMax[..Length];
 
         /// <summary>S = Σⱼ exp(sⱼ).</summary>
-        public Span<T> Sum { get; }
+        public Span<T> Sum => _paddedSum[..Length];
 
         /// <summary>log S.</summary>
-        public Span<T> LogSum { get; }
+        public Span<T> LogSum => _paddedLogSum[..Length];
 
         public Span<T> Work { get; }
 
         /// <summary>L = Σⱼ yⱼ, when labels were given.</summary>
-        public Span<T> LabelSum { get; }
+        public Span<T> LabelSum => _paddedLabelSum[..Length];
 
         /// <summary>D = Σⱼ yⱼ·sⱼ (zero labels contributing 0), when labels were given.</summary>
-        public Span<T> LabelDot { get; }
+        public Span<T> LabelDot => _paddedLabelDot[..Length];
 
         /// <summary>Row maxima m for the block's rows.</summary>
         public void ComputeMax(ReadOnlySpan<T> logits, int rows, int columns)
         {
             logits.Slice(_start, Length).CopyTo(Max);
+            _paddedMax[Length..].Clear();
             Span<Vector<T>> max = VectorMath.Vectors(Max);
             int done = max.Length * VectorMath.Lanes<T>();
             for (int column = 1; column < columns; column++)
@@ -338,8 +367,30 @@ internal static class RowSoftmax
         {
             _tailInDouble.Clear();
             _onesInDouble.Clear();
-            LabelSum.Clear();
-            LabelDot.Clear();
+            _paddedLabelSum.Clear();
+            _paddedLabelDot.Clear();
+#if NET9_0_OR_GREATER
+            if (FusedExponentials.Supported<T>())
+            {
+                for (int column = 0; column < columns; column++)
+                {
+                    int offset = (column * rows) + _start;
+                    FusedExponentials.Column(
+                        logits.Slice(offset, Length),
+                        labels.IsEmpty ? labels : labels.Slice(offset, Length),
+                        destination.IsEmpty ? destination : destination.Slice(offset, Length),
+                        keepShifted,
+                        _paddedMax,
+                        _paddedLabelSum,
+                        _paddedLabelDot,
+                        _tailInDouble,
+                        _onesInDouble);
+                }
+
+                FusedExponentials.Logarithms(_tailInDouble, _onesInDouble, _paddedSum, _paddedLogSum);
+                return;
+            }
+#endif
             for (int column = 0; column < columns; column++)
             {
                 int offset = (column * rows) + _start;

@@ -104,6 +104,38 @@ internal static class VectorMath
     }
 
     /// <summary>
+    /// eˣ lane by lane, each lane's result independent of the other lanes. The runtime's vector exp
+    /// evaluates every lane with scalar code as soon as one lane is beyond about ±709 or NaN, which moves
+    /// the last bit of the ordinary lanes; here such lanes take <see cref="Math.Exp(double)"/> alone
+    /// while the others keep the vector algorithm.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> Exp(Vector<double> x)
+    {
+        Vector<long> near = Vector.LessThanOrEqual(Vector.Abs(x), new Vector<double>(FarExponent));
+        return Vector.EqualsAll(near, new Vector<long>(-1L)) ? Vector.Exp(x) : ExpWithFarLanes(x, near);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector<double> ExpWithFarLanes(Vector<double> x, Vector<long> near)
+    {
+        Vector<double> result = Vector.Exp(Vector.ConditionalSelect(near, x, Vector<double>.Zero));
+        Span<double> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<double>, double>(ref result), Vector<double>.Count);
+        for (int i = 0; i < lanes.Length; i++)
+        {
+            if (near[i] == 0)
+            {
+                lanes[i] = Math.Exp(x[i]);
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Arguments up to this magnitude keep the runtime's vector exp on its vector path.</summary>
+    private const double FarExponent = 700.0;
+
+    /// <summary>
     /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
     /// unit in the last place at times (exp(0) = 1.0000001), which would break exact limits such as a loss
     /// of 0 for a certain prediction; the double ones round correctly to float.
@@ -111,7 +143,7 @@ internal static class VectorMath
     private static Vector<float> ExpInDouble(Vector<float> x)
     {
         Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-        return Vector.Narrow(Vector.Exp(low), Vector.Exp(high));
+        return Vector.Narrow(Exp(low), Exp(high));
     }
 
     /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
@@ -133,7 +165,7 @@ internal static class VectorMath
             where T : struct
             => typeof(T) == typeof(float)
                 ? ExpInDouble(x.As<T, float>()).As<float, T>()
-                : Vector.Exp(x.As<T, double>()).As<double, T>();
+                : Exp(x.As<T, double>()).As<double, T>();
     }
 
     private readonly struct LogOperation : ILaneOperation
@@ -230,7 +262,9 @@ internal static class VectorMath
         }
     }
 
-    private static void AddApartFromOnes(ref Vector<double> tail, ref Vector<double> ones, Vector<double> values)
+    /// <summary><c>tail += values</c> and <c>ones += 0</c> lane-wise, except that a value of exactly 1 adds 1 to ones instead.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddApartFromOnes(ref Vector<double> tail, ref Vector<double> ones, Vector<double> values)
     {
         Vector<double> isOne = Vector.Equals<double>(values, Vector<double>.One);
         tail += Vector.ConditionalSelect(isOne, Vector<double>.Zero, values);

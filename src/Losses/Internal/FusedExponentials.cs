@@ -1,0 +1,173 @@
+#if NET9_0_OR_GREATER
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// The softmax kernels' pass after the row maxima, fused into one loop per column segment: each vector of
+/// logits is shifted, exponentiated in double and added to the row sums without leaving registers. Float
+/// exponentials are evaluated in double (the runtime's float vector exp is off by a unit in the last place
+/// at times, exp(0) = 1.0000001) and summed unrounded, so S carries double's precision; what is stored is
+/// the exponential rounded once to T.
+/// </summary>
+/// <remarks>
+/// A segment's last, partial vector is copied into a zero-padded vector and runs through the same code,
+/// so a row's result does not depend on where the vector boundary falls. The row statistics spans are
+/// padded to whole vectors (their extra lanes are scratch).
+/// </remarks>
+internal static class FusedExponentials
+{
+    /// <summary>Whether the fused loop runs for <typeparamref name="T"/> on this machine.</summary>
+    public static bool Supported<T>()
+        where T : struct
+        => VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0
+            && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+
+    /// <summary>
+    /// For one column segment of a block: s = shift(x, m); adds exp(s) to the row sums (apart from exact
+    /// ones, as <see cref="VectorMath.AddInDoubleApartFromOnes{T}"/>) and, with labels, y to L and y·s to D;
+    /// stores s (<paramref name="keepShifted"/>) or exp(s) into <paramref name="destination"/> unless empty.
+    /// </summary>
+    public static void Column<T>(
+        ReadOnlySpan<T> logits,
+        ReadOnlySpan<T> labels,
+        Span<T> destination,
+        bool keepShifted,
+        ReadOnlySpan<T> max,
+        Span<T> labelSum,
+        Span<T> labelDot,
+        Span<double> tail,
+        Span<double> ones)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int lanes = Vector<T>.Count;
+        int wholes = logits.Length / lanes;
+        int perVector = lanes / Vector<double>.Count;
+        ReadOnlySpan<Vector<T>> x = MemoryMarshal.Cast<T, Vector<T>>(logits);
+        ReadOnlySpan<Vector<T>> y = MemoryMarshal.Cast<T, Vector<T>>(labels);
+        Span<Vector<T>> target = MemoryMarshal.Cast<T, Vector<T>>(destination);
+        ReadOnlySpan<Vector<T>> m = MemoryMarshal.Cast<T, Vector<T>>(max);
+        Span<Vector<T>> l = MemoryMarshal.Cast<T, Vector<T>>(labelSum);
+        Span<Vector<T>> d = MemoryMarshal.Cast<T, Vector<T>>(labelDot);
+        Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(tail);
+        Span<Vector<double>> o = MemoryMarshal.Cast<double, Vector<double>>(ones);
+        bool withLabels = !labels.IsEmpty;
+        bool store = !destination.IsEmpty;
+        for (int i = 0; i < wholes; i++)
+        {
+            Vector<T> result = Step(
+                x[i], m[i], withLabels ? y[i] : default, withLabels, ref l[i], ref d[i], ref t[i * perVector], ref o[i * perVector], keepShifted);
+            if (store)
+            {
+                target[i] = result;
+            }
+        }
+
+        int done = wholes * lanes;
+        if (done == logits.Length)
+        {
+            return;
+        }
+
+        // The partial vector: zero padding in the logits (and labels) gives harmless finite lanes.
+        Vector<T> paddedLogits = Vector<T>.Zero;
+        Vector<T> paddedLabels = Vector<T>.Zero;
+        logits[done..].CopyTo(Lanes(ref paddedLogits));
+        if (withLabels)
+        {
+            labels[done..].CopyTo(Lanes(ref paddedLabels));
+        }
+
+        Vector<T> last = Step(
+            paddedLogits, m[wholes], paddedLabels, withLabels, ref l[wholes], ref d[wholes], ref t[wholes * perVector], ref o[wholes * perVector], keepShifted);
+        if (store)
+        {
+            Lanes(ref last)[..(logits.Length - done)].CopyTo(destination[done..]);
+        }
+    }
+
+    /// <summary>
+    /// S = ones + tail and log S for every (padded) row: ln(1 + tail) where exactly one maximum gave
+    /// ones = 1, so that a loss as small as the tail (a confident, correct prediction) is not rounded to 0.
+    /// ln(1 + u) is Kahan's log(w)·u/(w - 1) with w = 1 + u, exact to a few units in double's last place.
+    /// </summary>
+    public static void Logarithms<T>(ReadOnlySpan<double> tail, ReadOnlySpan<double> ones, Span<T> sum, Span<T> logSum)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ReadOnlySpan<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(tail);
+        ReadOnlySpan<Vector<double>> o = MemoryMarshal.Cast<double, Vector<double>>(ones);
+        Span<Vector<T>> s = MemoryMarshal.Cast<T, Vector<T>>(sum);
+        Span<Vector<T>> logS = MemoryMarshal.Cast<T, Vector<T>>(logSum);
+        if (typeof(T) == typeof(double))
+        {
+            for (int i = 0; i < s.Length; i++)
+            {
+                s[i] = (o[i] + t[i]).As<double, T>();
+                logS[i] = LogOfSum(t[i], o[i]).As<double, T>();
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < s.Length; i++)
+        {
+            s[i] = Vector.Narrow(o[2 * i] + t[2 * i], o[(2 * i) + 1] + t[(2 * i) + 1]).As<float, T>();
+            logS[i] = Vector.Narrow(LogOfSum(t[2 * i], o[2 * i]), LogOfSum(t[(2 * i) + 1], o[(2 * i) + 1])).As<float, T>();
+        }
+    }
+
+    private static Vector<double> LogOfSum(Vector<double> tail, Vector<double> ones)
+    {
+        Vector<double> w = Vector<double>.One + tail;
+        Vector<double> logOnePlusTail = Vector.ConditionalSelect(
+            Vector.Equals(w, Vector<double>.One), tail, Vector.Log(w) * (tail / (w - Vector<double>.One)));
+        return Vector.ConditionalSelect(Vector.Equals(ones, Vector<double>.One), logOnePlusTail, Vector.Log(ones + tail));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Step<T>(
+        Vector<T> x,
+        Vector<T> max,
+        Vector<T> y,
+        bool withLabels,
+        ref Vector<T> labelSum,
+        ref Vector<T> labelDot,
+        ref Vector<double> tail,
+        ref Vector<double> ones,
+        bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Vector<T> shifted = VectorMath.Shift(x, max);
+        if (withLabels)
+        {
+            RowSoftmax.AddLabelled(x, max, shifted, y, ref labelSum, ref labelDot);
+        }
+
+        Vector<T> exponential;
+        if (typeof(T) == typeof(float))
+        {
+            Vector.Widen(shifted.As<T, float>(), out Vector<double> low, out Vector<double> high);
+            low = VectorMath.Exp(low);
+            high = VectorMath.Exp(high);
+            VectorMath.AddApartFromOnes(ref tail, ref ones, low);
+            VectorMath.AddApartFromOnes(ref Unsafe.Add(ref tail, 1), ref Unsafe.Add(ref ones, 1), high);
+            exponential = Vector.Narrow(low, high).As<float, T>();
+        }
+        else
+        {
+            Vector<double> value = VectorMath.Exp(shifted.As<T, double>());
+            VectorMath.AddApartFromOnes(ref tail, ref ones, value);
+            exponential = value.As<double, T>();
+        }
+
+        return keepShifted ? shifted : exponential;
+    }
+
+    private static Span<T> Lanes<T>(ref Vector<T> vector)
+        where T : struct
+        => MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<T>, T>(ref vector), Vector<T>.Count);
+}
+#endif
