@@ -50,36 +50,12 @@ internal static class RowSoftmax
     /// <summary>softmax(x) row-wise into <paramref name="probabilities"/>, which may alias <paramref name="logits"/>.</summary>
     public static void Softmax<T>(ReadOnlySpan<T> logits, int rows, int columns, Span<T> probabilities)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        using var scratch = new Scratch<T>(rows, columns);
-        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
-        {
-            var block = scratch.Block(start, rows);
-            block.ComputeMax(logits, rows, columns);
-            block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, probabilities, keepShifted: false);
-            for (int column = 0; column < columns; column++)
-            {
-                VectorMath.Divide(probabilities.Slice((column * rows) + start, block.Length), block.Sum);
-            }
-        }
-    }
+        => Run(new RowArguments<T>(RowKernel.Softmax, logits, rows, columns, default, default, probabilities, default));
 
     /// <summary>log softmax(x) row-wise into <paramref name="logProbabilities"/>, which may alias <paramref name="logits"/>.</summary>
     public static void LogSoftmax<T>(ReadOnlySpan<T> logits, int rows, int columns, Span<T> logProbabilities)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        using var scratch = new Scratch<T>(rows, columns);
-        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
-        {
-            var block = scratch.Block(start, rows);
-            block.ComputeMax(logits, rows, columns);
-            block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, logProbabilities, keepShifted: true);
-            for (int column = 0; column < columns; column++)
-            {
-                VectorMath.Subtract(logProbabilities.Slice((column * rows) + start, block.Length), block.LogSum);
-            }
-        }
-    }
+        => Run(new RowArguments<T>(RowKernel.LogSoftmax, logits, rows, columns, default, default, logProbabilities, default));
 
     /// <summary>
     /// Softmax cross-entropy with dense labels, fused: <c>ℓᵢ = Σⱼ yᵢⱼ·(log Sᵢ - sᵢⱼ)</c> into
@@ -92,28 +68,7 @@ internal static class RowSoftmax
     public static void CrossEntropy<T>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        using var scratch = new Scratch<T>(rows, columns);
-        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
-        {
-            var block = scratch.Block(start, rows);
-            block.ComputeMax(logits, rows, columns);
-            block.ComputeSums(logits, rows, columns, labels, gradient, keepShifted: false);
-            if (!losses.IsEmpty)
-            {
-                block.LabelledLosses(losses.Slice(start, block.Length));
-            }
-
-            if (!gradient.IsEmpty)
-            {
-                for (int column = 0; column < columns; column++)
-                {
-                    int offset = (column * rows) + start;
-                    ScaleToGradient(gradient.Slice(offset, block.Length), block.Sum, block.LabelSum, labels.Slice(offset, block.Length));
-                }
-            }
-        }
-    }
+        => Run(new RowArguments<T>(RowKernel.CrossEntropy, logits, rows, columns, labels, default, gradient, losses));
 
     /// <summary>
     /// Softmax cross-entropy with class indices, fused: <c>ℓᵢ = log Sᵢ - sᵢ,ₖ</c> for k = labelᵢ into
@@ -123,35 +78,122 @@ internal static class RowSoftmax
     public static void SparseCrossEntropy<T>(
         ReadOnlySpan<int> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        using var scratch = new Scratch<T>(rows, columns);
-        for (int start = 0; start < rows; start += scratch.RowsPerBlock)
-        {
-            var block = scratch.Block(start, rows);
-            block.ComputeMax(logits, rows, columns);
-            block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false);
-            if (!losses.IsEmpty)
-            {
-                for (int i = 0; i < block.Length; i++)
-                {
-                    int row = start + i;
-                    T logit = logits[(labels[row] * rows) + row];
-                    losses[row] = block.LogSum[i] - VectorMath.Shift(logit, block.Max[i]);
-                }
-            }
+        => Run(new RowArguments<T>(RowKernel.SparseCrossEntropy, logits, rows, columns, default, labels, gradient, losses));
 
-            if (!gradient.IsEmpty)
-            {
+    /// <summary>
+    /// Runs a kernel over every block of rows: on the calling thread, or split between threads
+    /// (<see cref="ParallelRowBlocks{T}"/>) for a batch large enough and when <see cref="Parallelism"/> allows.
+    /// A row's result is the same either way, since no block's arithmetic depends on another's.
+    /// </summary>
+    private static void Run<T>(scoped in RowArguments<T> arguments)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = arguments.Rows;
+        int rowsPerBlock = Math.Min(rows, RowsPerBlock<T>(arguments.Columns));
+        int workers = ParallelRowBlocks<T>.Workers((long)rows * arguments.Columns, rows);
+        if (workers > 1)
+        {
+            rowsPerBlock = Math.Min(rowsPerBlock, ParallelRowBlocks<T>.RowsPerBlock(rows, workers));
+            ParallelRowBlocks<T>.Run(arguments, rowsPerBlock, workers);
+            return;
+        }
+
+        using var scratch = new Scratch<T>(rowsPerBlock);
+        for (int start = 0; start < rows; start += rowsPerBlock)
+        {
+            RunBlock(arguments, scratch, start);
+        }
+    }
+
+    /// <summary>The kernel on the block of rows from <paramref name="start"/>.</summary>
+    internal static void RunBlock<T>(scoped in RowArguments<T> arguments, in Scratch<T> scratch, int start)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = arguments.Rows;
+        int columns = arguments.Columns;
+        ReadOnlySpan<T> logits = arguments.Logits;
+        Span<T> outputs = arguments.Outputs;
+        var block = scratch.Block(start, rows);
+        block.ComputeMax(logits, rows, columns);
+        switch (arguments.Kernel)
+        {
+            case RowKernel.Softmax:
+                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: false);
                 for (int column = 0; column < columns; column++)
                 {
-                        VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), block.Sum);
+                    VectorMath.Divide(outputs.Slice((column * rows) + start, block.Length), block.Sum);
                 }
 
-                for (int i = 0; i < block.Length; i++)
+                break;
+            case RowKernel.LogSoftmax:
+                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: true);
+                for (int column = 0; column < columns; column++)
                 {
-                    int row = start + i;
-                    gradient[(labels[row] * rows) + row] -= T.One;
+                    VectorMath.Subtract(outputs.Slice((column * rows) + start, block.Length), block.LogSum);
                 }
+
+                break;
+            case RowKernel.CrossEntropy:
+                DenseCrossEntropyBlock(arguments, block, start);
+                break;
+            default:
+                SparseCrossEntropyBlock(arguments, block, start);
+                break;
+        }
+    }
+
+    private static void DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = arguments.Rows;
+        ReadOnlySpan<T> labels = arguments.Labels;
+        Span<T> gradient = arguments.Outputs;
+        block.ComputeSums(arguments.Logits, rows, arguments.Columns, labels, gradient, keepShifted: false);
+        if (!arguments.Losses.IsEmpty)
+        {
+            block.LabelledLosses(arguments.Losses.Slice(start, block.Length));
+        }
+
+        if (!gradient.IsEmpty)
+        {
+            for (int column = 0; column < arguments.Columns; column++)
+            {
+                int offset = (column * rows) + start;
+                ScaleToGradient(gradient.Slice(offset, block.Length), block.Sum, block.LabelSum, labels.Slice(offset, block.Length));
+            }
+        }
+    }
+
+    private static void SparseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = arguments.Rows;
+        ReadOnlySpan<int> labels = arguments.ClassIndices;
+        ReadOnlySpan<T> logits = arguments.Logits;
+        Span<T> gradient = arguments.Outputs;
+        Span<T> losses = arguments.Losses;
+        block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false);
+        if (!losses.IsEmpty)
+        {
+            for (int i = 0; i < block.Length; i++)
+            {
+                int row = start + i;
+                T logit = logits[(labels[row] * rows) + row];
+                losses[row] = block.LogSum[i] - VectorMath.Shift(logit, block.Max[i]);
+            }
+        }
+
+        if (!gradient.IsEmpty)
+        {
+            for (int column = 0; column < arguments.Columns; column++)
+            {
+                VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), block.Sum);
+            }
+
+            for (int i = 0; i < block.Length; i++)
+            {
+                int row = start + i;
+                gradient[(labels[row] * rows) + row] -= T.One;
             }
         }
     }
@@ -242,15 +284,15 @@ internal static class RowSoftmax
     /// Pooled scratch for every block of one call: six spans of T and two of double, each padded to whole
     /// vectors so that a block's last, partial vector of rows runs through the same vector code as the others.
     /// </summary>
-    private readonly struct Scratch<T> : IDisposable
+    internal readonly struct Scratch<T> : IDisposable
         where T : struct, IFloatingPointIeee754<T>
     {
         private readonly T[] _values;
         private readonly double[] _sums;
 
-        public Scratch(int rows, int columns)
+        public Scratch(int rowsPerBlock)
         {
-            RowsPerBlock = Math.Min(rows, RowSoftmax.RowsPerBlock<T>(columns));
+            RowsPerBlock = rowsPerBlock;
             Stride = Padded<T>(RowsPerBlock);
             _values = ArrayPool<T>.Shared.Rent(ScratchSpans * Stride);
             _sums = ArrayPool<double>.Shared.Rent(2 * Stride);
@@ -279,7 +321,7 @@ internal static class RowSoftmax
     }
 
     /// <summary>The statistics of one block of rows and a work span.</summary>
-    private readonly ref struct Block<T>
+    internal readonly ref struct Block<T>
         where T : struct, IFloatingPointIeee754<T>
     {
         private readonly int _start;

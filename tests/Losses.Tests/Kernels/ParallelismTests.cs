@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using FluentAssertions;
+using Losses.Internal;
+using Losses.Tests.Infrastructure;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses.Tests.Kernels;
+
+/// <summary>
+/// The row-wise kernels split large batches between threads (<see cref="Parallelism"/>): every thread count
+/// gives the same bits, a warm multi-threaded call allocates nothing, and a saturated thread pool does not
+/// stall a call. These tests change the process-wide setting, so they run alone.
+/// </summary>
+[Collection(AllocationMeasurement.Name)]
+public abstract class ParallelismTests<T>
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    [Theory]
+    [MemberData(nameof(ParallelShapes.Large), MemberType = typeof(ParallelShapes))]
+    public void RowKernels_GiveTheSameBits_WhateverTheThreadCount(int rows, int columns)
+    {
+        if (Environment.ProcessorCount > 1)
+        {
+            ParallelRowBlocks<T>.Workers((long)rows * columns, rows).Should().BeGreaterThan(1, "this batch is above the threshold");
+        }
+
+        var inputs = new Inputs(rows, columns);
+        Dictionary<string, T[]> single = WithThreads(1, () => Run(inputs));
+        foreach (int threads in new[] { 2, 3, Environment.ProcessorCount, 64 })
+        {
+            Dictionary<string, T[]> parallel = WithThreads(threads, () => Run(inputs));
+            foreach ((string name, T[] expected) in single)
+            {
+                KernelComparison.BitIdentical(parallel[name], expected, $"{name} at {rows}x{columns} on up to {threads} threads");
+            }
+        }
+    }
+
+    [Fact]
+    public void BelowTheThreshold_ABatchRunsOnTheCallingThread()
+    {
+        ParallelRowBlocks<T>.Workers(Parallelism.MinimumElements - 1, 4096).Should().Be(1);
+        ParallelRowBlocks<T>.Workers(1L << 30, 63).Should().Be(1, "fewer than two blocks of 32 rows");
+        WithThreads(1, () => ParallelRowBlocks<T>.Workers(1L << 30, 4096)).Should().Be(1, "multi-threading is off");
+    }
+
+    [Fact]
+    public void AMultiThreadedCall_AllocatesNothingOnceWarm()
+    {
+        var inputs = new Inputs(4096, 40);
+        var perRow = Vector<T>.Build.Dense(4096);
+        var perElement = Matrix<T>.Build.Dense(4096, 40);
+        void Calls()
+        {
+            for (int call = 0; call < 20; call++)
+            {
+                Loss.SparseSoftmaxCrossEntropyWithLogits(inputs.ClassIndices, inputs.Logits, perRow);
+                Loss.SoftmaxCrossEntropyWithLogitsGradient(inputs.Labels, inputs.Logits, perElement);
+            }
+        }
+
+        (long Caller, long Process)[] windows = WithThreads(Environment.ProcessorCount, () =>
+        {
+            Calls();
+            return Enumerable.Range(0, 5).Select(_ =>
+            {
+                long process = GC.GetTotalAllocatedBytes(precise: true);
+                long caller = GC.GetAllocatedBytesForCurrentThread();
+                Calls();
+                return (GC.GetAllocatedBytesForCurrentThread() - caller, GC.GetTotalAllocatedBytes(precise: true) - process);
+            }).ToArray();
+        });
+
+        windows.Should().OnlyContain(window => window.Caller == 0, "the calling thread allocates nothing in a warm call");
+
+        // Process-wide the count includes the test host's own threads, which allocate a few hundred bytes in an
+        // idle 200 ms, and the thread pool starting a thread now and then; the quietest window bounds what the
+        // helpers allocate. A call allocating anything per block or per helper would show thousands of bytes.
+        windows.Min(window => window.Process).Should().BeLessThan(40 * 16, "40 warm multi-threaded calls, helpers included");
+    }
+
+    [Fact]
+    public async Task CallsFromASaturatedThreadPool_FinishAndAgree()
+    {
+        // Every pool thread runs a caller, so a helper item may start late or never: each call must finish
+        // on its own thread without waiting for one, and give the single-threaded bits.
+        var inputs = new Inputs(2048, 64);
+        Vector<T> expected = WithThreads(1, () => Loss.SparseSoftmaxCrossEntropyWithLogits(inputs.ClassIndices, inputs.Logits));
+        int callers = Math.Max(4, 2 * Environment.ProcessorCount);
+        var results = new Vector<T>[callers];
+        using var start = new Barrier(callers);
+        Task[] tasks = Enumerable.Range(0, callers).Select(caller => Task.Factory.StartNew(
+            () =>
+            {
+                start.SignalAndWait(TimeSpan.FromSeconds(30));
+                for (int call = 0; call < 10; call++)
+                {
+                    results[caller] = Loss.SparseSoftmaxCrossEntropyWithLogits(inputs.ClassIndices, inputs.Logits);
+                }
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default)).ToArray();
+        // No call may wait for a thread-pool thread that never comes: a stall shows up as a timeout.
+        await Task.WhenAll(tasks).WaitAsync(TimeSpan.FromSeconds(60));
+        foreach (Vector<T> result in results)
+        {
+            KernelComparison.BitIdentical(result, expected, "a call made while every other thread calls too");
+        }
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    public void MaxDegreeOfParallelism_BelowOne_Throws(int value)
+    {
+        Action set = () => Parallelism.MaxDegreeOfParallelism = value;
+        set.Should().Throw<ArgumentOutOfRangeException>().Which.ParamName.Should().Be(nameof(Parallelism.MaxDegreeOfParallelism));
+    }
+
+    private static TResult WithThreads<TResult>(int threads, Func<TResult> run)
+    {
+        int saved = Parallelism.MaxDegreeOfParallelism;
+        Parallelism.MaxDegreeOfParallelism = threads;
+        try
+        {
+            return run();
+        }
+        finally
+        {
+            Parallelism.MaxDegreeOfParallelism = saved;
+        }
+    }
+
+    /// <summary>Every row kernel through its public functions, flattened.</summary>
+    private static Dictionary<string, T[]> Run(Inputs inputs) => new()
+    {
+        ["Softmax"] = Activation.Softmax(inputs.Logits).ToColumnMajorArray(),
+        ["LogSoftmax"] = Activation.LogSoftmax(inputs.Logits).ToColumnMajorArray(),
+        ["SoftmaxCrossEntropy"] = Loss.SoftmaxCrossEntropyWithLogits(inputs.Labels, inputs.Logits).ToArray(),
+        ["SoftmaxCrossEntropyGradient"] = Loss.SoftmaxCrossEntropyWithLogitsGradient(inputs.Labels, inputs.Logits).ToColumnMajorArray(),
+        ["SparseSoftmaxCrossEntropy"] = Loss.SparseSoftmaxCrossEntropyWithLogits(inputs.ClassIndices, inputs.Logits).ToArray(),
+        ["SparseSoftmaxCrossEntropyGradient"] = Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(inputs.ClassIndices, inputs.Logits).ToColumnMajorArray(),
+        ["SoftmaxCrossEntropyLoss"] = new SoftmaxCrossEntropyLoss<T> { LabelSmoothing = T.CreateTruncating(0.1) }
+            .Evaluate(inputs.Labels, inputs.Logits).Gradient.ToColumnMajorArray(),
+        ["SparseSoftmaxCrossEntropyLoss"] = new SparseSoftmaxCrossEntropyLoss<T>()
+            .Evaluate(inputs.ClassIndices, inputs.Logits).PerExample.ToArray(),
+    };
+
+    /// <summary>Logits in [-30, 30] with some rows holding ±∞ and NaN, soft labels, class indices.</summary>
+    private sealed class Inputs
+    {
+        public Inputs(int rows, int columns)
+        {
+            var random = new Random((rows * 7919) + columns);
+            Logits = Matrix<T>.Build.Dense(rows, columns, (_, _) => T.CreateTruncating((random.NextDouble() * 60) - 30));
+            Labels = Matrix<T>.Build.Dense(rows, columns, (_, _) => random.Next(3) == 0 ? T.CreateTruncating(random.NextDouble()) : T.Zero);
+            ClassIndices = Enumerable.Range(0, rows).Select(_ => random.Next(columns)).ToArray();
+            for (int k = 0; k < rows / 10; k++)
+            {
+                T[] specials = [T.PositiveInfinity, T.NegativeInfinity, T.NaN, T.CreateTruncating(-1e30)];
+                Logits[random.Next(rows), random.Next(columns)] = specials[k % specials.Length];
+            }
+        }
+
+        public Matrix<T> Logits { get; }
+
+        public Matrix<T> Labels { get; }
+
+        public int[] ClassIndices { get; }
+    }
+}
+
+/// <summary>Batches above <see cref="Parallelism.MinimumElements"/> with at least two blocks of rows.</summary>
+public static class ParallelShapes
+{
+    public static TheoryData<int, int> Large => new()
+    {
+        { 4096, 17 },  // many rows, a vector tail in every column
+        { 300, 300 },
+        { 70, 1000 },  // few rows: blocks of the smallest size
+        { 1000, 67 },
+    };
+}
+
+public sealed class ParallelismTestsFloat : ParallelismTests<float>;
+
+public sealed class ParallelismTestsDouble : ParallelismTests<double>;
