@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Losses.Internal;
 
@@ -72,13 +73,42 @@ internal static class EffectiveLabels
         where T : struct, IFloatingPointIeee754<T>
     {
         rowWeights.Clear();
+        Span<Vector<double>> sums = VectorMath.Vectors(rowWeights);
+        int lanes = VectorMath.Lanes<T>();
         for (int column = 0; column < columns; column++)
         {
             double weight = classWeights.IsEmpty ? 1.0 : double.CreateTruncating(classWeights[column]);
-            int offset = column * rows;
-            for (int row = 0; row < rows; row++)
+            ReadOnlySpan<T> segment = labels.Slice(column * rows, rows);
+            int done = 0;
+            if (typeof(T) == typeof(float) && lanes != 0 && VectorMath.Lanes<double>() != 0)
             {
-                rowWeights[row] += weight * double.CreateTruncating(labels[offset + row]);
+                // Each product and sum rounds as the scalar ones below do, row by row in column order.
+                ReadOnlySpan<Vector<float>> y = MemoryMarshal.Cast<T, Vector<float>>(segment);
+                var w = new Vector<double>(weight);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    Vector.Widen(y[i], out Vector<double> low, out Vector<double> high);
+                    sums[2 * i] += w * low;
+                    sums[(2 * i) + 1] += w * high;
+                }
+
+                done = y.Length * lanes;
+            }
+            else if (typeof(T) == typeof(double) && lanes != 0)
+            {
+                ReadOnlySpan<Vector<double>> y = MemoryMarshal.Cast<T, Vector<double>>(segment);
+                var w = new Vector<double>(weight);
+                for (int i = 0; i < y.Length; i++)
+                {
+                    sums[i] += w * y[i];
+                }
+
+                done = y.Length * lanes;
+            }
+
+            for (int row = done; row < rows; row++)
+            {
+                rowWeights[row] += weight * double.CreateTruncating(segment[row]);
             }
         }
     }
