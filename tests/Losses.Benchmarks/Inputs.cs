@@ -34,6 +34,8 @@ public abstract class Inputs
 
     protected void Build(string shape)
     {
+        // One thread unless a benchmark says otherwise (the _AllThreads ones), as in the reference figures.
+        Parallelism.MaxDegreeOfParallelism = 1;
         string[] parts = shape.Split('x');
         Rows = int.Parse(parts[0], CultureInfo.InvariantCulture);
         Columns = int.Parse(parts[1], CultureInfo.InvariantCulture);

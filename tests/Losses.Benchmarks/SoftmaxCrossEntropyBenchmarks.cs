@@ -1,3 +1,4 @@
+using System;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Losses.Internal;
@@ -29,6 +30,16 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
         return PerRow;
     }
 
+    /// <summary>The same call with <see cref="Parallelism.MaxDegreeOfParallelism"/> at the processor count (the rest of the suite runs on one thread).</summary>
+    [Benchmark, BenchmarkCategory("SoftmaxCE")]
+    public Vector<float> SoftmaxCE_AllThreads()
+    {
+        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        Loss.SoftmaxCrossEntropyWithLogits(OneHotLabels, Logits, PerRow);
+        Parallelism.MaxDegreeOfParallelism = 1;
+        return PerRow;
+    }
+
     [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCE.Gradient")]
     public float[] Floor_SoftmaxCEGradient() => Floor();
 
@@ -43,6 +54,15 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
     public Matrix<float> SoftmaxCEGradient()
     {
         Loss.SoftmaxCrossEntropyWithLogitsGradient(OneHotLabels, Logits, PerElement);
+        return PerElement;
+    }
+
+    [Benchmark, BenchmarkCategory("SoftmaxCE.Gradient")]
+    public Matrix<float> SoftmaxCEGradient_AllThreads()
+    {
+        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        Loss.SoftmaxCrossEntropyWithLogitsGradient(OneHotLabels, Logits, PerElement);
+        Parallelism.MaxDegreeOfParallelism = 1;
         return PerElement;
     }
 
@@ -77,6 +97,16 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
         return PerElement;
     }
 
+    [Benchmark, BenchmarkCategory("SoftmaxCE.ValueAndGradient")]
+    public Matrix<float> SoftmaxCEFused_AllThreads()
+    {
+        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        RowSoftmax.CrossEntropy<float>(
+            OneHotLabels.AsColumnMajorArray(), Logits.AsColumnMajorArray(), Rows, Columns, PerRow.AsArray(), PerElement.AsColumnMajorArray());
+        Parallelism.MaxDegreeOfParallelism = 1;
+        return PerElement;
+    }
+
     [Benchmark(Baseline = true), BenchmarkCategory("SparseCE")]
     public float[] Floor_SparseCE() => Floor();
 
@@ -91,6 +121,15 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
     public Vector<float> SparseCE()
     {
         Loss.SparseSoftmaxCrossEntropyWithLogits(ClassIndices, Logits, PerRow);
+        return PerRow;
+    }
+
+    [Benchmark, BenchmarkCategory("SparseCE")]
+    public Vector<float> SparseCE_AllThreads()
+    {
+        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        Loss.SparseSoftmaxCrossEntropyWithLogits(ClassIndices, Logits, PerRow);
+        Parallelism.MaxDegreeOfParallelism = 1;
         return PerRow;
     }
 

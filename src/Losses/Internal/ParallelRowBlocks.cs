@@ -65,12 +65,13 @@ internal sealed unsafe class ParallelRowBlocks<T>
     }
 
     /// <summary>
-    /// Rows per block when <paramref name="workers"/> threads share <paramref name="rows"/>: about four
-    /// blocks per thread (so that the threads finish together), in whole vectors of rows.
+    /// Rows per block when <paramref name="workers"/> threads share <paramref name="rows"/>: at most an equal share
+    /// per thread, in whole vectors of rows (the caller also caps it at the cache-sized block), so that wide
+    /// matrices keep long column segments to stream.
     /// </summary>
     public static int RowsPerBlock(int rows, int workers)
     {
-        int share = (rows + (4 * workers) - 1) / (4 * workers);
+        int share = (rows + workers - 1) / workers;
         return Math.Max(MinimumRowsPerBlock, (share + 15) / 16 * 16);
     }
 
