@@ -56,13 +56,30 @@ internal static class FusedExponentials
         Span<Vector<double>> o = MemoryMarshal.Cast<double, Vector<double>>(ones);
         bool withLabels = !labels.IsEmpty;
         bool store = !destination.IsEmpty;
+        ref Vector<T> xs = ref MemoryMarshal.GetReference(x);
+        ref Vector<T> ys = ref MemoryMarshal.GetReference(y);
+        ref Vector<T> targets = ref MemoryMarshal.GetReference(target);
+        ref Vector<T> ms = ref MemoryMarshal.GetReference(m);
+        ref Vector<T> ls = ref MemoryMarshal.GetReference(l);
+        ref Vector<T> ds = ref MemoryMarshal.GetReference(d);
+        ref Vector<double> ts = ref MemoryMarshal.GetReference(t);
+        ref Vector<double> os = ref MemoryMarshal.GetReference(o);
         for (int i = 0; i < wholes; i++)
         {
+            // Unchecked indexing: every span holds at least `wholes` vectors (the statistics spans are padded).
             Vector<T> result = Step(
-                x[i], m[i], withLabels ? y[i] : default, withLabels, ref l[i], ref d[i], ref t[i * perVector], ref o[i * perVector], keepShifted);
+                Unsafe.Add(ref xs, i),
+                Unsafe.Add(ref ms, i),
+                withLabels ? Unsafe.Add(ref ys, i) : default,
+                withLabels,
+                ref Unsafe.Add(ref ls, i),
+                ref Unsafe.Add(ref ds, i),
+                ref Unsafe.Add(ref ts, i * perVector),
+                ref Unsafe.Add(ref os, i * perVector),
+                keepShifted);
             if (store)
             {
-                target[i] = result;
+                Unsafe.Add(ref targets, i) = result;
             }
         }
 
@@ -149,9 +166,19 @@ internal static class FusedExponentials
         Vector<T> exponential;
         if (typeof(T) == typeof(float))
         {
-            Vector.Widen(shifted.As<T, float>(), out Vector<double> low, out Vector<double> high);
-            low = VectorMath.Exp(low);
-            high = VectorMath.Exp(high);
+            Vector<float> single = shifted.As<T, float>();
+            Vector.Widen(single, out Vector<double> low, out Vector<double> high);
+            if (Vector.LessThanOrEqualAll(Vector.Abs(single), new Vector<float>(VectorMath.FarExponent)))
+            {
+                // Every lane is near (the check VectorMath.Exp makes, once for both halves).
+                low = Vector.Exp(low);
+                high = Vector.Exp(high);
+            }
+            else
+            {
+                low = VectorMath.Exp(low);
+                high = VectorMath.Exp(high);
+            }
             VectorMath.AddApartFromOnes(ref tail, ref ones, low);
             VectorMath.AddApartFromOnes(ref Unsafe.Add(ref tail, 1), ref Unsafe.Add(ref ones, 1), high);
             exponential = Vector.Narrow(low, high).As<float, T>();

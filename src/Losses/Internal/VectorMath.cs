@@ -133,7 +133,7 @@ internal static class VectorMath
     }
 
     /// <summary>Arguments up to this magnitude keep the runtime's vector exp on its vector path.</summary>
-    private const double FarExponent = 700.0;
+    public const float FarExponent = 700f;
 
     /// <summary>
     /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
