@@ -138,10 +138,14 @@ internal static class FusedExponentials
 
     private static Vector<double> LogOfSum(Vector<double> tail, Vector<double> ones)
     {
+        // Both logarithms only where the lanes need both: a row has one maximum far more often than not.
+        Vector<long> single = Vector.Equals(ones, Vector<double>.One);
         Vector<double> w = Vector<double>.One + tail;
-        Vector<double> logOnePlusTail = Vector.ConditionalSelect(
-            Vector.Equals(w, Vector<double>.One), tail, Vector.Log(w) * (tail / (w - Vector<double>.One)));
-        return Vector.ConditionalSelect(Vector.Equals(ones, Vector<double>.One), logOnePlusTail, Vector.Log(ones + tail));
+        Vector<double> logOnePlusTail = Vector.EqualsAll(single, Vector<long>.Zero)
+            ? Vector<double>.Zero
+            : Vector.ConditionalSelect(Vector.Equals(w, Vector<double>.One), tail, Vector.Log(w) * (tail / (w - Vector<double>.One)));
+        Vector<double> logOfSum = Vector.EqualsAll(single, new Vector<long>(-1L)) ? Vector<double>.Zero : Vector.Log(ones + tail);
+        return Vector.ConditionalSelect(single, logOnePlusTail, logOfSum);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
