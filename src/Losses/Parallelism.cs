@@ -3,15 +3,18 @@ using System.Threading;
 
 namespace Losses;
 
-/// <summary>How many threads the row-wise softmax kernels may use for one large batch.</summary>
+/// <summary>How many threads the kernels may use for one large batch.</summary>
 /// <remarks>
 /// <para>The row-wise kernels (<see cref="Activation.Softmax{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>,
 /// <see cref="Activation.LogSoftmax{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>, softmax cross-entropy with
 /// logits, dense and sparse, values and gradients, and the softmax loss objects) split a batch of at least
-/// <see cref="MinimumElements"/> logits into blocks of rows and run the blocks on up to
-/// <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and thread-pool threads. Smaller batches
-/// always run on the calling thread, where a hand-off would cost more than it saves.</para>
-/// <para>Every row is computed by the same code whatever thread runs it and whatever block it falls in, so
+/// <see cref="MinimumElements"/> logits into blocks of rows; the logistic kernels
+/// (<see cref="Activation.Sigmoid{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>, sigmoid and weighted
+/// cross-entropy with logits, values and gradients, and <see cref="SigmoidCrossEntropyLoss{T}"/>) into ranges of
+/// 65,536 elements. The blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and
+/// thread-pool threads. Smaller batches always run on the calling thread, where a hand-off would cost more than it
+/// saves. The regression losses, bound by memory bandwidth, run on the calling thread.</para>
+/// <para>Every element is computed by the same code whatever thread runs it and whatever block it falls in, so
 /// results are bit-identical for every setting. A multi-threaded call allocates nothing once warmed up, and
 /// never waits for a thread-pool thread that has not started: the calling thread takes back work no other
 /// thread has picked up.</para>
@@ -21,8 +24,8 @@ public static class Parallelism
     private static int _maxDegreeOfParallelism = Environment.ProcessorCount;
 
     /// <summary>
-    /// The largest batch, in logits (rows × columns), that always runs on the calling thread is one less than this:
-    /// 65,536 logits take about a tenth of a millisecond, well above the cost of handing blocks to other threads.
+    /// The smallest batch, in elements (rows × columns), that may be split between threads: 65,536 logits take
+    /// about a tenth of a millisecond, well above the cost of handing blocks to other threads.
     /// </summary>
     public const int MinimumElements = 65_536;
 

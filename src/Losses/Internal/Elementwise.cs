@@ -21,8 +21,25 @@ internal static class Elementwise
         return x >= T.Zero ? T.One / denominator : e / denominator;
     }
 
-    /// <summary>σ(x) element-wise; <paramref name="destination"/> may alias <paramref name="x"/>.</summary>
+    /// <summary>
+    /// σ(x) element-wise; <paramref name="destination"/> may alias <paramref name="x"/>. Large inputs are
+    /// split between threads (<see cref="ElementBlocksWork{T}"/>) with the same result.
+    /// </summary>
     public static void Sigmoid<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int threads = ElementBlocksWork<T>.Threads(x.Length);
+        if (threads > 1)
+        {
+            ElementBlocksWork<T>.Run(default, x, T.One, destination, default, threads);
+            return;
+        }
+
+        SigmoidRange(x, destination);
+    }
+
+    /// <summary>σ(x) over one range, on this thread.</summary>
+    internal static void SigmoidRange<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
     {
         T[] pooled = ArrayPool<T>.Shared.Rent(ChunkLength);
@@ -52,7 +69,7 @@ internal static class Elementwise
     }
 
     /// <summary>Elements per chunk of the chunked element-wise kernels: their scratch stays in L1.</summary>
-    private const int ChunkLength = 1024;
+    internal const int ChunkLength = 1024;
 
     /// <summary>e^-|x| element-wise, the one exponential the logistic kernels need.</summary>
     private static void ExpOfMinusAbs<T>(ReadOnlySpan<T> x, Span<T> exponential)
@@ -96,7 +113,23 @@ internal static class Elementwise
     /// and <c>∂ℓ/∂x = c·σ(x) - q·z</c>. q = 1 is the plain sigmoid cross-entropy. A zero factor in front
     /// of an infinite logit contributes 0, which is the limit. Either output may be empty.
     /// </summary>
+    /// <remarks>Large inputs are split between threads (<see cref="ElementBlocksWork{T}"/>) with the same result.</remarks>
     public static void LogisticCrossEntropy<T>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int threads = ElementBlocksWork<T>.Threads(logits.Length);
+        if (threads > 1)
+        {
+            ElementBlocksWork<T>.Run(labels, logits, positiveWeight, losses, gradient, threads);
+            return;
+        }
+
+        LogisticCrossEntropyRange(labels, logits, positiveWeight, losses, gradient);
+    }
+
+    /// <summary>The weighted logistic loss over one range, on this thread.</summary>
+    internal static void LogisticCrossEntropyRange<T>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {

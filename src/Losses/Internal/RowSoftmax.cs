@@ -82,7 +82,7 @@ internal static class RowSoftmax
 
     /// <summary>
     /// Runs a kernel over every block of rows: on the calling thread, or split between threads
-    /// (<see cref="ParallelRowBlocks{T}"/>) for a batch large enough and when <see cref="Parallelism"/> allows.
+    /// (<see cref="RowBlocksWork{T}"/>) for a batch large enough and when <see cref="Parallelism"/> allows.
     /// A row's result is the same either way, since no block's arithmetic depends on another's.
     /// </summary>
     private static void Run<T>(scoped in RowArguments<T> arguments)
@@ -90,11 +90,10 @@ internal static class RowSoftmax
     {
         int rows = arguments.Rows;
         int rowsPerBlock = Math.Min(rows, RowsPerBlock<T>(arguments.Columns));
-        int workers = ParallelRowBlocks<T>.Workers((long)rows * arguments.Columns, rows);
-        if (workers > 1)
+        int threads = RowBlocksWork<T>.Threads(rows, arguments.Columns);
+        if (threads > 1)
         {
-            rowsPerBlock = Math.Min(rowsPerBlock, ParallelRowBlocks<T>.RowsPerBlock(rows, workers));
-            ParallelRowBlocks<T>.Run(arguments, rowsPerBlock, workers);
+            RowBlocksWork<T>.Run(arguments, Math.Min(rowsPerBlock, RowBlocksWork<T>.RowsPerBlock(rows, threads)), threads);
             return;
         }
 

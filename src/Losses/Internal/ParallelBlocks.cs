@@ -1,0 +1,153 @@
+using System;
+using System.Threading;
+
+namespace Losses.Internal;
+
+/// <summary>One call's blocks of independent work, each run by whichever thread takes it.</summary>
+internal interface IParallelWork
+{
+    /// <summary>How many blocks the call has.</summary>
+    int Blocks { get; }
+
+    /// <summary>Runs blocks from the shared counter, <c>Interlocked.Increment(ref next) - 1</c>, until none are left.</summary>
+    void RunBlocks(ref int next);
+}
+
+/// <summary>
+/// Runs a call's blocks on several threads without allocating: each calling thread owns one job per kind
+/// of work (created on its first multi-threaded call) with one reusable work item per helper thread.
+/// Blocks are taken from a shared counter, so a slow or late thread only takes fewer of them.
+/// </summary>
+/// <remarks>
+/// A work item is claimed once per call, either by the thread-pool thread that runs it or, when the calling
+/// thread has finished every block first, by the calling thread, which takes it back unstarted. The call
+/// waits only for claimed items, so a busy thread pool never delays it. An item that runs after it was taken
+/// back finds it unclaimable and returns; if a later call has armed it again, it simply works for that call.
+/// The work's memory is pinned by the caller for the duration of the call, which ends only when every
+/// claimed item has finished.
+/// </remarks>
+internal sealed class ParallelBlocks<TWork>
+    where TWork : struct, IParallelWork
+{
+    private const int Idle = 0;
+    private const int Armed = 1;
+    private const int Claimed = 2;
+
+    [ThreadStatic]
+    private static ParallelBlocks<TWork>? t_job;
+
+    private readonly Helper[] _helpers;
+    private readonly object _gate = new();
+    private TWork _work;
+    private int _pending;
+    private int _next;
+
+    private ParallelBlocks()
+    {
+        _helpers = new Helper[Math.Max(Environment.ProcessorCount - 1, 1)];
+        for (int i = 0; i < _helpers.Length; i++)
+        {
+            _helpers[i] = new Helper(this);
+        }
+    }
+
+    /// <summary>Runs every block of <paramref name="work"/> on up to <paramref name="threads"/> threads, this one included.</summary>
+    public static void Run(in TWork work, int threads)
+    {
+        ParallelBlocks<TWork> job = t_job ??= new ParallelBlocks<TWork>();
+        job._work = work;
+        job.Execute(Math.Min(Math.Min(threads, work.Blocks) - 1, job._helpers.Length));
+        job._work = default;
+    }
+
+    private void Execute(int helpers)
+    {
+        _next = 0;
+        _pending = helpers;
+        for (int i = 0; i < helpers; i++)
+        {
+            // Arming publishes the fields above to the thread that claims the item.
+            Volatile.Write(ref _helpers[i].State, Armed);
+            ThreadPool.UnsafeQueueUserWorkItem(_helpers[i], preferLocal: false);
+        }
+
+        _work.RunBlocks(ref _next);
+        for (int i = 0; i < helpers; i++)
+        {
+            if (Interlocked.CompareExchange(ref _helpers[i].State, Claimed, Armed) == Armed)
+            {
+                // Not started: taken back, so nobody waits for it.
+                Finish();
+            }
+        }
+
+        if (Volatile.Read(ref _pending) != 0)
+        {
+            lock (_gate)
+            {
+                while (Volatile.Read(ref _pending) != 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+        }
+    }
+
+    private void Finish()
+    {
+        if (Interlocked.Decrement(ref _pending) == 0)
+        {
+            lock (_gate)
+            {
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>One helper thread's share of a call.</summary>
+    private sealed class Helper(ParallelBlocks<TWork> job) : IThreadPoolWorkItem
+    {
+        public int State = Idle;
+
+        public void Execute()
+        {
+            if (Interlocked.CompareExchange(ref State, Claimed, Armed) != Armed)
+            {
+                return;
+            }
+
+            job._work.RunBlocks(ref job._next);
+            job.Finish();
+        }
+    }
+}
+
+/// <summary>When a call goes multi-threaded, and a pinned span's address for the threads that help.</summary>
+internal static unsafe class ParallelWork
+{
+    /// <summary>
+    /// The threads to use for <paramref name="elements"/> elements in <paramref name="blocks"/> possible blocks:
+    /// 1 below <see cref="Parallelism.MinimumElements"/>, with fewer than two blocks, or when multi-threading is off.
+    /// </summary>
+    public static int Threads(long elements, int blocks)
+    {
+        if (elements < Parallelism.MinimumElements || blocks < 2)
+        {
+            return 1;
+        }
+
+        return Math.Max(1, Math.Min(Math.Min(Parallelism.MaxDegreeOfParallelism, Environment.ProcessorCount), blocks));
+    }
+
+    /// <summary>A span's address and length, valid while the caller keeps it pinned.</summary>
+    public readonly struct Pinned(void* address, int length)
+    {
+        public static Pinned Of<T>(ReadOnlySpan<T> span, void* address)
+            where T : struct
+            => new(address, span.Length);
+
+        public Span<T> AsSpan<T>()
+            where T : struct
+            => address is null ? Span<T>.Empty : new Span<T>(address, length);
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace Losses.Internal;
+
+/// <summary>A row kernel's call split into blocks of rows for <see cref="ParallelBlocks{TWork}"/>.</summary>
+internal unsafe struct RowBlocksWork<T> : IParallelWork
+    where T : struct, IFloatingPointIeee754<T>
+{
+    /// <summary>Fewest rows in a block of a multi-threaded call: two vectors of floats at 512 bits.</summary>
+    public const int MinimumRowsPerBlock = 32;
+
+    private RowKernel _kernel;
+    private int _rows;
+    private int _columns;
+    private int _rowsPerBlock;
+    private ParallelWork.Pinned _logits;
+    private ParallelWork.Pinned _labels;
+    private ParallelWork.Pinned _classIndices;
+    private ParallelWork.Pinned _outputs;
+    private ParallelWork.Pinned _losses;
+
+    public readonly int Blocks => (_rows + _rowsPerBlock - 1) / _rowsPerBlock;
+
+    /// <summary>The threads for a call of <paramref name="rows"/> × <paramref name="columns"/> logits (1: this thread only).</summary>
+    public static int Threads(int rows, int columns)
+        => ParallelWork.Threads((long)rows * columns, rows / MinimumRowsPerBlock);
+
+    /// <summary>
+    /// Rows per block when <paramref name="threads"/> threads share <paramref name="rows"/>: at most an equal share
+    /// per thread, in whole vectors of rows (the caller also caps it at the cache-sized block), so that wide
+    /// matrices keep long column segments to stream.
+    /// </summary>
+    public static int RowsPerBlock(int rows, int threads)
+    {
+        int share = (rows + threads - 1) / threads;
+        return Math.Max(MinimumRowsPerBlock, (share + 15) / 16 * 16);
+    }
+
+    /// <summary>Runs every block of <paramref name="arguments"/> on up to <paramref name="threads"/> threads.</summary>
+    public static void Run(scoped in RowArguments<T> arguments, int rowsPerBlock, int threads)
+    {
+        fixed (byte* logits = MemoryMarshal.AsBytes(arguments.Logits))
+        fixed (byte* labels = MemoryMarshal.AsBytes(arguments.Labels))
+        fixed (int* classIndices = arguments.ClassIndices)
+        fixed (byte* outputs = MemoryMarshal.AsBytes(arguments.Outputs))
+        fixed (byte* losses = MemoryMarshal.AsBytes(arguments.Losses))
+        {
+            var work = new RowBlocksWork<T>
+            {
+                _kernel = arguments.Kernel,
+                _rows = arguments.Rows,
+                _columns = arguments.Columns,
+                _rowsPerBlock = rowsPerBlock,
+                _logits = ParallelWork.Pinned.Of(arguments.Logits, logits),
+                _labels = ParallelWork.Pinned.Of(arguments.Labels, labels),
+                _classIndices = ParallelWork.Pinned.Of(arguments.ClassIndices, classIndices),
+                _outputs = ParallelWork.Pinned.Of<T>(arguments.Outputs, outputs),
+                _losses = ParallelWork.Pinned.Of<T>(arguments.Losses, losses),
+            };
+            ParallelBlocks<RowBlocksWork<T>>.Run(work, threads);
+        }
+    }
+
+    public readonly void RunBlocks(ref int next)
+    {
+        var arguments = new RowArguments<T>(
+            _kernel,
+            _logits.AsSpan<T>(),
+            _rows,
+            _columns,
+            _labels.AsSpan<T>(),
+            _classIndices.AsSpan<int>(),
+            _outputs.AsSpan<T>(),
+            _losses.AsSpan<T>());
+        using var scratch = new RowSoftmax.Scratch<T>(_rowsPerBlock);
+        int block;
+        while ((block = Interlocked.Increment(ref next) - 1) < Blocks)
+        {
+            RowSoftmax.RunBlock(arguments, scratch, block * _rowsPerBlock);
+        }
+    }
+}
