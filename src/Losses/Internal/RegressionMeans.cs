@@ -37,22 +37,110 @@ internal static class RegressionMeans
     /// </summary>
     private static (double Root, int Exponent) ScaledRootMeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
+        => ScaledRoot(labels, predictions, ReadOnlySpan<double>.Empty, predictions.Length);
+
+    /// <summary>
+    /// The power of two (as its exponent) that brings a sum of squares back into the range where it is
+    /// finite and accurate: -600 where it overflowed, 600 where it is below 2⁻⁹⁰⁰ (0 included), else 0.
+    /// </summary>
+    public static int ExponentFor(double sumOfSquares)
+        => double.IsPositiveInfinity(sumOfSquares) ? -600 : sumOfSquares < SmallestAccurateSumOfSquares ? 600 : 0;
+
+    /// <summary>
+    /// The loss objects' root of a weighted mean of squared errors, <c>√(Σᵢ sᵢ·Σⱼ eᵢⱼ² / D)</c> over a column-major
+    /// batch, and its gradient <c>sᵢ·eᵢⱼ/(D·Value)</c> into <paramref name="gradient"/>, both at the power-of-two
+    /// scale that keeps them finite and accurate: for when the plain reduction overflowed or lost its digits.
+    /// <paramref name="shares"/> holds sᵢ/D per row (0 for a row that does not count) and is overwritten with
+    /// its square roots; empty when every row counts with weight 1. Returns the value, +∞ when it exceeds
+    /// double's range (the gradient is then 0, the limit of the ordinary path).
+    /// </summary>
+    /// <remarks>
+    /// With weights, each error is taken as √(sᵢ/D)·eᵢⱼ, whose squares sum to Value² directly: a weight's size
+    /// then cannot push the sum out of range where the root is not. Without, the sum is divided by D as in
+    /// <see cref="RootMeanSquare{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>, with the same digits.
+    /// </remarks>
+    public static double WeightedRootMeanSquare<T>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<double> shares, double divisor, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
     {
-        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
-        int exponent = double.IsPositiveInfinity(sum) ? -600 : sum < SmallestAccurateSumOfSquares ? 600 : 0;
-        if (exponent == 0)
+        for (int row = 0; row < shares.Length; row++)
         {
-            return (Math.Sqrt(sum / predictions.Length), 0);
+            shares[row] = Math.Sqrt(shares[row]);
         }
 
-        var scaled = new CompensatedSum();
-        for (int i = 0; i < predictions.Length; i++)
+        double scale = shares.IsEmpty ? divisor : 1.0;
+        (double scaledRoot, int exponent) = ScaledRoot(labels, predictions, shares, scale);
+        if (scaledRoot == 0.0 || double.IsPositiveInfinity(scaledRoot))
         {
-            double difference = DifferenceTimesPowerOfTwo(labels[i], predictions[i], exponent);
-            scaled.Add(difference * difference);
+            gradient.Clear();
+            return exponent == 0 ? scaledRoot : Math.ScaleB(scaledRoot, -exponent);
         }
 
-        return (Math.Sqrt(scaled.Value / predictions.Length), exponent);
+        // sᵢ·eᵢⱼ/(D·Value) = fᵢ·(aᵢⱼ/R)/scale with aᵢⱼ = fᵢ·eᵢⱼ·2^e and R = Value·2^e: aᵢⱼ/R is at most √scale,
+        // so nothing overflows on the way.
+        int rows = shares.IsEmpty ? predictions.Length : shares.Length;
+        for (int offset = 0; offset < predictions.Length; offset += rows)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                double factor = shares.IsEmpty ? 1.0 : shares[row];
+                int i = offset + row;
+                gradient[i] = factor == 0.0
+                    ? T.Zero
+                    : T.CreateTruncating(factor * (factor * DifferenceTimesPowerOfTwo(labels[i], predictions[i], exponent) / scaledRoot) / scale);
+            }
+        }
+
+        return exponent == 0 ? scaledRoot : Math.ScaleB(scaledRoot, -exponent);
+    }
+
+    /// <summary>
+    /// <c>√(Σ (fᵢ·(p - y))² / divisor)·2^exponent</c>, accurate, with the exponent of <see cref="ExponentFor"/>;
+    /// fᵢ = <paramref name="rowFactors"/>[i] for the elements of row i of a column-major batch of that many
+    /// rows, or 1 for every element when it is empty.
+    /// </summary>
+    private static (double Root, int Exponent) ScaledRoot<T>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double divisor)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double sum = rowFactors.IsEmpty
+            ? Elementwise.SumOfSquaredDifferences(labels, predictions)
+            : SumOfScaledSquares(labels, predictions, rowFactors, 0);
+        int exponent = ExponentFor(sum);
+        if (exponent != 0)
+        {
+            sum = SumOfScaledSquares(labels, predictions, rowFactors, exponent);
+        }
+
+        return (Math.Sqrt(sum / divisor), exponent);
+    }
+
+    /// <summary>Σ (fᵢ·(p - y)·2^exponent)², compensated, with fᵢ as in <see cref="ScaledRoot"/>; rows with fᵢ = 0 add nothing.</summary>
+    private static double SumOfScaledSquares<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, int exponent)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        var sum = new CompensatedSum();
+        int rows = rowFactors.IsEmpty ? predictions.Length : rowFactors.Length;
+        for (int offset = 0; offset < predictions.Length; offset += rows)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                double difference = DifferenceTimesPowerOfTwo(labels[offset + row], predictions[offset + row], exponent);
+                if (!rowFactors.IsEmpty)
+                {
+                    if (rowFactors[row] == 0.0)
+                    {
+                        continue;
+                    }
+
+                    difference *= rowFactors[row];
+                }
+
+                sum.Add(difference * difference);
+            }
+        }
+
+        return sum.Value;
     }
 
     /// <summary>(1/n)·Σ |p - y|, finite whenever the true mean is representable.</summary>

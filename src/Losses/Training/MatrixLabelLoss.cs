@@ -13,7 +13,12 @@ namespace Losses;
 /// given), n the counted terms and W their total weight (<see cref="LossResult{T}"/>):
 /// <c>Sum = Σᵢ sᵢℓᵢ</c>, <c>Mean = Σᵢ sᵢℓᵢ / n</c>, <c>WeightedMean = Σᵢ sᵢℓᵢ / W</c>, and
 /// <c>∂Value/∂xᵢⱼ = sᵢ·(∂ℓᵢ/∂xᵢⱼ) / D</c> with D the reduction's divisor. A batch with D = 0 gives 0 and a zero
-/// gradient. The reduction runs in double with compensation, also for float.</para>
+/// gradient. The reduction runs in double with compensation, also for float, on the per-example losses as
+/// computed: the element-wise losses add each row's terms in double (each term of a float difference taken in
+/// double), so no float square or row sum overflows or underflows before the value does; the per-example output
+/// is ℓᵢ rounded once to T (+∞ or 0 where ℓᵢ itself lies beyond T's range). For double, a row sum beyond double's
+/// range (squared errors beyond about 1e154, absolute or Huber errors near MaxValue) makes the value +∞, except
+/// that <see cref="RootMeanSquaredErrorLoss{T}"/> redoes such a batch at a power-of-two scale.</para>
 /// <para>Derived classes are immutable (options are init-only and validated when set) and thread-safe:
 /// every scratch buffer comes from <see cref="System.Buffers.ArrayPool{T}"/>. Only this library derives from it.</para>
 /// </remarks>
@@ -62,7 +67,7 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="predictions">Model outputs x, N×C.</param>
     /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting).</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
@@ -80,7 +85,7 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="predictions">Model outputs x, N×C.</param>
     /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting).</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T.</param>
     /// <param name="accumulator">Receives this batch's sums, as <see cref="LossAccumulator{T}.Add(LossResult{T})"/> would.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value of this batch.</returns>
@@ -113,9 +118,10 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     }
 
     /// <summary>
-    /// Writes ℓᵢ into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ into <paramref name="gradient"/> (column-major); returns
-    /// true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
+    /// Writes ℓᵢ, in double, into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ into <paramref name="gradient"/>
+    /// (column-major; for a square-root loss, the errors themselves, see <see cref="LossEvaluation.Reduce"/>);
+    /// returns true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
     /// </summary>
     internal abstract bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights);
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights);
 }

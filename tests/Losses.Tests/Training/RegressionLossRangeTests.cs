@@ -232,4 +232,20 @@ public sealed class RegressionLossRangeTestsDouble : RegressionLossRangeTests<do
         NumericAssertions.ShouldBeClose(result.Gradient.ToRowMajorArray(), [1e150, 0], Tolerance, 0, "gradient");
         result.WeightedSum.Should().Be(double.PositiveInfinity, "the merge sum Σ sℓ itself lies beyond double's range");
     }
+
+    [Fact]
+    public void RootMeanSquaredError_OfAHugeSampleWeightOnTinyErrors_IsAccurate()
+    {
+        // Errors [1e-160, 0] with sample weight 1e300, Sum: the square 1e-320 is subnormal in double (about 3 digits),
+        // though Σ sℓ = 1e-20 is not; RMSE = √1e-20 = 1e-10 and ∂Value/∂p₀ = s·e/Value = 1e300·1e-160/1e-10 = 1e150.
+        // Hand-worked.
+        var labels = Matrix<double>.Build.Dense(1, 2);
+        var predictions = Matrix<double>.Build.DenseOfRowArrays([1e-160, 0]);
+
+        LossResult<double> result = new RootMeanSquaredErrorLoss<double> { Reduction = Reduction.Sum }
+            .Evaluate(labels, predictions, Vector<double>.Build.Dense(1, 1e300));
+
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e-10, Tolerance, "value");
+        NumericAssertions.ShouldBeClose(result.Gradient.ToRowMajorArray(), [1e150, 0], Tolerance, 0, "gradient");
+    }
 }
