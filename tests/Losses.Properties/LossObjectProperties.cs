@@ -126,6 +126,65 @@ public abstract class LossObjectProperties<T>
     }
 
     [Fact]
+    public void RegressionObjects_OfABatchScaledByAPowerOfTwo_ScaleWithIt()
+    {
+        // Labels and predictions on the grid k/64 (|k| ≤ 2048) times 2^e, e over the whole range where every input stays
+        // a normal T: RMSE and MAE are homogeneous of degree 1, so Value(2^e·x) = 2^e·Value(x) and the gradient does not
+        // change, whether or not the squares or row sums leave T's range (or double's); each row's ℓ = Σ (p - y)² is
+        // exact in double at e = 0, so the per-example output must be ℓ·4^e rounded once to T (±∞ or 0 beyond T's range).
+        // MAE in double is checked up to 2^990, where its row sums (at most 100·64·2^e) and Σ sᵢℓᵢ stay within double's
+        // range: beyond it the double MAE object gives +∞ (a documented limit; RMSE is rescaled, float sums never overflow).
+        int largest = typeof(T) == typeof(float) ? 120 : 1016;
+        var gen = Generate.LabelsAndLogits(Generate.GridLogit, Generate.GridLogit, Shape).SelectMany(pair => Gen.Select(
+            Gen.Int[-largest, largest],
+            Gen.Frequency((1, Gen.Const((double[]?)null)), (2, Gen.Int[0, 12].Select(k => k / 4.0).Array[pair.Labels.Rows].Select(w => (double[]?)w))),
+            (exponent, weights) => (pair.Labels, pair.Logits, exponent, weights)));
+        Checks.ForAll(gen, input =>
+        {
+            var (labels, logits, exponent, weights) = input;
+            var s = weights is null ? null : Vector<T>.Build.DenseOfArray(weights.Select(T.CreateTruncating).ToArray());
+            var scaledLabels = labels.Select(v => Math.ScaleB(v, exponent));
+            var scaledLogits = logits.Select(v => Math.ScaleB(v, exponent));
+            foreach (var reduction in Reductions)
+            {
+                bool absoluteSumsFit = typeof(T) == typeof(float) || exponent <= 990;
+                foreach (MatrixLabelLoss<T> loss in new MatrixLabelLoss<T>[] { new RootMeanSquaredErrorLoss<T> { Reduction = reduction }, new MeanAbsoluteErrorLoss<T> { Reduction = reduction } })
+                {
+                    if (loss is MeanAbsoluteErrorLoss<T> && !absoluteSumsFit)
+                    {
+                        continue;
+                    }
+
+                    string name = $"{loss.GetType().Name} {reduction}, 2^{exponent}";
+                    var plain = loss.Evaluate(labels.ToMatrix<T>(), logits.ToMatrix<T>(), s);
+                    var scaled = loss.Evaluate(scaledLabels.ToMatrix<T>(), scaledLogits.ToMatrix<T>(), s);
+                    double expected = Math.ScaleB(double.CreateTruncating(plain.Value), exponent);
+                    ShouldAgree(scaled.Value, expected, 8 * Epsilon * Math.Abs(expected), $"{name}: value");
+                    double[] gradient = Values.RowMajor(plain.Gradient);
+                    double largestEntry = gradient.Select(Math.Abs).DefaultIfEmpty(0).Max();
+                    double[] scaledGradient = Values.RowMajor(scaled.Gradient);
+                    for (int k = 0; k < gradient.Length; k++)
+                    {
+                        ShouldAgree(T.CreateTruncating(scaledGradient[k]), gradient[k], 8 * Epsilon * (Math.Abs(gradient[k]) + largestEntry), $"{name}: gradient entry {k}");
+                    }
+
+                    if (loss is RootMeanSquaredErrorLoss<T>)
+                    {
+                        for (int i = 0; i < labels.Rows; i++)
+                        {
+                            double rowSum = Enumerable.Range(0, labels.Columns).Sum(j => Math.Pow(logits[i, j] - labels[i, j], 2));
+                            double truth = Math.ScaleB(rowSum, 2 * exponent);
+                            // Squares below double's smallest normal are each rounded to a multiple of its smallest step.
+                            double steps = (labels.Columns + 4) * double.Epsilon;
+                            ShouldAgree(scaled.PerExample[i], truth, (4 * Epsilon * truth) + steps, $"{name}: per-example row {i}");
+                        }
+                    }
+                }
+            }
+        }, 60, input => $"{input.Labels}, {input.Logits}, 2^{input.exponent}, weights [{string.Join(", ", input.weights ?? [])}]");
+    }
+
+    [Fact]
     public void Sparse_EqualsOneHotDense_UnderEveryOption()
     {
         var gen = Generate.ClassesAndLogits(Gen.Double[-10, 10], Shape).SelectMany(pair => Gen.Select(
