@@ -54,6 +54,29 @@ public abstract class RegressionLossRangeTests<T>
             "gradient");
         result.PerExample.ToArray().Should().Equal(T.CreateTruncating(seen * seen), T.CreateTruncating(4 * seen * seen));
     }
+
+    [Theory]
+    [InlineData(Reduction.Sum)]
+    [InlineData(Reduction.Mean)]
+    [InlineData(Reduction.WeightedMean)]
+    public void MeanAbsoluteError_OfARowWhoseSumOverflows_IsTheMeanRoundedToT(Reduction reduction)
+    {
+        // Errors [0.75·M, -0.75·M], M = T's MaxValue: ℓ = 1.5·M lies beyond T's range (+∞ per example; for double
+        // beyond double's too, so the merge sum is +∞), the mean 0.75·M (exactly, 1.5·M/2) does not; Sum is 1.5·M
+        // itself, +∞ in T. Gradient sign(e)/D: [0.5, -0.5] for the means (D = 2 = W with the one weight 1), [1, -1]
+        // for Sum. Hand-worked.
+        T error = T.CreateSaturating(double.MaxValue) * T.CreateTruncating(0.75);
+        Matrix<T> labels = Matrix<T>.Build.Dense(1, 2);
+        Matrix<T> predictions = Matrix<T>.Build.DenseOfRowArrays([error, -error]);
+
+        LossResult<T> result = new MeanAbsoluteErrorLoss<T> { Reduction = reduction }.Evaluate(labels, predictions, TestMatrices.Of<T>([1.0]));
+
+        result.Value.Should().Be(reduction == Reduction.Sum ? T.PositiveInfinity : error);
+        result.WeightedSum.Should().Be(2 * double.CreateTruncating(error));
+        result.PerExample[0].Should().Be(T.PositiveInfinity);
+        T slope = reduction == Reduction.Sum ? T.One : T.CreateTruncating(0.5);
+        result.Gradient.Row(0).ToArray().Should().Equal(slope, -slope);
+    }
 }
 
 public sealed class RegressionLossRangeTestsSingle : RegressionLossRangeTests<float>
@@ -75,29 +98,6 @@ public sealed class RegressionLossRangeTestsSingle : RegressionLossRangeTests<fl
     [InlineData(5e-27, Reduction.WeightedMean, true)]
     public void RootMeanSquaredError_OfErrorsWhoseSquaresLeaveFloat_IsFiniteAndAccurate(double e, Reduction reduction, bool weighted)
         => AssertRootMeanSquaredErrorOfScaledErrors(e, reduction, weighted);
-
-    [Theory]
-    [InlineData(Reduction.Sum)]
-    [InlineData(Reduction.Mean)]
-    [InlineData(Reduction.WeightedMean)]
-    public void MeanAbsoluteError_OfARowWhoseSumOverflowsFloat_IsTheMeanRoundedToFloat(Reduction reduction)
-    {
-        // Errors [3e38, -3e38]: ℓ = 6e38 lies beyond float's range (+∞ per example), the mean 3e38 (6e38/2 in
-        // double, exact) does not; Sum is 6e38 itself, +∞ in float. Gradient sign(e)/D: [0.5, -0.5] for the means
-        // (D = 2 = W with the one weight 1), [1, -1] for Sum.
-        float error = 3e38f;
-        Matrix<float> labels = Matrix<float>.Build.Dense(1, 2);
-        Matrix<float> predictions = Matrix<float>.Build.DenseOfRowArrays([error, -error]);
-
-        LossResult<float> result = new MeanAbsoluteErrorLoss<float> { Reduction = reduction }
-            .Evaluate(labels, predictions, Vector<float>.Build.Dense(1, 1f));
-
-        result.Value.Should().Be(reduction == Reduction.Sum ? float.PositiveInfinity : error);
-        result.WeightedSum.Should().Be(2 * (double)error);
-        result.PerExample[0].Should().Be(float.PositiveInfinity);
-        float slope = reduction == Reduction.Sum ? 1f : 0.5f;
-        result.Gradient.Row(0).ToArray().Should().Equal(slope, -slope);
-    }
 
     [Fact]
     public void MeanSquaredError_OfARowWhoseSumOverflowsFloat_IsTheFiniteMean()
@@ -247,5 +247,53 @@ public sealed class RegressionLossRangeTestsDouble : RegressionLossRangeTests<do
 
         NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e-10, Tolerance, "value");
         NumericAssertions.ShouldBeClose(result.Gradient.ToRowMajorArray(), [1e150, 0], Tolerance, 0, "gradient");
+    }
+
+    [Fact]
+    public void MeanSquaredError_OfARowWhoseSumOverflowsDouble_IsTheFiniteMean()
+    {
+        // Four errors of 2⁵¹¹: each square 2¹⁰²² fits in double, the row sum 4·2¹⁰²² = 2¹⁰²⁴ does not (+∞ per example and
+        // merge sum), the mean 2¹⁰²² does. Gradient 2e/n = 2⁵¹⁰. Powers of two, so every expected value is exact.
+        double error = Math.ScaleB(1.0, 511);
+        var labels = Matrix<double>.Build.Dense(1, 4);
+        var predictions = Matrix<double>.Build.Dense(1, 4, error);
+
+        LossResult<double> result = new MeanSquaredErrorLoss<double>().Evaluate(labels, predictions);
+
+        result.Value.Should().Be(Math.ScaleB(1.0, 1022));
+        result.PerExample[0].Should().Be(double.PositiveInfinity);
+        result.WeightedSum.Should().Be(double.PositiveInfinity);
+        result.Gradient[0, 1].Should().Be(Math.ScaleB(1.0, 510));
+    }
+
+    [Fact]
+    public void Huber_OfLargeLinearErrorsWhoseSumOverflowsDouble_IsTheFiniteMean()
+    {
+        // δ = 1, errors [1e308, 1e308, 0]: each linear term δ·(|e| - δ/2) is 1e308 in double (0.5 is far below an ulp),
+        // their sum 2e308 is not representable, the mean 2e308/3 = 6.666666666666667e307 is (2·(1e308/3) within an ulp).
+        // Gradient clamp(e, -δ, δ)/n = [1/3, 1/3, 0]. Hand-worked.
+        var labels = Matrix<double>.Build.Dense(1, 3);
+        var predictions = Matrix<double>.Build.DenseOfRowArrays([1e308, 1e308, 0]);
+
+        LossResult<double> result = new HuberLoss<double>().Evaluate(labels, predictions);
+
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, 2 * (1e308 / 3), Tolerance, "value");
+        result.PerExample[0].Should().Be(double.PositiveInfinity);
+        result.Gradient.Row(0).ToArray().Should().Equal(1.0 / 3, 1.0 / 3, 0);
+    }
+
+    [Fact]
+    public void MeanAbsoluteError_WithHugeSampleWeights_IsTheWeightedMean()
+    {
+        // Errors [1e10, -3e10] on one row with sample weight 1e300, WeightedMean: Σ sℓ = 4e310 overflows double, the
+        // weighted mean Σ sℓ/(K·Σ s) = 4e10/2 = 2e10 does not (the merge sum is +∞). Hand-worked.
+        var labels = Matrix<double>.Build.Dense(1, 2);
+        var predictions = Matrix<double>.Build.DenseOfRowArrays([1e10, -3e10]);
+
+        LossResult<double> result = new MeanAbsoluteErrorLoss<double> { Reduction = Reduction.WeightedMean }
+            .Evaluate(labels, predictions, Vector<double>.Build.Dense(1, 1e300));
+
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, 2e10, Tolerance, "value");
+        result.WeightedSum.Should().Be(double.PositiveInfinity);
     }
 }
