@@ -11,6 +11,9 @@ namespace Losses.Internal;
 internal interface IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    /// <summary>k with f_{cδ}(c·d) = cᵏ·f_δ(d) for c &gt; 0: the power a rescaled sum is scaled back by.</summary>
+    static abstract int Degree { get; }
+
     static abstract double Loss(double difference, double delta);
 
     static abstract Vector<double> Loss(Vector<double> difference, Vector<double> delta);
@@ -24,6 +27,8 @@ internal interface IElementTerm<T>
 internal readonly struct SquaredTerm<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    public static int Degree => 2;
+
     public static double Loss(double difference, double delta) => difference * difference;
 
     public static Vector<double> Loss(Vector<double> difference, Vector<double> delta) => difference * difference;
@@ -40,6 +45,8 @@ internal readonly struct SquaredTerm<T> : IElementTerm<T>
 internal readonly struct SquaredTermHalfDerivative<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    public static int Degree => 2;
+
     public static double Loss(double difference, double delta) => difference * difference;
 
     public static Vector<double> Loss(Vector<double> difference, Vector<double> delta) => difference * difference;
@@ -53,6 +60,8 @@ internal readonly struct SquaredTermHalfDerivative<T> : IElementTerm<T>
 internal readonly struct AbsoluteTerm<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    public static int Degree => 1;
+
     public static double Loss(double difference, double delta) => Math.Abs(difference);
 
     public static Vector<double> Loss(Vector<double> difference, Vector<double> delta) => Vector.Abs(difference);
@@ -78,6 +87,8 @@ internal readonly struct AbsoluteTerm<T> : IElementTerm<T>
 internal readonly struct HuberTerm<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
+    public static int Degree => 2;
+
     public static double Loss(double difference, double delta)
     {
         double magnitude = Math.Abs(difference);

@@ -118,6 +118,44 @@ internal static class RegressionMeans
     /// <summary>Σ (fᵢ·(p - y)·2^exponent)², compensated, with fᵢ as in <see cref="ScaledRoot"/>; rows with fᵢ = 0 add nothing.</summary>
     private static double SumOfScaledSquares<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, int exponent)
         where T : struct, IFloatingPointIeee754<T>
+        => Sum<T, SquareOfFactorTimesDifference>(labels, predictions, rowFactors, 0.0, exponent);
+
+    /// <summary>
+    /// Σᵢⱼ wᵢ·f(pᵢⱼ - yᵢⱼ) of an element-wise term over a column-major batch, wᵢ = <paramref name="shares"/>[i]
+    /// (empty: 1 for every element), finite wherever the true sum is: where the plain sum overflows, it is redone
+    /// on the errors and δ scaled by 2⁻⁶⁰⁰ and scaled back by the term's degree of homogeneity.
+    /// </summary>
+    public static double WeightedSumOfTerms<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares, T delta)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        double deltaInDouble = double.CreateTruncating(delta);
+        double sum = Sum<T, FactorTimesTerm<T, TTerm>>(labels, predictions, shares, deltaInDouble, 0);
+        return double.IsPositiveInfinity(sum) ? RescaledSumOfTerms<T, TTerm>(labels, predictions, shares, deltaInDouble, 1.0) : sum;
+    }
+
+    /// <summary>
+    /// Σ wᵢ·f(eᵢⱼ) / <paramref name="divisor"/>, taken at the scale 2⁻⁶⁰⁰ of the errors (and δ) and scaled back
+    /// after the division: f is homogeneous of degree <c>TTerm.Degree</c>.
+    /// </summary>
+    private static double RescaledSumOfTerms<T, TTerm>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares, double delta, double divisor)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        const int Exponent = -600;
+        double scaled = Sum<T, FactorTimesTerm<T, TTerm>>(labels, predictions, shares, Math.ScaleB(delta, Exponent), Exponent);
+        return Math.ScaleB(scaled / divisor, -Exponent * TTerm.Degree);
+    }
+
+    /// <summary>
+    /// Σ summand(fᵢ, (p - y)·2^exponent, δ) in column-major order, compensated; fᵢ = <paramref name="rowFactors"/>[i]
+    /// for the elements of row i of a batch of that many rows (rows with fᵢ = 0 add nothing), or 1 for every element
+    /// when it is empty.
+    /// </summary>
+    private static double Sum<T, TSummand>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double delta, int exponent)
+        where T : struct, IFloatingPointIeee754<T>
+        where TSummand : ISummand
     {
         var sum = new CompensatedSum();
         int rows = rowFactors.IsEmpty ? predictions.Length : rowFactors.Length;
@@ -125,22 +163,39 @@ internal static class RegressionMeans
         {
             for (int row = 0; row < rows; row++)
             {
-                double difference = DifferenceTimesPowerOfTwo(labels[offset + row], predictions[offset + row], exponent);
-                if (!rowFactors.IsEmpty)
+                double factor = rowFactors.IsEmpty ? 1.0 : rowFactors[row];
+                if (factor != 0.0)
                 {
-                    if (rowFactors[row] == 0.0)
-                    {
-                        continue;
-                    }
-
-                    difference *= rowFactors[row];
+                    sum.Add(TSummand.Of(factor, DifferenceTimesPowerOfTwo(labels[offset + row], predictions[offset + row], exponent), delta));
                 }
-
-                sum.Add(difference * difference);
             }
         }
 
         return sum.Value;
+    }
+
+    /// <summary>What <see cref="Sum"/> adds for a row factor f and a scaled difference d.</summary>
+    private interface ISummand
+    {
+        static abstract double Of(double factor, double difference, double delta);
+    }
+
+    /// <summary><c>(f·d)²</c>; a factor of 1 leaves d exact.</summary>
+    private readonly struct SquareOfFactorTimesDifference : ISummand
+    {
+        public static double Of(double factor, double difference, double delta)
+        {
+            double scaled = factor * difference;
+            return scaled * scaled;
+        }
+    }
+
+    /// <summary><c>f·term(d)</c>; a factor of 1 leaves the term exact.</summary>
+    private readonly struct FactorTimesTerm<T, TTerm> : ISummand
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        public static double Of(double factor, double difference, double delta) => factor * TTerm.Loss(difference, delta);
     }
 
     /// <summary>(1/n)·Σ |p - y|, finite whenever the true mean is representable.</summary>
@@ -154,14 +209,7 @@ internal static class RegressionMeans
         }
 
         // The sum of finite errors may overflow while their mean does not (or an error may be infinite).
-        const int Exponent = -600;
-        var scaled = new CompensatedSum();
-        for (int i = 0; i < predictions.Length; i++)
-        {
-            scaled.Add(Math.Abs(DifferenceTimesPowerOfTwo(labels[i], predictions[i], Exponent)));
-        }
-
-        return Math.ScaleB(scaled.Value / predictions.Length, -Exponent);
+        return RescaledSumOfTerms<T, AbsoluteTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length);
     }
 
     /// <summary>

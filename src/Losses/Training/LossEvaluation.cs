@@ -63,7 +63,7 @@ internal static class LossEvaluation
             weighted ? rowWeights : Span<double>.Empty,
             terms.TermsPerRow(columns),
             terms.Reduction,
-            terms.TakesSquareRoot ? new SquaredErrors<T>(y.Span, x.Span) : default);
+            new LossInputs<T>(terms, y.Span, x.Span));
         ArrayPool<double>.Shared.Return(pooled);
         g.Commit();
         l.Commit();
@@ -123,8 +123,9 @@ internal static class LossEvaluation
     /// Reduces the per-row losses <c>ℓᵢ</c> (in double, not rounded to T) with sample weights sᵢ (empty: all 1)
     /// and row weights rᵢ (empty: all 1; <see cref="EffectiveLabels.IgnoredRow"/>: not counted), and turns the
     /// per-row derivatives in <paramref name="gradient"/> into ∂Value/∂x by scaling row i by sᵢ/D (D the
-    /// reduction's divisor), and by 1/Value when the value is a square root (<paramref name="root"/> not empty:
-    /// ℓᵢ are its squared errors and the gradient holds the errors themselves). A row scaled by 0 becomes exactly 0.
+    /// reduction's divisor), and by 1/Value when the value is a square root (then ℓᵢ are the squared errors and the
+    /// gradient holds the errors themselves). A row scaled by 0 becomes exactly 0. Where the reduction overflows
+    /// double or loses its digits, <paramref name="inputs"/> (default: none) lets the loss redo it at a power-of-two scale.
     /// </summary>
     public static LossTotals<T> Reduce<T>(
         ReadOnlySpan<double> losses,
@@ -134,7 +135,7 @@ internal static class LossEvaluation
         ReadOnlySpan<double> rowWeights,
         int termsPerRow,
         Reduction reduction,
-        SquaredErrors<T> root)
+        LossInputs<T> inputs)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         var weightedSum = new CompensatedSum();
@@ -176,9 +177,12 @@ internal static class LossEvaluation
         }
 
         double value;
-        if (root.IsEmpty)
+        if (inputs.Loss is not { TakesSquareRoot: true })
         {
-            value = reduced;
+            // A sum that overflowed double may belong to a representable mean: the regression losses redo it.
+            value = double.IsPositiveInfinity(reduced) && inputs.Loss is { } loss
+                ? loss.RescaledReduction(inputs.Labels, inputs.Predictions, factors)
+                : reduced;
             ScaleRows(gradient, rows, factors, 1.0);
         }
         else if (divisor == 0.0 || RegressionMeans.ExponentFor(reduced / Math.Max(1.0, total / divisor)) == 0)
@@ -194,7 +198,7 @@ internal static class LossEvaluation
             // Σ sᵢℓᵢ/D overflows or is too small to be accurate although its root may be neither: the root and
             // the gradient are redone from the errors at a power-of-two scale.
             Span<double> shares = sampleWeights.IsEmpty && rowWeights.IsEmpty ? Span<double>.Empty : factors;
-            value = RegressionMeans.WeightedRootMeanSquare(root.Labels, root.Predictions, shares, divisor, gradient);
+            value = RegressionMeans.WeightedRootMeanSquare(inputs.Labels, inputs.Predictions, shares, divisor, gradient);
         }
 
         ArrayPool<double>.Shared.Return(pooled);
@@ -241,21 +245,22 @@ internal static class LossEvaluation
 }
 
 /// <summary>
-/// The labels and predictions whose squared errors a square-root reduction takes the root of; the default
-/// (empty) for a reduction without a root.
+/// A matrix-label loss with its column-major inputs, for the reductions it redoes from them at a power-of-two
+/// scale (and the square root it takes); the default for none.
 /// </summary>
-internal readonly ref struct SquaredErrors<T>
+internal readonly ref struct LossInputs<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
 {
-    public SquaredErrors(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+    public LossInputs(MatrixLabelLoss<T> loss, ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
     {
+        Loss = loss;
         Labels = labels;
         Predictions = predictions;
     }
 
+    public MatrixLabelLoss<T>? Loss { get; }
+
     public ReadOnlySpan<T> Labels { get; }
 
     public ReadOnlySpan<T> Predictions { get; }
-
-    public bool IsEmpty => Predictions.IsEmpty;
 }

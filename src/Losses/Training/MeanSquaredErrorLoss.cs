@@ -22,6 +22,9 @@ public sealed class MeanSquaredErrorLoss<T> : MatrixLabelLoss<T>
 {
     internal override int TermsPerRow(int columns) => columns;
 
+    internal override double RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
+        => RegressionMeans.WeightedSumOfTerms<T, SquaredTerm<T>>(labels, predictions, shares, T.Zero);
+
     internal override bool Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
     {

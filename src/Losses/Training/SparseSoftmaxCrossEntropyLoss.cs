@@ -191,7 +191,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         }
 
         ElementTerms.Widen<T>(l.Span, losses);
-        LossTotals<T> totals = LossEvaluation.Reduce(losses, g.Span, rows, s.Span, rowWeights, 1, _reduction, root: default);
+        LossTotals<T> totals = LossEvaluation.Reduce(losses, g.Span, rows, s.Span, rowWeights, 1, _reduction, inputs: default);
         ArrayPool<double>.Shared.Return(pooledWeights);
         g.Commit();
         l.Commit();
