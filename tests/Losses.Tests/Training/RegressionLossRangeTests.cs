@@ -16,6 +16,9 @@ public abstract class RegressionLossRangeTests<T>
     /// <summary>Relative tolerance of a value or gradient entry computed in double and rounded to T (a few ulps).</summary>
     protected abstract double Tolerance { get; }
 
+    /// <summary>T's largest finite value (a saturating conversion of double's would give float +∞).</summary>
+    private static T MaxValue => T.CreateTruncating(typeof(T) == typeof(float) ? float.MaxValue : double.MaxValue);
+
     /// <summary>The sample weights of the weighted cases: 2 on row 0, 0.5 on row 1.</summary>
     private static readonly double[] SampleWeights = { 2, 0.5 };
 
@@ -65,7 +68,7 @@ public abstract class RegressionLossRangeTests<T>
         // beyond double's too, so the merge sum is +∞), the mean 0.75·M (exactly, 1.5·M/2) does not; Sum is 1.5·M
         // itself, +∞ in T. Gradient sign(e)/D: [0.5, -0.5] for the means (D = 2 = W with the one weight 1), [1, -1]
         // for Sum. Hand-worked.
-        T error = T.CreateSaturating(double.MaxValue) * T.CreateTruncating(0.75);
+        T error = MaxValue * T.CreateTruncating(0.75);
         Matrix<T> labels = Matrix<T>.Build.Dense(1, 2);
         Matrix<T> predictions = Matrix<T>.Build.DenseOfRowArrays([error, -error]);
 
@@ -76,6 +79,21 @@ public abstract class RegressionLossRangeTests<T>
         result.PerExample[0].Should().Be(T.PositiveInfinity);
         T slope = reduction == Reduction.Sum ? T.One : T.CreateTruncating(0.5);
         result.Gradient.Row(0).ToArray().Should().Equal(slope, -slope);
+    }
+
+    [Fact]
+    public void MeanSquaredError_OfAnErrorNearMaxValue_HasTheFiniteGradient()
+    {
+        // Errors [0.75·M, 0], M = T's MaxValue: ∂Value/∂p = 2e/n = 0.75·M and 0 (2e itself, 1.5·M, would overflow T);
+        // the value (0.75·M)²/2 lies beyond T's range, so +∞. Hand-worked.
+        T error = MaxValue * T.CreateTruncating(0.75);
+        Matrix<T> labels = Matrix<T>.Build.Dense(1, 2);
+        Matrix<T> predictions = Matrix<T>.Build.DenseOfRowArrays([error, T.Zero]);
+
+        LossResult<T> result = new MeanSquaredErrorLoss<T>().Evaluate(labels, predictions);
+
+        result.Gradient.Row(0).ToArray().Should().Equal(error, T.Zero);
+        result.Value.Should().Be(T.PositiveInfinity);
     }
 }
 
