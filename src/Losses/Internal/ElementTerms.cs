@@ -6,7 +6,8 @@ namespace Losses.Internal;
 /// <summary>
 /// One element-wise loss term of the difference d = p - y: f(d) in double (d taken in double, so a float
 /// square or sum never leaves its range before the reduction does), and the per-element factor of the
-/// gradient in T, vector and scalar forms rounding identically.
+/// gradient in T (f'(d), or a fixed fraction of it that the loss makes up), vector and scalar forms rounding
+/// identically.
 /// </summary>
 internal interface IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
@@ -23,26 +24,11 @@ internal interface IElementTerm<T>
     static abstract Vector<T> Derivative(Vector<T> difference, Vector<T> delta);
 }
 
-/// <summary><c>f(d) = d²</c>, <c>f'(d) = 2d</c>.</summary>
-internal readonly struct SquaredTerm<T> : IElementTerm<T>
-    where T : struct, IFloatingPointIeee754<T>
-{
-    public static int Degree => 2;
-
-    public static double Loss(double difference, double delta) => difference * difference;
-
-    public static Vector<double> Loss(Vector<double> difference, Vector<double> delta) => difference * difference;
-
-    public static T Derivative(T difference, T delta) => difference + difference;
-
-    public static Vector<T> Derivative(Vector<T> difference, Vector<T> delta) => difference + difference;
-}
-
 /// <summary>
-/// <c>f(d) = d²</c> with d itself, half the derivative, in the gradient: the square root's chain
-/// <c>1/Value</c> (instead of <c>½/Value</c>) supplies the 2, so an error near MaxValue does not overflow.
+/// <c>f(d) = d²</c>, with d itself, half the derivative 2d, in the gradient: the loss supplies the 2 (MSE in its
+/// row factor 2·sᵢ/D, RMSE as the chain 1/Value instead of ½/Value), so an error near MaxValue does not overflow.
 /// </summary>
-internal readonly struct SquaredTermHalfDerivative<T> : IElementTerm<T>
+internal readonly struct SquaredTerm<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
     public static int Degree => 2;

@@ -123,7 +123,8 @@ internal static class LossEvaluation
     /// Reduces the per-row losses <c>ℓᵢ</c> (in double, not rounded to T) with sample weights sᵢ (empty: all 1)
     /// and row weights rᵢ (empty: all 1; <see cref="EffectiveLabels.IgnoredRow"/>: not counted), and turns the
     /// per-row derivatives in <paramref name="gradient"/> into ∂Value/∂x by scaling row i by sᵢ/D (D the
-    /// reduction's divisor), and by 1/Value when the value is a square root (then ℓᵢ are the squared errors and the
+    /// reduction's divisor) times the loss's <see cref="MatrixLabelLoss{T}.GradientScale"/>, and by 1/Value when the
+    /// value is a square root (then ℓᵢ are the squared errors and the
     /// gradient holds the errors themselves). A row scaled by 0 becomes exactly 0. Where the reduction overflows
     /// double or loses its digits, <paramref name="inputs"/> (default: none) lets the loss redo it at a power-of-two scale.
     /// </summary>
@@ -183,7 +184,7 @@ internal static class LossEvaluation
             value = double.IsPositiveInfinity(reduced) && inputs.Loss is { } loss
                 ? loss.RescaledReduction(inputs.Labels, inputs.Predictions, factors)
                 : reduced;
-            ScaleRows(gradient, rows, factors, 1.0);
+            ScaleRows(gradient, rows, factors, inputs.Loss?.GradientScale ?? 1.0);
         }
         else if (divisor == 0.0 || RegressionMeans.ExponentFor(reduced / Math.Max(1.0, total / divisor)) == 0)
         {

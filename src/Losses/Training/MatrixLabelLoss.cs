@@ -105,6 +105,9 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
         return totals.Value;
     }
 
+    /// <summary>The constant the per-element factors written by Compute are multiplied by to give ∂ℓᵢ/∂xᵢⱼ; 1 unless overridden.</summary>
+    internal virtual double GradientScale => 1.0;
+
     /// <summary>The counted terms per row: the columns for element-wise losses, 1 for softmax.</summary>
     internal abstract int TermsPerRow(int columns);
 
@@ -127,8 +130,9 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
         => double.PositiveInfinity;
 
     /// <summary>
-    /// Writes ℓᵢ, in double, into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ into <paramref name="gradient"/>
-    /// (column-major; for a square-root loss, the errors themselves, see <see cref="LossEvaluation.Reduce"/>);
+    /// Writes ℓᵢ, in double, into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ / <see cref="GradientScale"/> into
+    /// <paramref name="gradient"/> (column-major; for a square-root loss, the errors themselves, see
+    /// <see cref="LossEvaluation.Reduce"/>);
     /// returns true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
     /// </summary>
     internal abstract bool Compute(

@@ -34,7 +34,7 @@ public sealed class RootMeanSquaredErrorLoss<T> : MatrixLabelLoss<T>
     internal override bool Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
     {
-        ElementTerms.Regression<T, SquaredTermHalfDerivative<T>>(labels, predictions, rows, T.Zero, losses, gradient);
+        ElementTerms.Regression<T, SquaredTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient);
         return false;
     }
 }
