@@ -54,8 +54,10 @@ public abstract class LossObjectProperties<T>
                 double[] perExample = Values.Of(sum.PerExample);
                 double weightedSum = perExample.Select((l, i) => sample[i] * l).Sum();
                 double size = perExample.Select((l, i) => Math.Abs(sample[i] * l)).Sum();
-                // WeightedSum reduces the row losses in double; the per-example outputs are those rounded once to T.
-                sum.WeightedSum.Should().BeApproximately(weightedSum, (((4 * labels.Rows * Math.ScaleB(1, -52)) + Epsilon) * size) + 1e-300, $"{name}: WeightedSum = Σ sᵢℓᵢ");
+                // WeightedSum reduces the row losses in double; the per-example outputs are those rounded once to T
+                // (by ε relative, or by up to T's smallest step where they fall below its normal range).
+                double steps = sample.Sum() * double.CreateTruncating(T.Epsilon);
+                sum.WeightedSum.Should().BeApproximately(weightedSum, (((4 * labels.Rows * Math.ScaleB(1, -52)) + Epsilon) * size) + steps + 1e-300, $"{name}: WeightedSum = Σ sᵢℓᵢ");
                 sum.Count.Should().Be((long)labels.Rows * termsPerRow, $"{name}: counted terms");
                 bool rooted = name.StartsWith("RootMeanSquared", StringComparison.Ordinal);
                 foreach (var (reduction, result) in results)
