@@ -130,10 +130,12 @@ public abstract class LossObjectProperties<T>
     [Fact]
     public void RegressionObjects_OfABatchScaledByAPowerOfTwo_ScaleWithIt()
     {
-        // Labels and predictions on the grid k/64 (|k| ≤ 2048) times 2^e, e over the whole range where every input stays
-        // a normal T: RMSE and MAE are homogeneous of degree 1, so Value(2^e·x) = 2^e·Value(x) and the gradient does not
-        // change, whether or not the squares or row sums leave T's range (or double's); each row's ℓ = Σ (p - y)² is
-        // exact in double at e = 0, so the per-example output must be ℓ·4^e rounded once to T (±∞ or 0 beyond T's range).
+        // Labels and predictions on the grid k/64 (|k| ≤ 2048) times c = 2^e, e over the whole range where every input
+        // stays a normal T. RMSE and MAE are homogeneous of degree 1 (Value(c·x) = c·Value(x), the gradient unchanged),
+        // MSE and Huber with δ scaled to c·δ of degree 2 (c²·Value, c·gradient): exactly so in floating point too, whether
+        // or not the squares, row sums or weighted sums leave T's range (or double's), wherever the scaled result is
+        // representable, and the correctly rounded ±∞ or 0 where not. Each row's ℓ = Σ (p - y)² is exact in double at
+        // e = 0, so the per-example output of the squared losses must be ℓ·c² rounded once to T.
         int largest = typeof(T) == typeof(float) ? 120 : 1016;
         var gen = Generate.LabelsAndLogits(Generate.GridLogit, Generate.GridLogit, Shape).SelectMany(pair => Gen.Select(
             Gen.Int[-largest, largest],
@@ -145,17 +147,20 @@ public abstract class LossObjectProperties<T>
             var s = weights is null ? null : Vector<T>.Build.DenseOfArray(weights.Select(T.CreateTruncating).ToArray());
             var scaledLabels = labels.Select(v => Math.ScaleB(v, exponent));
             var scaledLogits = logits.Select(v => Math.ScaleB(v, exponent));
+
+            // Squares below double's smallest normal are each rounded to a multiple of its smallest step: a weighted
+            // sum of n of them (weights ≤ 3) may be off by 3·n/2 steps.
+            double steps = ((3.0 * labels.Rows * labels.Columns) + 4) * double.Epsilon;
             foreach (var reduction in Reductions)
             {
-                foreach (MatrixLabelLoss<T> loss in new MatrixLabelLoss<T>[] { new RootMeanSquaredErrorLoss<T> { Reduction = reduction }, new MeanAbsoluteErrorLoss<T> { Reduction = reduction } })
+                foreach (var (plainLoss, scaledLoss, degree) in RegressionPairs(reduction, exponent))
                 {
-
-                    string name = $"{loss.GetType().Name} {reduction}, 2^{exponent}";
-                    var plain = loss.Evaluate(labels.ToMatrix<T>(), logits.ToMatrix<T>(), s);
-                    var scaled = loss.Evaluate(scaledLabels.ToMatrix<T>(), scaledLogits.ToMatrix<T>(), s);
-                    double expected = Math.ScaleB(double.CreateTruncating(plain.Value), exponent);
-                    ShouldAgree(scaled.Value, expected, 8 * Epsilon * Math.Abs(expected), $"{name}: value");
-                    double[] gradient = Values.RowMajor(plain.Gradient);
+                    string name = $"{plainLoss.GetType().Name} {reduction}, 2^{exponent}";
+                    var plain = plainLoss.Evaluate(labels.ToMatrix<T>(), logits.ToMatrix<T>(), s);
+                    var scaled = scaledLoss.Evaluate(scaledLabels.ToMatrix<T>(), scaledLogits.ToMatrix<T>(), s);
+                    double expected = Math.ScaleB(double.CreateTruncating(plain.Value), degree * exponent);
+                    ShouldAgree(scaled.Value, expected, (8 * Epsilon * Math.Abs(expected)) + steps, $"{name}: value");
+                    double[] gradient = Values.RowMajor(plain.Gradient).Select(g => Math.ScaleB(g, (degree - 1) * exponent)).ToArray();
                     double largestEntry = gradient.Select(Math.Abs).DefaultIfEmpty(0).Max();
                     double[] scaledGradient = Values.RowMajor(scaled.Gradient);
                     for (int k = 0; k < gradient.Length; k++)
@@ -163,20 +168,30 @@ public abstract class LossObjectProperties<T>
                         ShouldAgree(T.CreateTruncating(scaledGradient[k]), gradient[k], 8 * Epsilon * (Math.Abs(gradient[k]) + largestEntry), $"{name}: gradient entry {k}");
                     }
 
-                    if (loss is RootMeanSquaredErrorLoss<T>)
+                    if (plainLoss is RootMeanSquaredErrorLoss<T> or MeanSquaredErrorLoss<T>)
                     {
                         for (int i = 0; i < labels.Rows; i++)
                         {
                             double rowSum = Enumerable.Range(0, labels.Columns).Sum(j => Math.Pow(logits[i, j] - labels[i, j], 2));
                             double truth = Math.ScaleB(rowSum, 2 * exponent);
-                            // Squares below double's smallest normal are each rounded to a multiple of its smallest step.
-                            double steps = (labels.Columns + 4) * double.Epsilon;
                             ShouldAgree(scaled.PerExample[i], truth, (4 * Epsilon * truth) + steps, $"{name}: per-example row {i}");
                         }
                     }
                 }
             }
         }, 60, input => $"{input.Labels}, {input.Logits}, 2^{input.exponent}, weights [{string.Join(", ", input.weights ?? [])}]");
+    }
+
+    /// <summary>Each homogeneous regression loss, as given and for the inputs scaled by 2^e (Huber's δ with them), and its degree.</summary>
+    private static IEnumerable<(MatrixLabelLoss<T> Plain, MatrixLabelLoss<T> Scaled, int Degree)> RegressionPairs(Reduction reduction, int exponent)
+    {
+        yield return (new RootMeanSquaredErrorLoss<T> { Reduction = reduction }, new RootMeanSquaredErrorLoss<T> { Reduction = reduction }, 1);
+        yield return (new MeanAbsoluteErrorLoss<T> { Reduction = reduction }, new MeanAbsoluteErrorLoss<T> { Reduction = reduction }, 1);
+        yield return (new MeanSquaredErrorLoss<T> { Reduction = reduction }, new MeanSquaredErrorLoss<T> { Reduction = reduction }, 2);
+        yield return (
+            new HuberLoss<T> { Reduction = reduction, Delta = T.CreateTruncating(0.5) },
+            new HuberLoss<T> { Reduction = reduction, Delta = T.CreateTruncating(Math.ScaleB(0.5, exponent)) },
+            2);
     }
 
     [Fact]
