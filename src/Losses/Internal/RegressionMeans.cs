@@ -17,10 +17,17 @@ internal static class RegressionMeans
     /// </summary>
     private static readonly double SmallestAccurateSumOfSquares = Math.ScaleB(1.0, -900);
 
-    /// <summary>(1/n)·Σ (p - y)²; +∞ when the mean itself exceeds double's range.</summary>
+    /// <summary>(1/n)·Σ (p - y)²; +∞ only when the mean itself exceeds double's range.</summary>
     public static double MeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
-        => Elementwise.SumOfSquaredDifferences(labels, predictions) / predictions.Length;
+    {
+        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
+
+        // The sum of finite squares may overflow while their mean does not.
+        return double.IsPositiveInfinity(sum)
+            ? RescaledSumOfTerms<T, SquaredTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length)
+            : sum / predictions.Length;
+    }
 
     /// <summary>√((1/n)·Σ (p - y)²), finite and accurate whenever the true value is representable.</summary>
     public static double RootMeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
