@@ -314,4 +314,18 @@ public sealed class RegressionLossRangeTestsDouble : RegressionLossRangeTests<do
         NumericAssertions.ShouldBeRelativelyClose(result.Value, 2e10, Tolerance, "value");
         result.WeightedSum.Should().Be(double.PositiveInfinity);
     }
+
+    [Fact]
+    public void MeanSquaredError_OfAHugeSampleWeightOnTinyErrors_IsAccurate()
+    {
+        // Errors [1e-160, 0] with sample weight 1e300, Sum: the square 1e-320 is subnormal in double (about 3 digits),
+        // though Σ sℓ = 1e300·1e-320 = 1e-20 is not. Hand-worked.
+        var labels = Matrix<double>.Build.Dense(1, 2);
+        var predictions = Matrix<double>.Build.DenseOfRowArrays([1e-160, 0]);
+
+        LossResult<double> result = new MeanSquaredErrorLoss<double> { Reduction = Reduction.Sum }
+            .Evaluate(labels, predictions, Vector<double>.Build.Dense(1, 1e300));
+
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e-20, 4 * Tolerance, "value");
+    }
 }
