@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -17,16 +18,14 @@ internal static class RegressionMeans
     /// </summary>
     private static readonly double SmallestAccurateSumOfSquares = Math.ScaleB(1.0, -900);
 
-    /// <summary>(1/n)·Σ (p - y)²; +∞ only when the mean itself exceeds double's range.</summary>
+    /// <summary>(1/n)·Σ (p - y)², finite and accurate whenever the true mean is representable.</summary>
     public static double MeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
     {
         double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
-
-        // The sum of finite squares may overflow while their mean does not.
-        return double.IsPositiveInfinity(sum)
-            ? RescaledSumOfTerms<T, SquaredTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length)
-            : sum / predictions.Length;
+        return ExponentFor(sum) == 0
+            ? sum / predictions.Length
+            : Unscaled<T, SquaredTerm<T>>(ScaledMean<T, SquaredTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length, sum));
     }
 
     /// <summary>√((1/n)·Σ (p - y)²), finite and accurate whenever the true value is representable.</summary>
@@ -47,8 +46,9 @@ internal static class RegressionMeans
         => ScaledRoot(labels, predictions, ReadOnlySpan<double>.Empty, predictions.Length);
 
     /// <summary>
-    /// The power of two (as its exponent) that brings a sum of squares back into the range where it is
-    /// finite and accurate: -600 where it overflowed, 600 where it is below 2⁻⁹⁰⁰ (0 included), else 0.
+    /// The power of two (as its exponent) that brings a sum of squares (or of other terms of the errors) back
+    /// into the range where it is finite and accurate: -600 where it overflowed, 600 where it is below 2⁻⁹⁰⁰
+    /// (0 included), else 0.
     /// </summary>
     public static int ExponentFor(double sumOfSquares)
         => double.IsPositiveInfinity(sumOfSquares) ? -600 : sumOfSquares < SmallestAccurateSumOfSquares ? 600 : 0;
@@ -103,66 +103,74 @@ internal static class RegressionMeans
 
     /// <summary>
     /// <c>√(Σ (fᵢ·(p - y))² / divisor)·2^exponent</c>, accurate, with the exponent of <see cref="ExponentFor"/>;
-    /// fᵢ = <paramref name="rowFactors"/>[i] for the elements of row i of a column-major batch of that many
-    /// rows, or 1 for every element when it is empty.
+    /// fᵢ as in <see cref="Sum"/>.
     /// </summary>
     private static (double Root, int Exponent) ScaledRoot<T>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double divisor)
         where T : struct, IFloatingPointIeee754<T>
     {
-        double sum = rowFactors.IsEmpty
-            ? Elementwise.SumOfSquaredDifferences(labels, predictions)
-            : SumOfScaledSquares(labels, predictions, rowFactors, 0);
-        int exponent = ExponentFor(sum);
-        if (exponent != 0)
-        {
-            sum = SumOfScaledSquares(labels, predictions, rowFactors, exponent);
-        }
-
-        return (Math.Sqrt(sum / divisor), exponent);
+        double? plainSum = rowFactors.IsEmpty ? Elementwise.SumOfSquaredDifferences(labels, predictions) : null;
+        (double mean, int exponent) = ScaledMean<T, SquaredTerm<T>>(labels, predictions, rowFactors, 0.0, divisor, plainSum);
+        return (Math.Sqrt(mean), exponent);
     }
 
-    /// <summary>Σ (fᵢ·(p - y)·2^exponent)², compensated, with fᵢ as in <see cref="ScaledRoot"/>; rows with fᵢ = 0 add nothing.</summary>
-    private static double SumOfScaledSquares<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, int exponent)
-        where T : struct, IFloatingPointIeee754<T>
-        => Sum<T, SquareOfFactorTimesDifference>(labels, predictions, rowFactors, 0.0, exponent);
-
     /// <summary>
-    /// Σᵢⱼ wᵢ·f(pᵢⱼ - yᵢⱼ) of an element-wise term over a column-major batch, wᵢ = <paramref name="shares"/>[i]
-    /// (empty: 1 for every element), finite wherever the true sum is: where the plain sum overflows, it is redone
-    /// on the errors and δ scaled by 2⁻⁶⁰⁰ and scaled back by the term's degree of homogeneity.
+    /// The loss objects' <c>Σᵢ wᵢ·Σⱼ f(pᵢⱼ - yᵢⱼ)</c> of an element-wise term over a column-major batch, wᵢ =
+    /// <paramref name="shares"/>[i] (sᵢ/D, 0 for a row that does not count), finite and accurate wherever the true
+    /// value is representable, however large or small the errors and the weights: each weight is moved inside the
+    /// term as <c>wᵢ·f_δ(e) = f_{cδ}(c·e)</c> with <c>c = wᵢ^(1/k)</c> (k its degree), and the sum is redone at a
+    /// power-of-two scale where it overflows or loses its digits.
     /// </summary>
     public static double WeightedSumOfTerms<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares, T delta)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : IElementTerm<T>
     {
-        double deltaInDouble = double.CreateTruncating(delta);
-        double sum = Sum<T, FactorTimesTerm<T, TTerm>>(labels, predictions, shares, deltaInDouble, 0);
-        return double.IsPositiveInfinity(sum) ? RescaledSumOfTerms<T, TTerm>(labels, predictions, shares, deltaInDouble, 1.0) : sum;
+        double[] pooled = ArrayPool<double>.Shared.Rent(shares.Length);
+        Span<double> factors = pooled.AsSpan(0, shares.Length);
+        for (int row = 0; row < shares.Length; row++)
+        {
+            factors[row] = TTerm.Degree == 1 ? shares[row] : Math.Sqrt(shares[row]);
+        }
+
+        double value = Unscaled<T, TTerm>(ScaledMean<T, TTerm>(labels, predictions, factors, double.CreateTruncating(delta), 1.0, null));
+        ArrayPool<double>.Shared.Return(pooled);
+        return value;
     }
 
     /// <summary>
-    /// Σ wᵢ·f(eᵢⱼ) / <paramref name="divisor"/>, taken at the scale 2⁻⁶⁰⁰ of the errors (and δ) and scaled back
-    /// after the division: f is homogeneous of degree <c>TTerm.Degree</c>.
+    /// <c>Σ f(fᵢ·(p - y); fᵢ·δ) / divisor</c> at the scale 2^exponent of the errors (and δ), exponent as
+    /// <see cref="ExponentFor"/> gives it for the unscaled sum (<paramref name="plainSum"/>, when already known);
+    /// fᵢ as in <see cref="Sum"/>.
     /// </summary>
-    private static double RescaledSumOfTerms<T, TTerm>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares, double delta, double divisor)
+    private static (double Mean, int Exponent) ScaledMean<T, TTerm>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double delta, double divisor, double? plainSum)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : IElementTerm<T>
     {
-        const int Exponent = -600;
-        double scaled = Sum<T, FactorTimesTerm<T, TTerm>>(labels, predictions, shares, Math.ScaleB(delta, Exponent), Exponent);
-        return Math.ScaleB(scaled / divisor, -Exponent * TTerm.Degree);
+        double sum = plainSum ?? Sum<T, TTerm>(labels, predictions, rowFactors, delta, 0);
+        int exponent = ExponentFor(sum);
+        if (exponent != 0)
+        {
+            sum = Sum<T, TTerm>(labels, predictions, rowFactors, Math.ScaleB(delta, exponent), exponent);
+        }
+
+        return (sum / divisor, exponent);
     }
 
-    /// <summary>
-    /// Σ summand(fᵢ, (p - y)·2^exponent, δ) in column-major order, compensated; fᵢ = <paramref name="rowFactors"/>[i]
-    /// for the elements of row i of a batch of that many rows (rows with fᵢ = 0 add nothing), or 1 for every element
-    /// when it is empty.
-    /// </summary>
-    private static double Sum<T, TSummand>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double delta, int exponent)
+    /// <summary>A mean of <see cref="ScaledMean"/> back at the errors' own scale: f is homogeneous of degree <c>TTerm.Degree</c>.</summary>
+    private static double Unscaled<T, TTerm>((double Mean, int Exponent) scaled)
         where T : struct, IFloatingPointIeee754<T>
-        where TSummand : ISummand
+        where TTerm : IElementTerm<T>
+        => scaled.Exponent == 0 ? scaled.Mean : Math.ScaleB(scaled.Mean, -scaled.Exponent * TTerm.Degree);
+
+    /// <summary>
+    /// <c>Σ f(fᵢ·d; fᵢ·δ)</c> with d = (p - y)·2^exponent, in column-major order, compensated; fᵢ =
+    /// <paramref name="rowFactors"/>[i] for the elements of row i of a batch of that many rows (rows with fᵢ = 0
+    /// add nothing), or 1 for every element when it is empty (a factor of 1 leaves d and δ exact).
+    /// </summary>
+    private static double Sum<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double delta, int exponent)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
     {
         var sum = new CompensatedSum();
         int rows = rowFactors.IsEmpty ? predictions.Length : rowFactors.Length;
@@ -173,7 +181,8 @@ internal static class RegressionMeans
                 double factor = rowFactors.IsEmpty ? 1.0 : rowFactors[row];
                 if (factor != 0.0)
                 {
-                    sum.Add(TSummand.Of(factor, DifferenceTimesPowerOfTwo(labels[offset + row], predictions[offset + row], exponent), delta));
+                    double difference = DifferenceTimesPowerOfTwo(labels[offset + row], predictions[offset + row], exponent);
+                    sum.Add(TTerm.Loss(factor * difference, factor * delta));
                 }
             }
         }
@@ -181,42 +190,16 @@ internal static class RegressionMeans
         return sum.Value;
     }
 
-    /// <summary>What <see cref="Sum"/> adds for a row factor f and a scaled difference d.</summary>
-    private interface ISummand
-    {
-        static abstract double Of(double factor, double difference, double delta);
-    }
-
-    /// <summary><c>(f·d)²</c>; a factor of 1 leaves d exact.</summary>
-    private readonly struct SquareOfFactorTimesDifference : ISummand
-    {
-        public static double Of(double factor, double difference, double delta)
-        {
-            double scaled = factor * difference;
-            return scaled * scaled;
-        }
-    }
-
-    /// <summary><c>f·term(d)</c>; a factor of 1 leaves the term exact.</summary>
-    private readonly struct FactorTimesTerm<T, TTerm> : ISummand
-        where T : struct, IFloatingPointIeee754<T>
-        where TTerm : IElementTerm<T>
-    {
-        public static double Of(double factor, double difference, double delta) => factor * TTerm.Loss(difference, delta);
-    }
-
     /// <summary>(1/n)·Σ |p - y|, finite whenever the true mean is representable.</summary>
     public static double MeanAbsolute<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
     {
+        // The sum of finite errors may overflow while their mean does not (or an error may be infinite); a small
+        // sum of absolute values keeps its digits.
         double sum = Elementwise.SumOfAbsoluteDifferences(labels, predictions);
-        if (!double.IsPositiveInfinity(sum))
-        {
-            return sum / predictions.Length;
-        }
-
-        // The sum of finite errors may overflow while their mean does not (or an error may be infinite).
-        return RescaledSumOfTerms<T, AbsoluteTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length);
+        return double.IsPositiveInfinity(sum)
+            ? Unscaled<T, AbsoluteTerm<T>>(ScaledMean<T, AbsoluteTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length, sum))
+            : sum / predictions.Length;
     }
 
     /// <summary>

@@ -31,7 +31,7 @@ public sealed class HuberLoss<T> : MatrixLabelLoss<T>
 
     internal override int TermsPerRow(int columns) => columns;
 
-    internal override double RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
+    internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
         => RegressionMeans.WeightedSumOfTerms<T, HuberTerm<T>>(labels, predictions, shares, _delta);
 
     internal override bool Compute(

@@ -177,27 +177,27 @@ internal static class LossEvaluation
             factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 ? 0.0 : sampleWeight / divisor;
         }
 
+        // The plain reduction is accurate unless it overflowed or is so small that the roundings of squares in
+        // double's subnormal range (half its smallest step each, weighted by sᵢ/D: K·Σsᵢ/D of them in all, 1 for
+        // a mean without weights) may matter; the functions' threshold 2⁻⁹⁰⁰ is applied per unit of that. Float
+        // errors never take a double sum there, except to an exact 0.
+        bool plainIsAccurate = divisor == 0.0
+            || RegressionMeans.ExponentFor(reduced / Math.Max(1.0, total / divisor)) == 0
+            || (reduced == 0.0 && typeof(T) == typeof(float));
         double value;
         if (inputs.Loss is not { TakesSquareRoot: true })
         {
-            // A sum that overflowed double may belong to a representable mean: the regression losses redo it.
-            value = double.IsPositiveInfinity(reduced) && inputs.Loss is { } loss
-                ? loss.RescaledReduction(inputs.Labels, inputs.Predictions, factors)
-                : reduced;
+            value = plainIsAccurate ? reduced : inputs.Loss?.RescaledReduction(inputs.Labels, inputs.Predictions, factors) ?? reduced;
             ScaleRows(gradient, rows, factors, inputs.Loss?.GradientScale ?? 1.0);
         }
-        else if (divisor == 0.0 || RegressionMeans.ExponentFor(reduced / Math.Max(1.0, total / divisor)) == 0)
+        else if (plainIsAccurate)
         {
-            // The plain reduction is accurate unless it overflowed or is so small that the roundings of squares in
-            // double's subnormal range (half its smallest step each, weighted by sᵢ/D: K·Σsᵢ/D of them in all, 1
-            // for a mean without weights) may matter; the functions' threshold 2⁻⁹⁰⁰ is applied per unit of that.
             value = Math.Sqrt(reduced);
             ScaleRows(gradient, rows, factors, value == 0.0 ? 0.0 : 1.0 / value);
         }
         else
         {
-            // Σ sᵢℓᵢ/D overflows or is too small to be accurate although its root may be neither: the root and
-            // the gradient are redone from the errors at a power-of-two scale.
+            // The root and the gradient are redone from the errors at a power-of-two scale.
             Span<double> shares = sampleWeights.IsEmpty && rowWeights.IsEmpty ? Span<double>.Empty : factors;
             value = RegressionMeans.WeightedRootMeanSquare(inputs.Labels, inputs.Predictions, shares, divisor, gradient);
         }

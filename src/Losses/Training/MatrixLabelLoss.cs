@@ -17,9 +17,10 @@ namespace Losses;
 /// computed: the element-wise losses add each row's terms in double (each term of a float difference taken in
 /// double), so no float square or row sum overflows or underflows before the value does; the per-example output
 /// is ℓᵢ rounded once to T (+∞ or 0 where ℓᵢ itself lies beyond T's range). For double, where a row sum or
-/// <c>Σᵢ sᵢℓᵢ</c> overflows double (squared errors beyond about 1e154, absolute or Huber errors near MaxValue, huge
-/// sample weights), the regression losses redo the value from the errors at a power-of-two scale, so it is finite
-/// wherever the true value is representable.</para>
+/// <c>Σᵢ sᵢℓᵢ</c> overflows double or is too small to keep its digits (squared errors beyond about 1e154 or below
+/// about 1e-154, absolute or Huber errors near MaxValue, extreme sample weights), the regression losses redo the
+/// value from the errors at a power-of-two scale, so it is finite and accurate wherever the true value is
+/// representable.</para>
 /// <para>Derived classes are immutable (options are init-only and validated when set) and thread-safe:
 /// every scratch buffer comes from <see cref="System.Buffers.ArrayPool{T}"/>. Only this library derives from it.</para>
 /// </remarks>
@@ -123,11 +124,11 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
 
     /// <summary>
     /// The reduction <c>Σᵢ wᵢℓᵢ</c> (<paramref name="shares"/>: wᵢ = sᵢ/D, 0 for a row that does not count) redone
-    /// from the inputs where the plain one overflowed double: finite wherever the true value is, for the losses
-    /// whose terms scale with the errors; +∞, the plain result, for the others.
+    /// from the inputs where the plain one overflowed double or lost its digits: finite and accurate wherever the
+    /// true value is, for the losses whose terms scale with the errors; null for the others.
     /// </summary>
-    internal virtual double RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
-        => double.PositiveInfinity;
+    internal virtual double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
+        => null;
 
     /// <summary>
     /// Writes ℓᵢ, in double, into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ / <see cref="GradientScale"/> into

@@ -21,7 +21,7 @@ public sealed class MeanAbsoluteErrorLoss<T> : MatrixLabelLoss<T>
 {
     internal override int TermsPerRow(int columns) => columns;
 
-    internal override double RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
+    internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
         => RegressionMeans.WeightedSumOfTerms<T, AbsoluteTerm<T>>(labels, predictions, shares, T.Zero);
 
     internal override bool Compute(

@@ -25,7 +25,7 @@ public sealed class MeanSquaredErrorLoss<T> : MatrixLabelLoss<T>
     /// <summary>2: the kernel writes d, half of ∂ℓᵢ/∂pᵢⱼ = 2d, so that 2d cannot overflow T.</summary>
     internal override double GradientScale => 2.0;
 
-    internal override double RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
+    internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
         => RegressionMeans.WeightedSumOfTerms<T, SquaredTerm<T>>(labels, predictions, shares, T.Zero);
 
     internal override bool Compute(
