@@ -180,16 +180,37 @@ internal static class ElementTerms
         return p.Length * Vector<T>.Count;
     }
 
-    /// <summary>Row sums of a column-major matrix into <paramref name="rowSums"/>, added in double in column order.</summary>
+    /// <summary>
+    /// Row sums of a column-major matrix into <paramref name="rowSums"/>, added in double in column order (whole
+    /// vectors of a column, float widened, and the scalar tail alike).
+    /// </summary>
     public static void SumRows<T>(ReadOnlySpan<T> values, int rows, Span<double> rowSums)
         where T : struct, IFloatingPointIeee754<T>
     {
         rowSums.Clear();
+        bool vectors = VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+        Span<Vector<double>> sums = vectors ? VectorMath.Vectors(rowSums) : Span<Vector<double>>.Empty;
         for (int offset = 0; offset < values.Length; offset += rows)
         {
-            for (int row = 0; row < rows; row++)
+            ReadOnlySpan<T> column = values.Slice(offset, rows);
+            ReadOnlySpan<Vector<T>> v = vectors ? VectorMath.Vectors(column) : ReadOnlySpan<Vector<T>>.Empty;
+            for (int i = 0; i < v.Length; i++)
             {
-                rowSums[row] += double.CreateTruncating(values[offset + row]);
+                if (typeof(T) == typeof(float))
+                {
+                    Vector.Widen(Vector.As<T, float>(v[i]), out Vector<double> low, out Vector<double> high);
+                    sums[2 * i] += low;
+                    sums[(2 * i) + 1] += high;
+                }
+                else
+                {
+                    sums[i] += Vector.As<T, double>(v[i]);
+                }
+            }
+
+            for (int row = v.Length * Vector<T>.Count; row < rows; row++)
+            {
+                rowSums[row] += double.CreateTruncating(column[row]);
             }
         }
     }
