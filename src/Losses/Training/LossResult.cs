@@ -14,10 +14,10 @@ namespace Losses;
 /// (<see cref="TakesSquareRoot"/>). The sums are kept in double, also for float.</para>
 /// <para>The sums are exact merge sums wherever they are representable in double, which for float inputs is
 /// always. Where <c>Σᵢ sᵢℓᵢ</c> itself overflows double (the RMSE or MSE of double errors beyond about 1e154,
-/// absolute or Huber errors near double's MaxValue) <see cref="WeightedSum"/> is +∞, and where the squares underflow (double
-/// errors below about 1e-154) it is 0 or short of digits: merging such a result gives +∞ or 0 although the
-/// batch's own <see cref="Value"/> may be finite and accurate (<see cref="RootMeanSquaredErrorLoss{T}"/> computes it at
-/// a power-of-two scale, which a single double cannot carry).</para>
+/// absolute or Huber errors near double's MaxValue) <see cref="WeightedSum"/> is +∞, and where the squares
+/// underflow (double errors below about 1e-154) it is 0 or short of digits: merging such a result gives +∞ or 0
+/// although the batch's own <see cref="Value"/> is finite and accurate (the regression losses compute it at a
+/// power-of-two scale, which a single double cannot carry).</para>
 /// </remarks>
 public sealed class LossResult<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
