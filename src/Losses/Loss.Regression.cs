@@ -23,7 +23,8 @@ public static partial class Loss
     /// <para><c>L = (1/n)·Σᵢ (pᵢ - yᵢ)²</c>; gradient <c>∂L/∂pᵢ = 2·(pᵢ - yᵢ)/n</c>
     /// (<see cref="MeanSquaredErrorGradient{T}(Matrix{T}, Matrix{T})"/>).</para>
     /// <para>Summed in double with compensation, also for float, so no float sum overflows or stalls
-    /// before the true value does. Matches <c>tf.reduce_mean(tf.square(labels - predictions))</c> and
+    /// before the true value does; a double sum of squares that overflows although the mean does not is
+    /// redone on the errors scaled by a power of two. Matches <c>tf.reduce_mean(tf.square(labels - predictions))</c> and
     /// PyTorch's <c>mse_loss(reduction='mean')</c>.</para>
     /// </remarks>
     public static T MeanSquaredError<T>(Matrix<T> labels, Matrix<T> predictions)

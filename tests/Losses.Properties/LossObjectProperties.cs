@@ -54,7 +54,10 @@ public abstract class LossObjectProperties<T>
                 double[] perExample = Values.Of(sum.PerExample);
                 double weightedSum = perExample.Select((l, i) => sample[i] * l).Sum();
                 double size = perExample.Select((l, i) => Math.Abs(sample[i] * l)).Sum();
-                sum.WeightedSum.Should().BeApproximately(weightedSum, (4 * labels.Rows * Math.ScaleB(1, -52) * size) + 1e-300, $"{name}: WeightedSum = Σ sᵢℓᵢ");
+                // WeightedSum reduces the row losses in double; the per-example outputs are those rounded once to T
+                // (by ε relative, or by up to T's smallest step where they fall below its normal range).
+                double steps = sample.Sum() * double.CreateTruncating(T.Epsilon);
+                sum.WeightedSum.Should().BeApproximately(weightedSum, (((4 * labels.Rows * Math.ScaleB(1, -52)) + Epsilon) * size) + steps + 1e-300, $"{name}: WeightedSum = Σ sᵢℓᵢ");
                 sum.Count.Should().Be((long)labels.Rows * termsPerRow, $"{name}: counted terms");
                 bool rooted = name.StartsWith("RootMeanSquared", StringComparison.Ordinal);
                 foreach (var (reduction, result) in results)
@@ -101,23 +104,11 @@ public abstract class LossObjectProperties<T>
             var (labels, logits) = input;
             var y = labels.ToMatrix<T>();
             var x = logits.ToMatrix<T>();
-            // The objects sum each row's K terms in T before the double reduction; the functions sum all in double.
+            // Both sum in double and round once to T; the objects add each row's K terms without compensation.
             double rowRounding = (labels.Columns + 4) * Epsilon;
             ShouldAgree(new MeanSquaredErrorLoss<T>().Evaluate(y, x).Value, double.CreateTruncating(Loss.MeanSquaredError(y, x)), rowRounding * double.CreateTruncating(Loss.MeanSquaredError(y, x)), "MSE");
             ShouldAgree(new MeanAbsoluteErrorLoss<T>().Evaluate(y, x).Value, double.CreateTruncating(Loss.MeanAbsoluteError(y, x)), rowRounding * double.CreateTruncating(Loss.MeanAbsoluteError(y, x)), "MAE");
-            // Rows whose Σ e² leaves T are a known violation of the RMSE object
-            // (PolicyViolations.RootMeanSquaredErrorLoss_OfErrorsWhoseSquaresLeaveTheType_IsFinite).
-            var seenLabels = labels.RoundedTo<T>();
-            var seenLogits = logits.RoundedTo<T>();
-            bool squaresFit = Enumerable.Range(0, labels.Rows).All(i =>
-            {
-                double rowSum = Enumerable.Range(0, labels.Columns).Sum(j => Math.Pow(seenLogits[i, j] - seenLabels[i, j], 2));
-                return rowSum == 0 || (rowSum >= Values.SmallestNormal<T>() / Epsilon && rowSum < Values.MaxValue<T>());
-            });
-            if (squaresFit)
-            {
-                ShouldAgree(new RootMeanSquaredErrorLoss<T>().Evaluate(y, x).Value, double.CreateTruncating(Loss.RootMeanSquaredError(y, x)), rowRounding * double.CreateTruncating(Loss.RootMeanSquaredError(y, x)), "RMSE");
-            }
+            ShouldAgree(new RootMeanSquaredErrorLoss<T>().Evaluate(y, x).Value, double.CreateTruncating(Loss.RootMeanSquaredError(y, x)), rowRounding * double.CreateTruncating(Loss.RootMeanSquaredError(y, x)), "RMSE");
             ShouldBeIdentical<T>(Values.RowMajor(new MeanSquaredErrorLoss<T>().Evaluate(y, x).Gradient), Values.RowMajor(Loss.MeanSquaredErrorGradient(y, x)), "MSE gradient");
 
             var softmax = new SoftmaxCrossEntropyLoss<T> { Reduction = Reduction.Sum }.Evaluate(y, x);
@@ -134,6 +125,73 @@ public abstract class LossObjectProperties<T>
 
             ShouldBeIdentical<T>(Values.RowMajor(sigmoid.Gradient), Values.RowMajor(Loss.SigmoidCrossEntropyWithLogitsGradient(y, x)), "sigmoid gradient");
         }, 100, Generate.Print);
+    }
+
+    [Fact]
+    public void RegressionObjects_OfABatchScaledByAPowerOfTwo_ScaleWithIt()
+    {
+        // Labels and predictions on the grid k/64 (|k| ≤ 2048) times c = 2^e, e over the whole range where every input
+        // stays a normal T. RMSE and MAE are homogeneous of degree 1 (Value(c·x) = c·Value(x), the gradient unchanged),
+        // MSE and Huber with δ scaled to c·δ of degree 2 (c²·Value, c·gradient): exactly so in floating point too, whether
+        // or not the squares, row sums or weighted sums leave T's range (or double's), wherever the scaled result is
+        // representable, and the correctly rounded ±∞ or 0 where not. Each row's ℓ = Σ (p - y)² is exact in double at
+        // e = 0, so the per-example output of the squared losses must be ℓ·c² rounded once to T.
+        int largest = typeof(T) == typeof(float) ? 120 : 1016;
+        var gen = Generate.LabelsAndLogits(Generate.GridLogit, Generate.GridLogit, Shape).SelectMany(pair => Gen.Select(
+            Gen.Int[-largest, largest],
+            Gen.Frequency((1, Gen.Const((double[]?)null)), (2, Gen.Int[0, 12].Select(k => k / 4.0).Array[pair.Labels.Rows].Select(w => (double[]?)w))),
+            (exponent, weights) => (pair.Labels, pair.Logits, exponent, weights)));
+        Checks.ForAll(gen, input =>
+        {
+            var (labels, logits, exponent, weights) = input;
+            var s = weights is null ? null : Vector<T>.Build.DenseOfArray(weights.Select(T.CreateTruncating).ToArray());
+            var scaledLabels = labels.Select(v => Math.ScaleB(v, exponent));
+            var scaledLogits = logits.Select(v => Math.ScaleB(v, exponent));
+
+            // Squares below double's smallest normal are each rounded to a multiple of its smallest step: a weighted
+            // sum of n of them (weights ≤ 3) may be off by 3·n/2 steps.
+            double steps = ((3.0 * labels.Rows * labels.Columns) + 4) * double.Epsilon;
+            foreach (var reduction in Reductions)
+            {
+                foreach (var (plainLoss, scaledLoss, degree) in RegressionPairs(reduction, exponent))
+                {
+                    string name = $"{plainLoss.GetType().Name} {reduction}, 2^{exponent}";
+                    var plain = plainLoss.Evaluate(labels.ToMatrix<T>(), logits.ToMatrix<T>(), s);
+                    var scaled = scaledLoss.Evaluate(scaledLabels.ToMatrix<T>(), scaledLogits.ToMatrix<T>(), s);
+                    double expected = Math.ScaleB(double.CreateTruncating(plain.Value), degree * exponent);
+                    ShouldAgree(scaled.Value, expected, (8 * Epsilon * Math.Abs(expected)) + steps, $"{name}: value");
+                    double[] gradient = Values.RowMajor(plain.Gradient).Select(g => Math.ScaleB(g, (degree - 1) * exponent)).ToArray();
+                    double largestEntry = gradient.Select(Math.Abs).DefaultIfEmpty(0).Max();
+                    double[] scaledGradient = Values.RowMajor(scaled.Gradient);
+                    for (int k = 0; k < gradient.Length; k++)
+                    {
+                        ShouldAgree(T.CreateTruncating(scaledGradient[k]), gradient[k], 8 * Epsilon * (Math.Abs(gradient[k]) + largestEntry), $"{name}: gradient entry {k}");
+                    }
+
+                    if (plainLoss is RootMeanSquaredErrorLoss<T> or MeanSquaredErrorLoss<T>)
+                    {
+                        for (int i = 0; i < labels.Rows; i++)
+                        {
+                            double rowSum = Enumerable.Range(0, labels.Columns).Sum(j => Math.Pow(logits[i, j] - labels[i, j], 2));
+                            double truth = Math.ScaleB(rowSum, 2 * exponent);
+                            ShouldAgree(scaled.PerExample[i], truth, (4 * Epsilon * truth) + steps, $"{name}: per-example row {i}");
+                        }
+                    }
+                }
+            }
+        }, 60, input => $"{input.Labels}, {input.Logits}, 2^{input.exponent}, weights [{string.Join(", ", input.weights ?? [])}]");
+    }
+
+    /// <summary>Each homogeneous regression loss, as given and for the inputs scaled by 2^e (Huber's δ with them), and its degree.</summary>
+    private static IEnumerable<(MatrixLabelLoss<T> Plain, MatrixLabelLoss<T> Scaled, int Degree)> RegressionPairs(Reduction reduction, int exponent)
+    {
+        yield return (new RootMeanSquaredErrorLoss<T> { Reduction = reduction }, new RootMeanSquaredErrorLoss<T> { Reduction = reduction }, 1);
+        yield return (new MeanAbsoluteErrorLoss<T> { Reduction = reduction }, new MeanAbsoluteErrorLoss<T> { Reduction = reduction }, 1);
+        yield return (new MeanSquaredErrorLoss<T> { Reduction = reduction }, new MeanSquaredErrorLoss<T> { Reduction = reduction }, 2);
+        yield return (
+            new HuberLoss<T> { Reduction = reduction, Delta = T.CreateTruncating(0.5) },
+            new HuberLoss<T> { Reduction = reduction, Delta = T.CreateTruncating(Math.ScaleB(0.5, exponent)) },
+            2);
     }
 
     [Fact]

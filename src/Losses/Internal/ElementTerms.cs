@@ -3,35 +3,67 @@ using System.Numerics;
 
 namespace Losses.Internal;
 
-/// <summary>One element-wise loss term f(d) of the difference d = p - y and its derivative f'(d).</summary>
+/// <summary>
+/// One element-wise loss term of the difference d = p - y: f(d) in double (d taken in double, so a float
+/// square or sum never leaves its range before the reduction does), and the per-element factor of the
+/// gradient in T (f'(d), or a fixed fraction of it that the loss makes up), vector and scalar forms rounding
+/// identically.
+/// </summary>
 internal interface IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    static abstract T Loss(T difference, T delta);
+    /// <summary>k with f_{cδ}(c·d) = cᵏ·f_δ(d) for c &gt; 0: the power a rescaled sum is scaled back by.</summary>
+    static abstract int Degree { get; }
+
+    static abstract double Loss(double difference, double delta);
+
+    static abstract Vector<double> Loss(Vector<double> difference, Vector<double> delta);
 
     static abstract T Derivative(T difference, T delta);
+
+    static abstract Vector<T> Derivative(Vector<T> difference, Vector<T> delta);
 }
 
-/// <summary><c>f(d) = d²</c>, <c>f'(d) = 2d</c>.</summary>
+/// <summary>
+/// <c>f(d) = d²</c>, with d itself, half the derivative 2d, in the gradient: the loss supplies the 2 (MSE in its
+/// row factor 2·sᵢ/D, RMSE as the chain 1/Value instead of ½/Value), so an error near MaxValue does not overflow.
+/// </summary>
 internal readonly struct SquaredTerm<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    public static T Loss(T difference, T delta) => difference * difference;
+    public static int Degree => 2;
 
-    public static T Derivative(T difference, T delta) => difference + difference;
+    public static double Loss(double difference, double delta) => difference * difference;
+
+    public static Vector<double> Loss(Vector<double> difference, Vector<double> delta) => difference * difference;
+
+    public static T Derivative(T difference, T delta) => difference;
+
+    public static Vector<T> Derivative(Vector<T> difference, Vector<T> delta) => difference;
 }
 
 /// <summary><c>f(d) = |d|</c>, <c>f'(d) = sign(d)</c> with sign(0) = 0 and sign(NaN) = NaN.</summary>
 internal readonly struct AbsoluteTerm<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    public static T Loss(T difference, T delta) => T.Abs(difference);
+    public static int Degree => 1;
+
+    public static double Loss(double difference, double delta) => Math.Abs(difference);
+
+    public static Vector<double> Loss(Vector<double> difference, Vector<double> delta) => Vector.Abs(difference);
 
     public static T Derivative(T difference, T delta)
         => difference > T.Zero ? T.One
             : difference < T.Zero ? -T.One
             : difference == T.Zero ? T.Zero
             : T.NaN;
+
+    public static Vector<T> Derivative(Vector<T> difference, Vector<T> delta)
+    {
+        Vector<T> sign = Vector.ConditionalSelect(Vector.Equals(difference, Vector<T>.Zero), Vector<T>.Zero, new Vector<T>(T.NaN));
+        sign = Vector.ConditionalSelect(Vector.GreaterThan(difference, Vector<T>.Zero), Vector<T>.One, sign);
+        return Vector.ConditionalSelect(Vector.LessThan(difference, Vector<T>.Zero), -Vector<T>.One, sign);
+    }
 }
 
 /// <summary>
@@ -41,55 +73,165 @@ internal readonly struct AbsoluteTerm<T> : IElementTerm<T>
 internal readonly struct HuberTerm<T> : IElementTerm<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private static readonly T Half = T.CreateTruncating(0.5);
+    public static int Degree => 2;
 
-    public static T Loss(T difference, T delta)
+    public static double Loss(double difference, double delta)
     {
-        T magnitude = T.Abs(difference);
-        return magnitude <= delta ? Half * difference * difference : delta * (magnitude - (Half * delta));
+        double magnitude = Math.Abs(difference);
+        return magnitude <= delta ? 0.5 * difference * difference : delta * (magnitude - (0.5 * delta));
+    }
+
+    public static Vector<double> Loss(Vector<double> difference, Vector<double> delta)
+    {
+        var half = new Vector<double>(0.5);
+        Vector<double> magnitude = Vector.Abs(difference);
+        return Vector.ConditionalSelect(
+            Vector.LessThanOrEqual(magnitude, delta), half * difference * difference, delta * (magnitude - (half * delta)));
     }
 
     public static T Derivative(T difference, T delta)
         => difference > delta ? delta
             : difference < -delta ? -delta
             : difference;
+
+    public static Vector<T> Derivative(Vector<T> difference, Vector<T> delta)
+        => Vector.ConditionalSelect(
+            Vector.GreaterThan(difference, delta),
+            delta,
+            Vector.ConditionalSelect(Vector.LessThan(difference, -delta), -delta, difference));
 }
 
 /// <summary>Element-wise regression terms over column-major storage, summed per row.</summary>
 internal static class ElementTerms
 {
     /// <summary>
-    /// <c>ℓᵢ = Σⱼ f(pᵢⱼ - yᵢⱼ)</c> into <paramref name="rowSums"/> (one per row) and
-    /// <c>∂ℓᵢ/∂pᵢⱼ = f'(pᵢⱼ - yᵢⱼ)</c> into <paramref name="gradient"/>.
+    /// <c>ℓᵢ = Σⱼ f(pᵢⱼ - yᵢⱼ)</c> into <paramref name="rowSums"/> (one per row), each term and the sum in double
+    /// (also for float, where the difference too is taken after widening), and the per-element gradient factor
+    /// f'(pᵢⱼ - yᵢⱼ) in T into <paramref name="gradient"/>. A row's terms are added in column order, in a
+    /// vector lane or in the scalar tail alike, so the sums do not depend on where the vectors fall.
     /// </summary>
     public static void Regression<T, TTerm>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, T delta, Span<T> rowSums, Span<T> gradient)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, T delta, Span<double> rowSums, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : IElementTerm<T>
     {
         rowSums.Clear();
+        double deltaInDouble = double.CreateTruncating(delta);
         for (int offset = 0; offset < predictions.Length; offset += rows)
         {
-            for (int row = 0; row < rows; row++)
+            ReadOnlySpan<T> y = labels.Slice(offset, rows);
+            ReadOnlySpan<T> p = predictions.Slice(offset, rows);
+            Span<T> g = gradient.Slice(offset, rows);
+            int done = RegressionVectors<T, TTerm>(y, p, delta, deltaInDouble, rowSums, g);
+            for (int row = done; row < rows; row++)
             {
-                T difference = predictions[offset + row] - labels[offset + row];
-                rowSums[row] += TTerm.Loss(difference, delta);
-                gradient[offset + row] = TTerm.Derivative(difference, delta);
+                double difference = double.CreateTruncating(p[row]) - double.CreateTruncating(y[row]);
+                rowSums[row] += TTerm.Loss(difference, deltaInDouble);
+                g[row] = TTerm.Derivative(p[row] - y[row], delta);
             }
         }
     }
 
-    /// <summary>Row sums of a column-major matrix into <paramref name="rowSums"/>.</summary>
-    public static void SumRows<T>(ReadOnlySpan<T> values, int rows, Span<T> rowSums)
+    /// <summary>
+    /// The whole vectors of one column of <see cref="Regression{T, TTerm}"/> (float widened to two double
+    /// vectors); returns how many rows it did.
+    /// </summary>
+    private static int RegressionVectors<T, TTerm>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T delta, double deltaInDouble, Span<double> rowSums, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        if (VectorMath.Lanes<T>() == 0 || VectorMath.Lanes<double>() == 0)
+        {
+            return 0;
+        }
+
+        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        ReadOnlySpan<Vector<T>> p = VectorMath.Vectors(predictions);
+        Span<Vector<T>> g = VectorMath.Vectors(gradient);
+        Span<Vector<double>> sums = VectorMath.Vectors(rowSums);
+        var deltaVector = new Vector<T>(delta);
+        var deltaInDoubleVector = new Vector<double>(deltaInDouble);
+        if (typeof(T) == typeof(float))
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                g[i] = TTerm.Derivative(p[i] - y[i], deltaVector);
+                Vector.Widen(Vector.As<T, float>(p[i]), out Vector<double> pLow, out Vector<double> pHigh);
+                Vector.Widen(Vector.As<T, float>(y[i]), out Vector<double> yLow, out Vector<double> yHigh);
+                sums[2 * i] += TTerm.Loss(pLow - yLow, deltaInDoubleVector);
+                sums[(2 * i) + 1] += TTerm.Loss(pHigh - yHigh, deltaInDoubleVector);
+            }
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            for (int i = 0; i < p.Length; i++)
+            {
+                Vector<T> difference = p[i] - y[i];
+                g[i] = TTerm.Derivative(difference, deltaVector);
+                sums[i] += TTerm.Loss(Vector.As<T, double>(difference), deltaInDoubleVector);
+            }
+        }
+        else
+        {
+            return 0;
+        }
+
+        return p.Length * Vector<T>.Count;
+    }
+
+    /// <summary>
+    /// Row sums of a column-major matrix into <paramref name="rowSums"/>, added in double in column order (whole
+    /// vectors of a column, float widened, and the scalar tail alike).
+    /// </summary>
+    public static void SumRows<T>(ReadOnlySpan<T> values, int rows, Span<double> rowSums)
         where T : struct, IFloatingPointIeee754<T>
     {
         rowSums.Clear();
+        bool vectors = VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+        Span<Vector<double>> sums = vectors ? VectorMath.Vectors(rowSums) : Span<Vector<double>>.Empty;
         for (int offset = 0; offset < values.Length; offset += rows)
         {
-            for (int row = 0; row < rows; row++)
+            ReadOnlySpan<T> column = values.Slice(offset, rows);
+            ReadOnlySpan<Vector<T>> v = vectors ? VectorMath.Vectors(column) : ReadOnlySpan<Vector<T>>.Empty;
+            for (int i = 0; i < v.Length; i++)
             {
-                rowSums[row] += values[offset + row];
+                if (typeof(T) == typeof(float))
+                {
+                    Vector.Widen(Vector.As<T, float>(v[i]), out Vector<double> low, out Vector<double> high);
+                    sums[2 * i] += low;
+                    sums[(2 * i) + 1] += high;
+                }
+                else
+                {
+                    sums[i] += Vector.As<T, double>(v[i]);
+                }
             }
+
+            for (int row = v.Length * Vector<T>.Count; row < rows; row++)
+            {
+                rowSums[row] += double.CreateTruncating(column[row]);
+            }
+        }
+    }
+
+    /// <summary>Each value widened to double (exactly).</summary>
+    public static void Widen<T>(ReadOnlySpan<T> values, Span<double> widened)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            widened[i] = double.CreateTruncating(values[i]);
+        }
+    }
+
+    /// <summary>Each double value rounded once to T (±∞ or 0 where it lies beyond T's range).</summary>
+    public static void Round<T>(ReadOnlySpan<double> values, Span<T> rounded)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            rounded[i] = T.CreateTruncating(values[i]);
         }
     }
 

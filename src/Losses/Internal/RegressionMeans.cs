@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -17,10 +18,15 @@ internal static class RegressionMeans
     /// </summary>
     private static readonly double SmallestAccurateSumOfSquares = Math.ScaleB(1.0, -900);
 
-    /// <summary>(1/n)·Σ (p - y)²; +∞ when the mean itself exceeds double's range.</summary>
+    /// <summary>(1/n)·Σ (p - y)², finite and accurate whenever the true mean is representable.</summary>
     public static double MeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
-        => Elementwise.SumOfSquaredDifferences(labels, predictions) / predictions.Length;
+    {
+        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
+        return ExponentFor(sum) == 0
+            ? sum / predictions.Length
+            : Unscaled<T, SquaredTerm<T>>(ScaledMean<T, SquaredTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length, sum));
+    }
 
     /// <summary>√((1/n)·Σ (p - y)²), finite and accurate whenever the true value is representable.</summary>
     public static double RootMeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
@@ -37,43 +43,163 @@ internal static class RegressionMeans
     /// </summary>
     private static (double Root, int Exponent) ScaledRootMeanSquare<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
+        => ScaledRoot(labels, predictions, ReadOnlySpan<double>.Empty, predictions.Length);
+
+    /// <summary>
+    /// The power of two (as its exponent) that brings a sum of squares (or of other terms of the errors) back
+    /// into the range where it is finite and accurate: -600 where it overflowed, 600 where it is below 2⁻⁹⁰⁰
+    /// (0 included), else 0.
+    /// </summary>
+    public static int ExponentFor(double sumOfSquares)
+        => double.IsPositiveInfinity(sumOfSquares) ? -600 : sumOfSquares < SmallestAccurateSumOfSquares ? 600 : 0;
+
+    /// <summary>
+    /// The loss objects' root of a weighted mean of squared errors, <c>√(Σᵢ sᵢ·Σⱼ eᵢⱼ² / D)</c> over a column-major
+    /// batch, and its gradient <c>sᵢ·eᵢⱼ/(D·Value)</c> into <paramref name="gradient"/>, both at the power-of-two
+    /// scale that keeps them finite and accurate: for when the plain reduction overflowed or lost its digits.
+    /// <paramref name="shares"/> holds sᵢ/D per row (0 for a row that does not count) and is overwritten with
+    /// its square roots; empty when every row counts with weight 1. Returns the value, +∞ when it exceeds
+    /// double's range (the gradient is then 0, the limit of the ordinary path).
+    /// </summary>
+    /// <remarks>
+    /// With weights, each error is taken as √(sᵢ/D)·eᵢⱼ, whose squares sum to Value² directly: a weight's size
+    /// then cannot push the sum out of range where the root is not. Without, the sum is divided by D as in
+    /// <see cref="RootMeanSquare{T}(ReadOnlySpan{T}, ReadOnlySpan{T})"/>, with the same digits.
+    /// </remarks>
+    public static double WeightedRootMeanSquare<T>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, Span<double> shares, double divisor, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
     {
-        double sum = Elementwise.SumOfSquaredDifferences(labels, predictions);
-        int exponent = double.IsPositiveInfinity(sum) ? -600 : sum < SmallestAccurateSumOfSquares ? 600 : 0;
-        if (exponent == 0)
+        for (int row = 0; row < shares.Length; row++)
         {
-            return (Math.Sqrt(sum / predictions.Length), 0);
+            shares[row] = Math.Sqrt(shares[row]);
         }
 
-        var scaled = new CompensatedSum();
-        for (int i = 0; i < predictions.Length; i++)
+        double scale = shares.IsEmpty ? divisor : 1.0;
+        (double scaledRoot, int exponent) = ScaledRoot(labels, predictions, shares, scale);
+        if (scaledRoot == 0.0 || double.IsPositiveInfinity(scaledRoot))
         {
-            double difference = DifferenceTimesPowerOfTwo(labels[i], predictions[i], exponent);
-            scaled.Add(difference * difference);
+            gradient.Clear();
+            return exponent == 0 ? scaledRoot : Math.ScaleB(scaledRoot, -exponent);
         }
 
-        return (Math.Sqrt(scaled.Value / predictions.Length), exponent);
+        // sᵢ·eᵢⱼ/(D·Value) = fᵢ·(aᵢⱼ/R)/scale with aᵢⱼ = fᵢ·eᵢⱼ·2^e and R = Value·2^e: aᵢⱼ/R is at most √scale,
+        // so nothing overflows on the way.
+        int rows = shares.IsEmpty ? predictions.Length : shares.Length;
+        for (int offset = 0; offset < predictions.Length; offset += rows)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                double factor = shares.IsEmpty ? 1.0 : shares[row];
+                int i = offset + row;
+                gradient[i] = factor == 0.0
+                    ? T.Zero
+                    : T.CreateTruncating(factor * (factor * DifferenceTimesPowerOfTwo(labels[i], predictions[i], exponent) / scaledRoot) / scale);
+            }
+        }
+
+        return exponent == 0 ? scaledRoot : Math.ScaleB(scaledRoot, -exponent);
+    }
+
+    /// <summary>
+    /// <c>√(Σ (fᵢ·(p - y))² / divisor)·2^exponent</c>, accurate, with the exponent of <see cref="ExponentFor"/>;
+    /// fᵢ as in <see cref="Sum"/>.
+    /// </summary>
+    private static (double Root, int Exponent) ScaledRoot<T>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double divisor)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        double? plainSum = rowFactors.IsEmpty ? Elementwise.SumOfSquaredDifferences(labels, predictions) : null;
+        (double mean, int exponent) = ScaledMean<T, SquaredTerm<T>>(labels, predictions, rowFactors, 0.0, divisor, plainSum);
+        return (Math.Sqrt(mean), exponent);
+    }
+
+    /// <summary>
+    /// The loss objects' <c>Σᵢ wᵢ·Σⱼ f(pᵢⱼ - yᵢⱼ)</c> of an element-wise term over a column-major batch, wᵢ =
+    /// <paramref name="shares"/>[i] (sᵢ/D, 0 for a row that does not count), finite and accurate wherever the true
+    /// value is representable, however large or small the errors and the weights: each weight is moved inside the
+    /// term as <c>wᵢ·f_δ(e) = f_{cδ}(c·e)</c> with <c>c = wᵢ^(1/k)</c> (k its degree), and the sum is redone at a
+    /// power-of-two scale where it overflows or loses its digits.
+    /// </summary>
+    public static double WeightedSumOfTerms<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares, T delta)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        double[] pooled = ArrayPool<double>.Shared.Rent(shares.Length);
+        Span<double> factors = pooled.AsSpan(0, shares.Length);
+        for (int row = 0; row < shares.Length; row++)
+        {
+            factors[row] = TTerm.Degree == 1 ? shares[row] : Math.Sqrt(shares[row]);
+        }
+
+        double value = Unscaled<T, TTerm>(ScaledMean<T, TTerm>(labels, predictions, factors, double.CreateTruncating(delta), 1.0, null));
+        ArrayPool<double>.Shared.Return(pooled);
+        return value;
+    }
+
+    /// <summary>
+    /// <c>Σ f(fᵢ·(p - y); fᵢ·δ) / divisor</c> at the scale 2^exponent of the errors (and δ), exponent as
+    /// <see cref="ExponentFor"/> gives it for the unscaled sum (<paramref name="plainSum"/>, when already known);
+    /// fᵢ as in <see cref="Sum"/>.
+    /// </summary>
+    private static (double Mean, int Exponent) ScaledMean<T, TTerm>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double delta, double divisor, double? plainSum)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        double sum = plainSum ?? Sum<T, TTerm>(labels, predictions, rowFactors, delta, 0);
+        int exponent = ExponentFor(sum);
+        if (exponent != 0)
+        {
+            sum = Sum<T, TTerm>(labels, predictions, rowFactors, Math.ScaleB(delta, exponent), exponent);
+        }
+
+        return (sum / divisor, exponent);
+    }
+
+    /// <summary>A mean of <see cref="ScaledMean"/> back at the errors' own scale: f is homogeneous of degree <c>TTerm.Degree</c>.</summary>
+    private static double Unscaled<T, TTerm>((double Mean, int Exponent) scaled)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+        => scaled.Exponent == 0 ? scaled.Mean : Math.ScaleB(scaled.Mean, -scaled.Exponent * TTerm.Degree);
+
+    /// <summary>
+    /// <c>Σ f(fᵢ·d; fᵢ·δ)</c> with d = (p - y)·2^exponent, in column-major order, compensated; fᵢ =
+    /// <paramref name="rowFactors"/>[i] for the elements of row i of a batch of that many rows (rows with fᵢ = 0
+    /// add nothing), or 1 for every element when it is empty (a factor of 1 leaves d and δ exact).
+    /// </summary>
+    private static double Sum<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> rowFactors, double delta, int exponent)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        var sum = new CompensatedSum();
+        int rows = rowFactors.IsEmpty ? predictions.Length : rowFactors.Length;
+        for (int offset = 0; offset < predictions.Length; offset += rows)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                double factor = rowFactors.IsEmpty ? 1.0 : rowFactors[row];
+                if (factor != 0.0)
+                {
+                    double difference = DifferenceTimesPowerOfTwo(labels[offset + row], predictions[offset + row], exponent);
+                    sum.Add(TTerm.Loss(factor * difference, factor * delta));
+                }
+            }
+        }
+
+        return sum.Value;
     }
 
     /// <summary>(1/n)·Σ |p - y|, finite whenever the true mean is representable.</summary>
     public static double MeanAbsolute<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
     {
+        // The sum of finite errors may overflow while their mean does not (or an error may be infinite); a small
+        // sum of absolute values keeps its digits.
         double sum = Elementwise.SumOfAbsoluteDifferences(labels, predictions);
-        if (!double.IsPositiveInfinity(sum))
-        {
-            return sum / predictions.Length;
-        }
-
-        // The sum of finite errors may overflow while their mean does not (or an error may be infinite).
-        const int Exponent = -600;
-        var scaled = new CompensatedSum();
-        for (int i = 0; i < predictions.Length; i++)
-        {
-            scaled.Add(Math.Abs(DifferenceTimesPowerOfTwo(labels[i], predictions[i], Exponent)));
-        }
-
-        return Math.ScaleB(scaled.Value / predictions.Length, -Exponent);
+        return double.IsPositiveInfinity(sum)
+            ? Unscaled<T, AbsoluteTerm<T>>(ScaledMean<T, AbsoluteTerm<T>>(labels, predictions, ReadOnlySpan<double>.Empty, 0.0, predictions.Length, sum))
+            : sum / predictions.Length;
     }
 
     /// <summary>

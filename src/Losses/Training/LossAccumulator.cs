@@ -15,6 +15,10 @@ namespace Losses;
 /// wrongly; this does not. The sums are double with Neumaier compensation, so millions of batches lose no
 /// more than a few ulps. Like Keras's <c>metrics.Mean</c> and torchmetrics' <c>MeanMetric</c>, but exact for
 /// every reduction.</para>
+/// <para>The sums are as exact as double allows: for float results always. A double result whose
+/// <see cref="LossResult{T}.WeightedSum"/> overflowed (+∞: the RMSE of errors beyond about 1e154) makes the merged
+/// value +∞, and one whose squares underflowed (errors below about 1e-154) adds 0, although each batch's own value
+/// is finite and accurate; the merge cannot carry the power-of-two scale those values are computed at.</para>
 /// <para>Not thread-safe: give each thread its own accumulator and <see cref="Merge"/> them.</para>
 /// </remarks>
 public sealed class LossAccumulator<T>

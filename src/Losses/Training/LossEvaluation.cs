@@ -50,11 +50,20 @@ internal static class LossEvaluation
 
         var g = ColumnMajorOutput<T>.Of(gradient);
         var l = ColumnMajorOutput<T>.Of(perExample);
-        double[] pooled = ArrayPool<double>.Shared.Rent(rows);
+        double[] pooled = ArrayPool<double>.Shared.Rent(2 * rows);
         Span<double> rowWeights = pooled.AsSpan(0, rows);
-        bool weighted = terms.Compute(y.Span, x.Span, rows, columns, l.Span, g.Span, rowWeights);
+        Span<double> losses = pooled.AsSpan(rows, rows);
+        bool weighted = terms.Compute(y.Span, x.Span, rows, columns, losses, g.Span, rowWeights);
+        ElementTerms.Round(losses, l.Span);
         LossTotals<T> totals = Reduce(
-            l.Span, g.Span, rows, s.Span, weighted ? rowWeights : Span<double>.Empty, terms.TermsPerRow(columns), terms.Reduction, terms.TakesSquareRoot);
+            losses,
+            g.Span,
+            rows,
+            s.Span,
+            weighted ? rowWeights : Span<double>.Empty,
+            terms.TermsPerRow(columns),
+            terms.Reduction,
+            new LossInputs<T>(terms, y.Span, x.Span));
         ArrayPool<double>.Shared.Return(pooled);
         g.Commit();
         l.Commit();
@@ -111,20 +120,23 @@ internal static class LossEvaluation
     }
 
     /// <summary>
-    /// Reduces <c>ℓᵢ</c> with sample weights sᵢ (empty: all 1) and row weights rᵢ (empty: all 1;
-    /// <see cref="EffectiveLabels.IgnoredRow"/>: not counted), and turns the per-row derivatives in
-    /// <paramref name="gradient"/> into ∂Value/∂x by scaling row i by sᵢ/D (D the reduction's divisor),
-    /// and by 1/(2·Value) when the value is a square root. A row scaled by 0 becomes exactly 0.
+    /// Reduces the per-row losses <c>ℓᵢ</c> (in double, not rounded to T) with sample weights sᵢ (empty: all 1)
+    /// and row weights rᵢ (empty: all 1; <see cref="EffectiveLabels.IgnoredRow"/>: not counted), and turns the
+    /// per-row derivatives in <paramref name="gradient"/> into ∂Value/∂x by scaling row i by sᵢ/D (D the
+    /// reduction's divisor) times the loss's <see cref="MatrixLabelLoss{T}.GradientScale"/>, and by 1/Value when the
+    /// value is a square root (then ℓᵢ are the squared errors and the
+    /// gradient holds the errors themselves). A row scaled by 0 becomes exactly 0. Where the reduction overflows
+    /// double or loses its digits, <paramref name="inputs"/> (default: none) lets the loss redo it at a power-of-two scale.
     /// </summary>
     public static LossTotals<T> Reduce<T>(
-        ReadOnlySpan<T> losses,
+        ReadOnlySpan<double> losses,
         Span<T> gradient,
         int rows,
         ReadOnlySpan<T> sampleWeights,
         ReadOnlySpan<double> rowWeights,
         int termsPerRow,
         Reduction reduction,
-        bool takesSquareRoot)
+        LossInputs<T> inputs)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         var weightedSum = new CompensatedSum();
@@ -142,7 +154,7 @@ internal static class LossEvaluation
             double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
             if (sampleWeight != 0.0)
             {
-                weightedSum.Add(sampleWeight * double.CreateTruncating(losses[row]));
+                weightedSum.Add(sampleWeight * losses[row]);
                 totalWeight.Add(sampleWeight * rowWeight);
             }
         }
@@ -156,25 +168,61 @@ internal static class LossEvaluation
             _ => total,
         };
         double reduced = divisor == 0.0 ? 0.0 : weightedSum.Value / divisor;
-        double value = takesSquareRoot ? Math.Sqrt(reduced) : reduced;
-        double chain = !takesSquareRoot ? 1.0 : value == 0.0 ? 0.0 : 0.5 / value;
-
-        // A factor such as 1/W for a tiny total weight W may lie beyond T's range although every scaled entry
-        // does not: such rows are scaled in double and rounded once; the others in T, as the functions do.
         double[] pooled = ArrayPool<double>.Shared.Rent(rows);
-        T[] pooledInT = ArrayPool<T>.Shared.Rent(rows);
         Span<double> factors = pooled.AsSpan(0, rows);
-        Span<T> factorsInT = pooledInT.AsSpan(0, rows);
-        bool anyBeyondT = false;
         for (int row = 0; row < rows; row++)
         {
             bool ignored = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow;
             double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
-            factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 || chain == 0.0
-                ? 0.0
-                : sampleWeight / divisor * chain;
+            factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 ? 0.0 : sampleWeight / divisor;
+        }
+
+        // The plain reduction is accurate unless it overflowed or is so small that the roundings of squares in
+        // double's subnormal range (half its smallest step each, weighted by sᵢ/D: K·Σsᵢ/D of them in all, 1 for
+        // a mean without weights) may matter; the functions' threshold 2⁻⁹⁰⁰ is applied per unit of that. Float
+        // errors never take a double sum there, except to an exact 0.
+        bool plainIsAccurate = divisor == 0.0
+            || RegressionMeans.ExponentFor(reduced / Math.Max(1.0, total / divisor)) == 0
+            || (reduced == 0.0 && typeof(T) == typeof(float));
+        double value;
+        if (inputs.Loss is not { TakesSquareRoot: true })
+        {
+            value = plainIsAccurate ? reduced : inputs.Loss?.RescaledReduction(inputs.Labels, inputs.Predictions, factors) ?? reduced;
+            ScaleRows(gradient, rows, factors, inputs.Loss?.GradientScale ?? 1.0);
+        }
+        else if (plainIsAccurate)
+        {
+            value = Math.Sqrt(reduced);
+            ScaleRows(gradient, rows, factors, value == 0.0 ? 0.0 : 1.0 / value);
+        }
+        else
+        {
+            // The root and the gradient are redone from the errors at a power-of-two scale.
+            Span<double> shares = sampleWeights.IsEmpty && rowWeights.IsEmpty ? Span<double>.Empty : factors;
+            value = RegressionMeans.WeightedRootMeanSquare(inputs.Labels, inputs.Predictions, shares, divisor, gradient);
+        }
+
+        ArrayPool<double>.Shared.Return(pooled);
+        return new LossTotals<T>(T.CreateTruncating(value), weightedSum.Value, total, count);
+    }
+
+    /// <summary>
+    /// Scales row i of the column-major <paramref name="gradient"/> by <c>factors[i]·chain</c>, rounded to T
+    /// once per row. A factor that is not a normal number in T (beyond its range, as 1/W for a tiny total
+    /// weight W, or below its smallest normal, where it would keep few digits) is applied in double and each
+    /// entry rounded once; the others in T, as the functions do. A zero factor gives exactly 0.
+    /// </summary>
+    private static void ScaleRows<T>(Span<T> gradient, int rows, Span<double> factors, double chain)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        T[] pooled = ArrayPool<T>.Shared.Rent(rows);
+        Span<T> factorsInT = pooled.AsSpan(0, rows);
+        bool anyInDouble = false;
+        for (int row = 0; row < rows; row++)
+        {
+            factors[row] = factors[row] == 0.0 || chain == 0.0 ? 0.0 : factors[row] * chain;
             factorsInT[row] = T.CreateTruncating(factors[row]);
-            anyBeyondT |= !T.IsFinite(factorsInT[row]) && double.IsFinite(factors[row]);
+            anyInDouble |= InDouble(factorsInT[row]);
         }
 
         for (int offset = 0; offset < gradient.Length; offset += rows)
@@ -182,14 +230,38 @@ internal static class LossEvaluation
             Span<T> column = gradient.Slice(offset, rows);
             for (int row = 0; row < rows; row++)
             {
-                column[row] = anyBeyondT && !T.IsFinite(factorsInT[row])
+                column[row] = anyInDouble && InDouble(factorsInT[row])
                     ? T.CreateTruncating(factors[row] * double.CreateTruncating(column[row]))
                     : Elementwise.TimesOrZero(factorsInT[row], column[row]);
             }
         }
 
-        ArrayPool<T>.Shared.Return(pooledInT);
-        ArrayPool<double>.Shared.Return(pooled);
-        return new LossTotals<T>(T.CreateTruncating(value), weightedSum.Value, total, count);
+        ArrayPool<T>.Shared.Return(pooled);
     }
+
+    /// <summary>A nonzero factor that T cannot hold as a normal number (NaN too, which stays NaN either way).</summary>
+    private static bool InDouble<T>(T factor)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+        => factor != T.Zero && !T.IsNormal(factor);
+}
+
+/// <summary>
+/// A matrix-label loss with its column-major inputs, for the reductions it redoes from them at a power-of-two
+/// scale (and the square root it takes); the default for none.
+/// </summary>
+internal readonly ref struct LossInputs<T>
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    public LossInputs(MatrixLabelLoss<T> loss, ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+    {
+        Loss = loss;
+        Labels = labels;
+        Predictions = predictions;
+    }
+
+    public MatrixLabelLoss<T>? Loss { get; }
+
+    public ReadOnlySpan<T> Labels { get; }
+
+    public ReadOnlySpan<T> Predictions { get; }
 }

@@ -12,6 +12,12 @@ namespace Losses;
 /// <c>WeightedSum / TotalWeight</c> (WeightedMean); 0 when the divisor is 0. For
 /// <see cref="RootMeanSquaredErrorLoss{T}"/> the value is the square root of that
 /// (<see cref="TakesSquareRoot"/>). The sums are kept in double, also for float.</para>
+/// <para>The sums are exact merge sums wherever they are representable in double, which for float inputs is
+/// always. Where <c>Σᵢ sᵢℓᵢ</c> itself overflows double (the RMSE or MSE of double errors beyond about 1e154,
+/// absolute or Huber errors near double's MaxValue) <see cref="WeightedSum"/> is +∞, and where the squares
+/// underflow (double errors below about 1e-154) it is 0 or short of digits: merging such a result gives +∞ or 0
+/// although the batch's own <see cref="Value"/> is finite and accurate (the regression losses compute it at a
+/// power-of-two scale, which a single double cannot carry).</para>
 /// </remarks>
 public sealed class LossResult<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -42,8 +48,9 @@ public sealed class LossResult<T>
     /// <summary>
     /// One loss ℓᵢ per row, N entries, before sample weighting: the row sum of the element-wise losses
     /// (PyTorch's <c>reduction='none'</c> output summed over the row) for the regression and sigmoid
-    /// losses; the row's cross-entropy, class weights and smoothing included, for the softmax losses
-    /// (PyTorch's <c>reduction='none'</c>); 0 for an ignored row.
+    /// losses, summed in double and rounded once to T (so +∞ or 0 where the sum lies beyond T's range,
+    /// though the reduction, which takes the double sums, may not); the row's cross-entropy, class weights
+    /// and smoothing included, for the softmax losses (PyTorch's <c>reduction='none'</c>); 0 for an ignored row.
     /// </summary>
     public Vector<T> PerExample { get; }
 

@@ -13,7 +13,14 @@ namespace Losses;
 /// given), n the counted terms and W their total weight (<see cref="LossResult{T}"/>):
 /// <c>Sum = Σᵢ sᵢℓᵢ</c>, <c>Mean = Σᵢ sᵢℓᵢ / n</c>, <c>WeightedMean = Σᵢ sᵢℓᵢ / W</c>, and
 /// <c>∂Value/∂xᵢⱼ = sᵢ·(∂ℓᵢ/∂xᵢⱼ) / D</c> with D the reduction's divisor. A batch with D = 0 gives 0 and a zero
-/// gradient. The reduction runs in double with compensation, also for float.</para>
+/// gradient. The reduction runs in double with compensation, also for float, on the per-example losses as
+/// computed: the element-wise losses add each row's terms in double (each term of a float difference taken in
+/// double), so no float square or row sum overflows or underflows before the value does; the per-example output
+/// is ℓᵢ rounded once to T (+∞ or 0 where ℓᵢ itself lies beyond T's range). For double, where a row sum or
+/// <c>Σᵢ sᵢℓᵢ</c> overflows double or is too small to keep its digits (squared errors beyond about 1e154 or below
+/// about 1e-154, absolute or Huber errors near MaxValue, extreme sample weights), the regression losses redo the
+/// value from the errors at a power-of-two scale, so it is finite and accurate wherever the true value is
+/// representable.</para>
 /// <para>Derived classes are immutable (options are init-only and validated when set) and thread-safe:
 /// every scratch buffer comes from <see cref="System.Buffers.ArrayPool{T}"/>. Only this library derives from it.</para>
 /// </remarks>
@@ -62,7 +69,7 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="predictions">Model outputs x, N×C.</param>
     /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting).</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
@@ -80,7 +87,7 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="predictions">Model outputs x, N×C.</param>
     /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting).</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T.</param>
     /// <param name="accumulator">Receives this batch's sums, as <see cref="LossAccumulator{T}.Add(LossResult{T})"/> would.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value of this batch.</returns>
@@ -99,6 +106,9 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
         return totals.Value;
     }
 
+    /// <summary>The constant the per-element factors written by Compute are multiplied by to give ∂ℓᵢ/∂xᵢⱼ; 1 unless overridden.</summary>
+    internal virtual double GradientScale => 1.0;
+
     /// <summary>The counted terms per row: the columns for element-wise losses, 1 for softmax.</summary>
     internal abstract int TermsPerRow(int columns);
 
@@ -113,9 +123,19 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     }
 
     /// <summary>
-    /// Writes ℓᵢ into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ into <paramref name="gradient"/> (column-major); returns
-    /// true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
+    /// The reduction <c>Σᵢ wᵢℓᵢ</c> (<paramref name="shares"/>: wᵢ = sᵢ/D, 0 for a row that does not count) redone
+    /// from the inputs where the plain one overflowed double or lost its digits: finite and accurate wherever the
+    /// true value is, for the losses whose terms scale with the errors; null for the others.
+    /// </summary>
+    internal virtual double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
+        => null;
+
+    /// <summary>
+    /// Writes ℓᵢ, in double, into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ / <see cref="GradientScale"/> into
+    /// <paramref name="gradient"/> (column-major; for a square-root loss, the errors themselves, see
+    /// <see cref="LossEvaluation.Reduce"/>);
+    /// returns true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
     /// </summary>
     internal abstract bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights);
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights);
 }

@@ -22,8 +22,14 @@ public sealed class MeanSquaredErrorLoss<T> : MatrixLabelLoss<T>
 {
     internal override int TermsPerRow(int columns) => columns;
 
+    /// <summary>2: the kernel writes d, half of ∂ℓᵢ/∂pᵢⱼ = 2d, so that 2d cannot overflow T.</summary>
+    internal override double GradientScale => 2.0;
+
+    internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
+        => RegressionMeans.WeightedSumOfTerms<T, SquaredTerm<T>>(labels, predictions, shares, T.Zero);
+
     internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
     {
         ElementTerms.Regression<T, SquaredTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient);
         return false;

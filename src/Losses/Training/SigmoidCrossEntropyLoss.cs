@@ -47,7 +47,7 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
         => StrictScreening.Probabilities(labels, rows, nameof(labels));
 
     internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
     {
         int length = predictions.Length;
         bool smoothing = _labelSmoothing != T.Zero;

@@ -64,20 +64,24 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
     }
 
     internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<T> losses, Span<T> gradient, Span<double> rowWeights)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
     {
         ReadOnlySpan<T> classWeights = _classWeights;
         EffectiveLabels.RowWeights(labels, rows, columns, classWeights, rowWeights);
-        if (_labelSmoothing == T.Zero && _classWeights is null)
+        bool plain = _labelSmoothing == T.Zero && _classWeights is null;
+        T[] pooled = ArrayPool<T>.Shared.Rent(plain ? rows : rows + predictions.Length);
+        Span<T> rowLosses = pooled.AsSpan(0, rows);
+        ReadOnlySpan<T> effective = labels;
+        if (!plain)
         {
-            RowSoftmax.CrossEntropy(labels, predictions, rows, columns, losses, gradient);
-            return true;
+            Span<T> weighted = pooled.AsSpan(rows, predictions.Length);
+            EffectiveLabels.FromLabels(labels, rows, columns, _labelSmoothing, classWeights, weighted);
+            effective = weighted;
         }
 
-        T[] pooled = ArrayPool<T>.Shared.Rent(predictions.Length);
-        Span<T> effective = pooled.AsSpan(0, predictions.Length);
-        EffectiveLabels.FromLabels(labels, rows, columns, _labelSmoothing, classWeights, effective);
-        RowSoftmax.CrossEntropy(effective, predictions, rows, columns, losses, gradient);
+        // The row's cross-entropy is formed in T, as by Loss.SoftmaxCrossEntropyWithLogits, and widened exactly.
+        RowSoftmax.CrossEntropy(effective, predictions, rows, columns, rowLosses, gradient);
+        ElementTerms.Widen<T>(rowLosses, losses);
         ArrayPool<T>.Shared.Return(pooled);
         return true;
     }

@@ -162,8 +162,9 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         bool ignoring = IgnoreIndex.HasValue;
         int ignoreIndex = IgnoreIndex.GetValueOrDefault();
         ReadOnlySpan<T> classWeights = _classWeights;
-        double[] pooledWeights = ArrayPool<double>.Shared.Rent(rows);
+        double[] pooledWeights = ArrayPool<double>.Shared.Rent(2 * rows);
         Span<double> rowWeights = pooledWeights.AsSpan(0, rows);
+        Span<double> losses = pooledWeights.AsSpan(rows, rows);
         EffectiveLabels.RowWeights(labels, ignoring, ignoreIndex, classWeights, rowWeights);
         if (_labelSmoothing == T.Zero && _classWeights is null)
         {
@@ -189,7 +190,8 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
             }
         }
 
-        LossTotals<T> totals = LossEvaluation.Reduce(l.Span, g.Span, rows, s.Span, rowWeights, 1, _reduction, takesSquareRoot: false);
+        ElementTerms.Widen<T>(l.Span, losses);
+        LossTotals<T> totals = LossEvaluation.Reduce(losses, g.Span, rows, s.Span, rowWeights, 1, _reduction, inputs: default);
         ArrayPool<double>.Shared.Return(pooledWeights);
         g.Commit();
         l.Commit();

@@ -433,6 +433,17 @@ public sealed class NumericalEdgeCaseDoubleTests : NumericalEdgeCaseTests<double
     }
 
     [Fact]
+    public void MeanSquaredErrorOfErrorsWhoseSumOfSquaresOverflows_IsTheFiniteMean()
+    {
+        // Four errors of 2⁵¹¹: each square 2¹⁰²² fits in double, their sum 2¹⁰²⁴ does not, the mean 2¹⁰²² does
+        // (powers of two, so exact).
+        var labels = Matrix<double>.Build.Dense(1, 4);
+        var predictions = Matrix<double>.Build.Dense(1, 4, Math.ScaleB(1.0, 511));
+
+        Loss.MeanSquaredError(labels, predictions).Should().Be(Math.ScaleB(1.0, 1022));
+    }
+
+    [Fact]
     public void RootMeanSquaredErrorOfErrorBeyondDoublesRange_IsFiniteWhenTheRootIsNot()
     {
         // Errors (2e308, 0, 0, 0): p - y itself exceeds double's range, the RMSE 2e308/√4 = 1e308 does not.

@@ -119,6 +119,45 @@ public sealed class LossAccumulatorTests
     }
 
     [Fact]
+    public void RootMeanSquaredErrorOfFloatErrorsWhoseSquaresLeaveFloat_MergesToTheFiniteValue()
+    {
+        // Float errors [1e20, 0, 0] in one accumulator and [0, -2e20, 0] in another: the merged sums are Σ e² = 5e40
+        // (in double; 1e40 and 4e40 lie beyond float) and n = 6, so the RMSE of the whole data is √(5e40/6) =
+        // 1e20·√(5/6) = 9.1287093e19 (with e = 1e20f), which is also what one evaluation of both rows gives.
+        var loss = new RootMeanSquaredErrorLoss<float>();
+        var first = new LossAccumulator<float>();
+        var second = new LossAccumulator<float>();
+        LossResult<float> one = loss.Evaluate(Matrix<float>.Build.Dense(1, 3), Matrix<float>.Build.DenseOfRowArrays([1e20f, 0f, 0f]));
+        LossResult<float> two = loss.Evaluate(Matrix<float>.Build.Dense(1, 3), Matrix<float>.Build.DenseOfRowArrays([0f, -2e20f, 0f]));
+        first.Add(one);
+        second.Add(two);
+
+        first.Merge(second);
+
+        float whole = loss.Evaluate(Matrix<float>.Build.Dense(2, 3), Matrix<float>.Build.DenseOfRowArrays([1e20f, 0f, 0f], [0f, -2e20f, 0f])).Value;
+        LossAssert.Close(first.Value, (double)1e20f * Math.Sqrt(5.0 / 6), 1e-7, "merged RMSE");
+        first.Value.Should().Be(whole);
+        LossAssert.Close(one.Value, (double)1e20f / Math.Sqrt(3), 1e-7, "RMSE of the first batch");
+    }
+
+    [Fact]
+    public void RootMeanSquaredErrorOfDoubleErrorsWhoseSquaresLeaveDouble_AccumulatesToInfinity()
+    {
+        // The documented limit of the merge sums: a batch of double errors [1e200, 0, 0] has the finite RMSE
+        // 1e200/√3 = 5.7735026918962581e199, but its merge sum Σ e² = 1e400 lies beyond double's range, so an
+        // accumulator holding it gives +∞ (Loss.RootMeanSquaredError or one evaluation of all the data give the root).
+        var loss = new RootMeanSquaredErrorLoss<double>();
+        var accumulator = new LossAccumulator<double>();
+        LossResult<double> batch = loss.Evaluate(Matrix<double>.Build.Dense(1, 3), Matrix<double>.Build.DenseOfRowArrays([1e200, 0, 0]));
+
+        accumulator.Add(batch);
+
+        LossAssert.Close(batch.Value, 1e200 / Math.Sqrt(3), 1e-15, "batch RMSE");
+        batch.WeightedSum.Should().Be(double.PositiveInfinity);
+        accumulator.Value.Should().Be(double.PositiveInfinity);
+    }
+
+    [Fact]
     public void EmptyAccumulator_IsZero()
     {
         var accumulator = new LossAccumulator<double>();
