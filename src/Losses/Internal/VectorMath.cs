@@ -195,6 +195,23 @@ internal static class VectorMath
         }
     }
 
+    /// <summary><c>targetᵢ = factorᵢ·targetᵢ</c> in place, except that a zero factor gives 0 even for an infinite or NaN target.</summary>
+    public static void ScaleOrZero<T>(Span<T> target, ReadOnlySpan<T> factors)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> t = Vectors(target);
+        ReadOnlySpan<Vector<T>> f = Vectors(factors);
+        for (int i = 0; i < t.Length; i++)
+        {
+            t[i] = TimesOrZero(f[i], t[i]);
+        }
+
+        for (int i = t.Length * Lanes<T>(); i < target.Length; i++)
+        {
+            target[i] = Elementwise.TimesOrZero(factors[i], target[i]);
+        }
+    }
+
     /// <summary><c>targetᵢ -= subtrahendᵢ</c> in place.</summary>
     public static void Subtract<T>(Span<T> target, ReadOnlySpan<T> subtrahend)
         where T : struct, IFloatingPointIeee754<T>

@@ -228,9 +228,15 @@ internal static class LossEvaluation
         for (int offset = 0; offset < gradient.Length; offset += rows)
         {
             Span<T> column = gradient.Slice(offset, rows);
+            if (!anyInDouble)
+            {
+                VectorMath.ScaleOrZero(column, factorsInT);
+                continue;
+            }
+
             for (int row = 0; row < rows; row++)
             {
-                column[row] = anyInDouble && InDouble(factorsInT[row])
+                column[row] = InDouble(factorsInT[row])
                     ? T.CreateTruncating(factors[row] * double.CreateTruncating(column[row]))
                     : Elementwise.TimesOrZero(factorsInT[row], column[row]);
             }

@@ -79,11 +79,11 @@ public abstract class ParallelismTests<T>
             }).ToArray();
         });
 
-        windows.Should().OnlyContain(window => window.Caller == 0, "the calling thread allocates nothing in a warm call");
-
-        // Process-wide the count includes the test host's own threads, which allocate a few hundred bytes in an
-        // idle 200 ms, and the thread pool starting a thread now and then; the quietest window bounds what the
-        // helpers allocate. A call allocating anything per block or per helper would show thousands of bytes.
+        // The count includes, now and then, a thread-pool thread being started or the shared array pool refilling a
+        // bucket that another thread's returns moved away, and process-wide the test host's own threads (a few
+        // hundred bytes in an idle 200 ms). The quietest of five windows of 60 calls bounds what the calls allocate:
+        // anything per call, per block or per helper would show in every window.
+        windows.Min(window => window.Caller).Should().Be(0, "60 warm multi-threaded calls allocate nothing on the calling thread");
         windows.Min(window => window.Process).Should().BeLessThan(60 * 16, "60 warm multi-threaded calls, helpers included");
     }
 
