@@ -170,19 +170,7 @@ internal static class FusedExponentials
         Vector<T> exponential;
         if (typeof(T) == typeof(float))
         {
-            Vector<float> single = shifted.As<T, float>();
-            Vector.Widen(single, out Vector<double> low, out Vector<double> high);
-            if (Vector.LessThanOrEqualAll(Vector.Abs(single), new Vector<float>(VectorMath.FarExponent)))
-            {
-                // Every lane is near (the check VectorMath.Exp makes, once for both halves).
-                low = Vector.Exp(low);
-                high = Vector.Exp(high);
-            }
-            else
-            {
-                low = VectorMath.Exp(low);
-                high = VectorMath.Exp(high);
-            }
+            VectorMath.ExpWidened(shifted.As<T, float>(), out Vector<double> low, out Vector<double> high);
             VectorMath.AddApartFromOnes(ref tail, ref ones, low);
             VectorMath.AddApartFromOnes(ref Unsafe.Add(ref tail, 1), ref Unsafe.Add(ref ones, 1), high);
             exponential = Vector.Narrow(low, high).As<float, T>();

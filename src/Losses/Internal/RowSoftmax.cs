@@ -271,6 +271,12 @@ internal static class RowSoftmax
         where T : struct, IFloatingPointIeee754<T>
     {
         labelSum += y;
+        if (Vector.LessThanAll(Vector.Abs(s), new Vector<T>(T.PositiveInfinity)))
+        {
+            // Every s is finite: a zero label adds ±0, which leaves the sum as the 0 it must add would.
+            labelDot += y * s;
+            return;
+        }
 
         // x - m overflows to -∞ for finite logits of opposite extremes (-MaxValue against MaxValue), while
         // y·x - y·m, the same product, is finite.

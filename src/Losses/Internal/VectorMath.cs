@@ -133,7 +133,7 @@ internal static class VectorMath
     }
 
     /// <summary>Arguments up to this magnitude keep the runtime's vector exp on its vector path.</summary>
-    public const float FarExponent = 700f;
+    private const float FarExponent = 700f;
 
     /// <summary>
     /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
@@ -142,8 +142,28 @@ internal static class VectorMath
     /// </summary>
     private static Vector<float> ExpInDouble(Vector<float> x)
     {
-        Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-        return Vector.Narrow(Exp(low), Exp(high));
+        ExpWidened(x, out Vector<double> low, out Vector<double> high);
+        return Vector.Narrow(low, high);
+    }
+
+    /// <summary>
+    /// eˣ of a float vector in double, its lower and upper halves, lane by lane as <see cref="Exp(Vector{double})"/>
+    /// with one check of the whole vector for far lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void ExpWidened(Vector<float> x, out Vector<double> low, out Vector<double> high)
+    {
+        Vector.Widen(x, out low, out high);
+        if (Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
+        {
+            low = Vector.Exp(low);
+            high = Vector.Exp(high);
+        }
+        else
+        {
+            low = Exp(low);
+            high = Exp(high);
+        }
     }
 
     /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>

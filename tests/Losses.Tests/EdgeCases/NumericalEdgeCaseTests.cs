@@ -186,6 +186,22 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
     }
 
     [Fact]
+    public void SoftmaxCrossEntropy_OfARowOfZeroLabels_IsZeroWhateverItsLogits()
+    {
+        // ℓ = Σⱼ yⱼ·(log S - sⱼ) = 0 when every yⱼ = 0, for ordinary, infinite and NaN logits alike; 40 rows put
+        // each kind in whole vectors and in a tail. The labelled rows around them keep their ordinary losses.
+        const int Rows = 40;
+        double[] kinds = [-2.5, double.NegativeInfinity, double.PositiveInfinity, double.NaN];
+        var logits = Matrix<T>.Build.Dense(Rows, 5, (row, column) => Of(row % 10 == 0 ? kinds[row / 10 % 4] : column - (row % 3)));
+        var labels = Matrix<T>.Build.Dense(Rows, 5, (row, column) => row % 2 == 0 ? T.Zero : Of(column == 1 ? 1 : 0));
+        Vector<T> losses = Loss.SoftmaxCrossEntropyWithLogits(labels, logits);
+        for (int row = 0; row < Rows; row += 2)
+        {
+            ToDouble(losses[row]).Should().Be(0, $"row {row} has only zero labels");
+        }
+    }
+
+    [Fact]
     public void ZeroLabelTimesLogOfZeroProbability_IsZero()
     {
         // -Σ y·ln p with y = [1, 0, 0], p = [1, 0, 0]: 1·ln 1 + 0·ln 0 + 0·ln 0 = 0; gradient -y/p = [-1, 0, 0].
