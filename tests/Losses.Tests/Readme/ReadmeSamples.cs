@@ -136,3 +136,38 @@ public sealed class ReadmeSamples
         mad.Should().Be(3.5 / 4);
     }
 }
+
+/// <summary>
+/// The README's threading sample: it changes the process-wide setting, so it runs alone, and shows that
+/// the setting changes no result.
+/// </summary>
+[Collection(Infrastructure.AllocationMeasurement.Name)]
+public sealed class ReadmeParallelismSample
+{
+    [Fact]
+    public void OneThread_GivesTheSameBitsAsSeveral()
+    {
+        var random = new Random(11);
+        var logits = Matrix<float>.Build.Dense(2048, 40, (_, _) => (float)((random.NextDouble() * 10) - 5));
+        int[] classes = Enumerable.Range(0, 2048).Select(row => row % 40).ToArray();
+        int saved = Parallelism.MaxDegreeOfParallelism;
+        try
+        {
+            Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+            float[] several = Loss.SparseSoftmaxCrossEntropyWithLogits(classes, logits).ToArray();
+
+            #region README parallelism
+            Parallelism.MaxDegreeOfParallelism = 1;   // e.g. when the training loop already runs one model per core
+            #endregion
+
+            float[] one = Loss.SparseSoftmaxCrossEntropyWithLogits(classes, logits).ToArray();
+            Parallelism.MaxDegreeOfParallelism.Should().Be(1);
+            one.Select(BitConverter.SingleToInt32Bits).Should().Equal(several.Select(BitConverter.SingleToInt32Bits));
+        }
+        finally
+        {
+            Parallelism.MaxDegreeOfParallelism = saved;
+        }
+    }
+}
+
