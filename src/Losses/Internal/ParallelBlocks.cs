@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace Losses.Internal;
@@ -41,6 +42,7 @@ internal sealed class ParallelBlocks<TWork>
     private TWork _work;
     private int _pending;
     private int _next;
+    private ExceptionDispatchInfo? _failure;
 
     private ParallelBlocks()
     {
@@ -71,26 +73,36 @@ internal sealed class ParallelBlocks<TWork>
             ThreadPool.UnsafeQueueUserWorkItem(_helpers[i], preferLocal: false);
         }
 
-        _work.RunBlocks(ref _next);
-        for (int i = 0; i < helpers; i++)
+        try
         {
-            if (Interlocked.CompareExchange(ref _helpers[i].State, Claimed, Armed) == Armed)
-            {
-                // Not started: taken back, so nobody waits for it.
-                Finish();
-            }
+            _work.RunBlocks(ref _next);
         }
-
-        if (Volatile.Read(ref _pending) != 0)
+        finally
         {
-            lock (_gate)
+            // Even if this thread's blocks failed, no helper may still be reading pinned memory on return.
+            for (int i = 0; i < helpers; i++)
             {
-                while (Volatile.Read(ref _pending) != 0)
+                if (Interlocked.CompareExchange(ref _helpers[i].State, Claimed, Armed) == Armed)
                 {
-                    Monitor.Wait(_gate);
+                    // Not started: taken back, so nobody waits for it.
+                    Finish();
+                }
+            }
+
+            if (Volatile.Read(ref _pending) != 0)
+            {
+                lock (_gate)
+                {
+                    while (Volatile.Read(ref _pending) != 0)
+                    {
+                        Monitor.Wait(_gate);
+                    }
                 }
             }
         }
+
+        ExceptionDispatchInfo? failure = Interlocked.Exchange(ref _failure, null);
+        failure?.Throw();
     }
 
     private void Finish()
@@ -116,8 +128,19 @@ internal sealed class ParallelBlocks<TWork>
                 return;
             }
 
-            job._work.RunBlocks(ref job._next);
-            job.Finish();
+            try
+            {
+                job._work.RunBlocks(ref job._next);
+            }
+            catch (Exception exception)
+            {
+                // Rethrown on the calling thread, which waits for this item before it returns.
+                Interlocked.CompareExchange(ref job._failure, ExceptionDispatchInfo.Capture(exception), null);
+            }
+            finally
+            {
+                job.Finish();
+            }
         }
     }
 }

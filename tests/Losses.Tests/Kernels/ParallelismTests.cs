@@ -181,6 +181,57 @@ public abstract class ParallelismTests<T>
     }
 }
 
+/// <summary>The block runner itself: every block runs once, and a failing block fails the call on the calling thread.</summary>
+[Collection(AllocationMeasurement.Name)]
+public sealed class ParallelBlocksTests
+{
+    [Fact]
+    public void EveryBlock_RunsExactlyOnce()
+    {
+        int[] runs = new int[200];
+        for (int call = 0; call < 50; call++)
+        {
+            ParallelBlocks<CountingWork>.Run(new CountingWork(runs, failAt: -1), threads: 4);
+        }
+
+        runs.Should().OnlyContain(count => count == 50, "each of 50 calls runs each block once");
+    }
+
+    [Fact]
+    public void AFailingBlock_ThrowsOnTheCallingThread_AndTheNextCallRuns()
+    {
+        int[] runs = new int[200];
+        Action failing = () => ParallelBlocks<CountingWork>.Run(new CountingWork(runs, failAt: 150), threads: 4);
+        for (int call = 0; call < 20; call++)
+        {
+            // Block 150 fails on whichever thread takes it; the call reports it after every helper is done.
+            failing.Should().Throw<InvalidOperationException>().WithMessage("block 150");
+        }
+
+        Array.Clear(runs);
+        ParallelBlocks<CountingWork>.Run(new CountingWork(runs, failAt: -1), threads: 4);
+        runs.Should().OnlyContain(count => count == 1);
+    }
+
+    private readonly struct CountingWork(int[] runs, int failAt) : IParallelWork
+    {
+        public int Blocks => runs.Length;
+
+        public void RunBlocks(ref int next)
+        {
+            int block;
+            while ((block = Interlocked.Increment(ref next) - 1) < Blocks)
+            {
+                Interlocked.Increment(ref runs[block]);
+                if (block == failAt)
+                {
+                    throw new InvalidOperationException($"block {block}");
+                }
+            }
+        }
+    }
+}
+
 /// <summary>Batches above <see cref="Parallelism.MinimumElements"/> with at least two blocks of rows.</summary>
 public static class ParallelShapes
 {
