@@ -1,0 +1,76 @@
+using System;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses.Benchmarks;
+
+/// <summary>
+/// The loss objects' training step through their allocation-free buffer overload (value, per-example losses and
+/// gradient of the reduced value), against the floor and the naive MathNet composition of the same three outputs.
+/// </summary>
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+public class LossObjectBenchmarks : Inputs
+{
+    private readonly MeanSquaredErrorLoss<float> _meanSquaredError = new();
+    private readonly SparseSoftmaxCrossEntropyLoss<float> _sparseSoftmax = new();
+    private readonly SoftmaxCrossEntropyLoss<float> _smoothedSoftmax = new() { LabelSmoothing = 0.1f };
+    private readonly SigmoidCrossEntropyLoss<float> _sigmoid = new();
+
+    [Params("2x3", "256x10", "4096x1000")]
+    public string Shape { get; set; } = "2x3";
+
+    [GlobalSetup]
+    public void Setup() => Build(Shape);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("MeanSquaredErrorLoss")]
+    public float[] Floor_MeanSquaredErrorLoss() => Floor();
+
+    [Benchmark, BenchmarkCategory("MeanSquaredErrorLoss")]
+    public (float Value, Vector<float> PerExample, Matrix<float> Gradient) Naive_MeanSquaredErrorLoss()
+    {
+        Matrix<float> difference = Logits - BinaryLabels;
+        Vector<float> perExample = difference.PointwiseMultiply(difference).RowSums();
+        return (perExample.Sum() / (Rows * Columns), perExample, difference * (2f / (Rows * Columns)));
+    }
+
+    [Benchmark, BenchmarkCategory("MeanSquaredErrorLoss")]
+    public float MeanSquaredErrorLoss() => _meanSquaredError.Evaluate(BinaryLabels, Logits, PerElement, PerRow);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SparseSoftmaxCrossEntropyLoss")]
+    public float[] Floor_SparseSoftmaxCrossEntropyLoss() => Floor();
+
+    [Benchmark, BenchmarkCategory("SparseSoftmaxCrossEntropyLoss")]
+    public (float Value, Vector<float> PerExample, Matrix<float> Gradient) Naive_SparseSoftmaxCrossEntropyLoss()
+    {
+        Matrix<float> probabilities = NaiveSoftmax(Logits);
+        Vector<float> perExample = Vector<float>.Build.Dense(Rows, row => -MathF.Log(probabilities[row, ClassIndices[row]]));
+        Matrix<float> gradient = probabilities - OneHotLabels;
+        return (perExample.Sum() / Rows, perExample, gradient / Rows);
+    }
+
+    [Benchmark, BenchmarkCategory("SparseSoftmaxCrossEntropyLoss")]
+    public float SparseSoftmaxCrossEntropyLoss() => _sparseSoftmax.Evaluate(ClassIndices, Logits, PerElement, PerRow);
+
+    [Benchmark, BenchmarkCategory("SparseSoftmaxCrossEntropyLoss")]
+    public float SparseSoftmaxCrossEntropyLoss_AllThreads()
+    {
+        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
+        float value = _sparseSoftmax.Evaluate(ClassIndices, Logits, PerElement, PerRow);
+        Parallelism.MaxDegreeOfParallelism = 1;
+        return value;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCrossEntropyLoss")]
+    public float[] Floor_SoftmaxCrossEntropyLoss() => Floor();
+
+    /// <summary>Dense one-hot labels with label smoothing 0.1: the effective labels go through the same fused kernel.</summary>
+    [Benchmark, BenchmarkCategory("SoftmaxCrossEntropyLoss")]
+    public float SoftmaxCrossEntropyLoss() => _smoothedSoftmax.Evaluate(OneHotLabels, Logits, PerElement, PerRow);
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SigmoidCrossEntropyLoss")]
+    public float[] Floor_SigmoidCrossEntropyLoss() => Floor();
+
+    [Benchmark, BenchmarkCategory("SigmoidCrossEntropyLoss")]
+    public float SigmoidCrossEntropyLoss() => _sigmoid.Evaluate(BinaryLabels, Logits, PerElement, PerRow);
+}
