@@ -53,13 +53,7 @@ public class LossObjectBenchmarks : Inputs
     public float SparseSoftmaxCrossEntropyLoss() => _sparseSoftmax.Evaluate(ClassIndices, Logits, PerElement, PerRow);
 
     [Benchmark, BenchmarkCategory("SparseSoftmaxCrossEntropyLoss")]
-    public float SparseSoftmaxCrossEntropyLoss_AllThreads()
-    {
-        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        float value = _sparseSoftmax.Evaluate(ClassIndices, Logits, PerElement, PerRow);
-        Parallelism.MaxDegreeOfParallelism = 1;
-        return value;
-    }
+    public float SparseSoftmaxCrossEntropyLoss_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SparseSoftmaxCrossEntropyLoss());
 
     [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCrossEntropyLoss")]
     public float[] Floor_SoftmaxCrossEntropyLoss() => Floor();

@@ -1,4 +1,3 @@
-using System;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using Losses.Internal;
@@ -32,13 +31,7 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
 
     /// <summary>The same call with <see cref="Parallelism.MaxDegreeOfParallelism"/> at the processor count (the rest of the suite runs on one thread).</summary>
     [Benchmark, BenchmarkCategory("SoftmaxCE")]
-    public Vector<float> SoftmaxCE_AllThreads()
-    {
-        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        Loss.SoftmaxCrossEntropyWithLogits(OneHotLabels, Logits, PerRow);
-        Parallelism.MaxDegreeOfParallelism = 1;
-        return PerRow;
-    }
+    public Vector<float> SoftmaxCE_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SoftmaxCE());
 
     [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCE.Gradient")]
     public float[] Floor_SoftmaxCEGradient() => Floor();
@@ -58,13 +51,7 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
     }
 
     [Benchmark, BenchmarkCategory("SoftmaxCE.Gradient")]
-    public Matrix<float> SoftmaxCEGradient_AllThreads()
-    {
-        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        Loss.SoftmaxCrossEntropyWithLogitsGradient(OneHotLabels, Logits, PerElement);
-        Parallelism.MaxDegreeOfParallelism = 1;
-        return PerElement;
-    }
+    public Matrix<float> SoftmaxCEGradient_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SoftmaxCEGradient());
 
     [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCE.ValueAndGradient")]
     public float[] Floor_SoftmaxCEValueAndGradient() => Floor();
@@ -98,14 +85,7 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
     }
 
     [Benchmark, BenchmarkCategory("SoftmaxCE.ValueAndGradient")]
-    public Matrix<float> SoftmaxCEFused_AllThreads()
-    {
-        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        RowSoftmax.CrossEntropy<float>(
-            OneHotLabels.AsColumnMajorArray(), Logits.AsColumnMajorArray(), Rows, Columns, PerRow.AsArray(), PerElement.AsColumnMajorArray());
-        Parallelism.MaxDegreeOfParallelism = 1;
-        return PerElement;
-    }
+    public Matrix<float> SoftmaxCEFused_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SoftmaxCEFused());
 
     [Benchmark(Baseline = true), BenchmarkCategory("SparseCE")]
     public float[] Floor_SparseCE() => Floor();
@@ -125,13 +105,7 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
     }
 
     [Benchmark, BenchmarkCategory("SparseCE")]
-    public Vector<float> SparseCE_AllThreads()
-    {
-        Parallelism.MaxDegreeOfParallelism = Environment.ProcessorCount;
-        Loss.SparseSoftmaxCrossEntropyWithLogits(ClassIndices, Logits, PerRow);
-        Parallelism.MaxDegreeOfParallelism = 1;
-        return PerRow;
-    }
+    public Vector<float> SparseCE_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SparseCE());
 
     [Benchmark(Baseline = true), BenchmarkCategory("SparseCE.Gradient")]
     public float[] Floor_SparseCEGradient() => Floor();
