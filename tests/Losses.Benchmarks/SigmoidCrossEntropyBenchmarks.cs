@@ -33,6 +33,9 @@ public class SigmoidCrossEntropyBenchmarks : Inputs
         return PerElement;
     }
 
+    [Benchmark, BenchmarkCategory("SigmoidCE")]
+    public Matrix<float> SigmoidCE_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SigmoidCE());
+
     [Benchmark(Baseline = true), BenchmarkCategory("SigmoidCE.Gradient")]
     public float[] Floor_SigmoidCEGradient() => Floor();
 
