@@ -113,13 +113,21 @@ internal static class VectorMath
     public static Vector<double> Exp(Vector<double> x)
     {
         Vector<long> near = Vector.LessThanOrEqual(Vector.Abs(x), new Vector<double>(FarExponent));
-        return Vector.EqualsAll(near, new Vector<long>(-1L)) ? Vector.Exp(x) : ExpWithFarLanes(x, near);
+        return Vector.EqualsAll(near, new Vector<long>(-1L)) ? NearExp(x) : ExpWithFarLanes(x, near);
     }
+
+    /// <summary>
+    /// eˣ lane-wise for lanes with |x| ≤ <see cref="FarExponent"/>: <see cref="TableExponential"/> where the
+    /// machine runs it, else the runtime's vector exp (both on their vector path for such lanes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> NearExp(Vector<double> x)
+        => TableExponential.IsSupported ? TableExponential.Exp(x) : Vector.Exp(x);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vector<double> ExpWithFarLanes(Vector<double> x, Vector<long> near)
     {
-        Vector<double> result = Vector.Exp(Vector.ConditionalSelect(near, x, Vector<double>.Zero));
+        Vector<double> result = NearExp(Vector.ConditionalSelect(near, x, Vector<double>.Zero));
         Span<double> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<double>, double>(ref result), Vector<double>.Count);
         for (int i = 0; i < lanes.Length; i++)
         {
@@ -132,7 +140,7 @@ internal static class VectorMath
         return result;
     }
 
-    /// <summary>Arguments up to this magnitude keep the runtime's vector exp on its vector path.</summary>
+    /// <summary>Arguments up to this magnitude take the vector algorithm (below the table's 708 and the runtime's 709).</summary>
     private const float FarExponent = 700f;
 
     /// <summary>
@@ -156,8 +164,8 @@ internal static class VectorMath
         Vector.Widen(x, out low, out high);
         if (Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
         {
-            low = Vector.Exp(low);
-            high = Vector.Exp(high);
+            low = NearExp(low);
+            high = NearExp(high);
         }
         else
         {

@@ -1,0 +1,85 @@
+#if NET9_0_OR_GREATER
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// eˣ for |x| ≤ 708 in double, by a table of 2^(j/64) and a short polynomial: within one unit in the last
+/// place of <see cref="Math.Exp(double)"/>, exp(0) = 1 exactly, and each lane computed on its own (no scalar
+/// fallback that another lane could trigger). About a quarter cheaper than the runtime's vector exp, which
+/// matters because every softmax and logistic kernel spends most of its time here.
+/// </summary>
+/// <remarks>
+/// With k = round(x·64/ln 2), r = x - k·(ln 2)/64 (|r| ≤ (ln 2)/128, the constant split in two so that k times
+/// its high part is exact), j = k mod 64 and m = ⌊k/64⌋: <c>eˣ = 2^m · 2^(j/64) · e^r</c>, with
+/// <c>e^r - 1 ≈ r + r²/2 + r³/6 + r⁴/24 + r⁵/120</c> (truncation below 4e-17 relative). The round-to-integer and
+/// the bits of k come from adding 1.5·2⁵²; the table entries are 2^(j/64) rounded once from 60-digit values.
+/// Runs where AVX2 and FMA are (for the gather and fused multiply-adds) and <see cref="Vector{T}"/> is 256 bits.
+/// </remarks>
+internal static unsafe class TableExponential
+{
+    /// <summary>Whether this machine runs the table exponential for <see cref="Vector{T}"/>.</summary>
+    public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported && Vector<double>.Count == Vector256<double>.Count;
+
+    private const double RoundingShift = 6755399441055744.0;            // 1.5·2⁵²
+    private const double SixtyFourOverLn2 = 92.33248261689366;           // 64/ln 2
+    private const double Ln2OverSixtyFourHigh = 0.010830424493178725;    // (ln 2)/64 with 27 trailing zero bits
+    private const double Ln2OverSixtyFourLow = 2.030704202170295e-10;    // (ln 2)/64 - the high part
+
+    /// <summary>2^(j/64), j = 0..63, pinned so that the gather can address it.</summary>
+    private static readonly double[] PowersOfTwo = CreatePowersOfTwo();
+
+    /// <summary>eˣ lane-wise for lanes with |x| ≤ 708 (others give meaningless values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> Exp(Vector<double> x)
+    {
+        Vector256<double> value = x.AsVector256();
+        Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, Vector256.Create(SixtyFourOverLn2), Vector256.Create(RoundingShift));
+        Vector256<double> k = shifted - Vector256.Create(RoundingShift);
+        Vector256<long> bits = shifted.AsInt64();
+        Vector256<double> r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixtyFourHigh), value);
+        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixtyFourLow), r);
+        Vector256<double> p = Vector256.FusedMultiplyAdd(Vector256.Create(1.0 / 120), r, Vector256.Create(1.0 / 24));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 6));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(0.5));
+        p = Vector256.FusedMultiplyAdd(p, r * r, r);
+        Vector256<double> power = Avx2.GatherVector256(
+            (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(PowersOfTwo)), bits & Vector256.Create(63L), 8);
+
+        // The low bits of `bits` hold k + 2⁵¹: shifted right by 6 and into the exponent field they add ⌊k/64⌋ to 1.0's.
+        Vector256<double> scale = (Vector256.Create(1.0).AsInt64() + ((bits >> 6) << 52)).AsDouble();
+        return (Vector256.FusedMultiplyAdd(power, p, power) * scale).AsVector();
+    }
+
+    private static double[] CreatePowersOfTwo()
+    {
+        double[] powers = GC.AllocateArray<double>(64, pinned: true);
+        ReadOnlySpan<double> values =
+        [
+            1.0, 1.0108892860517005, 1.0218971486541166, 1.0330248790212284,
+            1.0442737824274138, 1.0556451783605572, 1.0671404006768237, 1.0787607977571199,
+            1.0905077326652577, 1.102382583307841, 1.1143867425958924, 1.1265216186082418,
+            1.1387886347566916, 1.1511892299529827, 1.1637248587775775, 1.1763969916502812,
+            1.189207115002721, 1.202156731452703, 1.215247359980469, 1.22848053610687,
+            1.241857812073484, 1.255380757024691, 1.2690509571917332, 1.2828700160787783,
+            1.2968395546510096, 1.3109612115247644, 1.3252366431597413, 1.339667524053303,
+            1.3542555469368927, 1.3690024229745905, 1.383909881963832, 1.3989796725383112,
+            1.4142135623730951, 1.42961333839197, 1.4451808069770467, 1.460917794180647,
+            1.4768261459394993, 1.4929077282912648, 1.5091644275934228, 1.5255981507445384,
+            1.5422108254079407, 1.559004400237837, 1.5759808451078865, 1.593142151342267,
+            1.6104903319492543, 1.6280274218573478, 1.645755478153965, 1.6636765803267364,
+            1.681792830507429, 1.7001063537185235, 1.718619298122478, 1.7373338352737062,
+            1.7562521603732995, 1.7753764925265212, 1.7947090750031072, 1.8142521755003989,
+            1.8340080864093424, 1.8539791250833855, 1.8741676341103, 1.8945759815869656,
+            1.9152065613971474, 1.9360617934922943, 1.9571441241754002, 1.978456026387951,
+        ];
+        values.CopyTo(powers);
+        return powers;
+    }
+}
+#endif
