@@ -56,6 +56,48 @@ public abstract class Concurrency<T>
         Checks.Count(done);
         done.Should().BeGreaterThan(operations.Count * shared.Length, "every method on every input ran at least once concurrently");
     }
+
+    [Fact]
+    public void ManyThreadsOnLargeBatches_EachCallSplitBetweenThreads_GetTheOneThreadResults()
+    {
+        // 2048x40 = 81,920 elements: above Parallelism.MinimumElements, so every softmax and logistic call also
+        // splits its batch between pool threads while other callers do the same. Expected: one thread only.
+        var random = new Random(20_261_126);
+        var labels = new Batch(2048, 40, Enumerable.Range(0, 2048 * 40).Select(_ => random.Next(4) == 0 ? 0 : random.NextDouble()).ToArray());
+        var logits = new Batch(2048, 40, Enumerable.Range(0, 2048 * 40).Select(_ => (random.NextDouble() * 40) - 20).ToArray());
+        var shared = Arguments<T>.From(labels, logits, weight: 2.5);
+        var operations = Catalog<T>.All;
+        int saved = Parallelism.MaxDegreeOfParallelism;
+        double[][] expected;
+        try
+        {
+            Parallelism.MaxDegreeOfParallelism = 1;
+            expected = operations.Select(operation => operation.Run(shared)).ToArray();
+        }
+        finally
+        {
+            Parallelism.MaxDegreeOfParallelism = saved;
+        }
+
+        int done = 0;
+        var clock = Stopwatch.StartNew();
+        Parallel.For(0, 4 * operations.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(4, Environment.ProcessorCount * 2) }, (call, state) =>
+        {
+            if (clock.Elapsed > TimeLimit)
+            {
+                state.Stop();
+                return;
+            }
+
+            int operation = call % operations.Count;
+            double[] actual = operations[operation].Run(shared);
+            NumericAssertions.ShouldBeIdentical<T>(actual, expected[operation], $"{operations[operation].Name}, call {call}");
+            Interlocked.Increment(ref done);
+        });
+
+        Checks.Count(done);
+        done.Should().BeGreaterThanOrEqualTo(operations.Count, "every method ran at least once concurrently");
+    }
 }
 
 public sealed class ConcurrencyFloat : Concurrency<float>;
