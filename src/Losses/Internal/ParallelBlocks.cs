@@ -58,8 +58,15 @@ internal sealed class ParallelBlocks<TWork>
     {
         ParallelBlocks<TWork> job = t_job ??= new ParallelBlocks<TWork>();
         job._work = work;
-        job.Execute(Math.Min(Math.Min(threads, work.Blocks) - 1, job._helpers.Length));
-        job._work = default;
+        try
+        {
+            job.Execute(Math.Min(Math.Min(threads, work.Blocks) - 1, job._helpers.Length));
+        }
+        finally
+        {
+            // The work's pointers are valid only during the call, failed or not.
+            job._work = default;
+        }
     }
 
     private void Execute(int helpers)
