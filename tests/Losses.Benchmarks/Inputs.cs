@@ -11,8 +11,9 @@ namespace Losses.Benchmarks;
 /// </summary>
 public abstract class Inputs
 {
-    private float[] _floorSource = [];
-    private float[] _floorDestination = [];
+    private float[] _floorBuffer = [];
+    private int _floorLength;
+    private int _floorDestinationStart;
 
     protected int Rows { get; private set; }
 
@@ -52,8 +53,26 @@ public abstract class Inputs
         Probabilities = Activation.Softmax(Logits);
         PerRow = Vector<float>.Build.Dense(Rows);
         PerElement = Matrix<float>.Build.Dense(Rows, Columns);
-        _floorSource = Logits.ToColumnMajorArray();
-        _floorDestination = new float[_floorSource.Length];
+        BuildFloorBuffers();
+    }
+
+    /// <summary>
+    /// The floor's source and destination, in one array so that their distance is fixed: the destination
+    /// starts half a 4 KiB page past a page multiple from the source. Two arrays allocated one after the
+    /// other lie a whole number of pages apart plus a header whenever the length is a multiple of 1024
+    /// floats (4096x1000 is), and then every store aliases a load 4 KiB ahead in the CPU's memory
+    /// disambiguation (4K aliasing): TensorPrimitives.Exp took 1.6 ns per element that way against 0.6 ns
+    /// here, which would flatter every ratio.
+    /// </summary>
+    private void BuildFloorBuffers()
+    {
+        const int PageFloats = 4096 / sizeof(float);
+        _floorLength = Rows * Columns;
+        int pageRemainder = _floorLength % PageFloats;
+        int padding = ((PageFloats / 2) - pageRemainder + PageFloats) % PageFloats;
+        _floorDestinationStart = _floorLength + padding;
+        _floorBuffer = new float[_floorDestinationStart + _floorLength];
+        Logits.ToColumnMajorArray().CopyTo(_floorBuffer, 0);
     }
 
     /// <summary>
@@ -76,8 +95,9 @@ public abstract class Inputs
     /// <summary>The floor: one vectorised exp over every element, reading and writing once.</summary>
     protected float[] Floor()
     {
-        TensorPrimitives.Exp(_floorSource, _floorDestination);
-        return _floorDestination;
+        TensorPrimitives.Exp(
+            _floorBuffer.AsSpan(0, _floorLength), _floorBuffer.AsSpan(_floorDestinationStart, _floorLength));
+        return _floorBuffer;
     }
 
     /// <summary>The naive row softmax: exp, row sums, divide (no max shift, as users often write it).</summary>
