@@ -170,10 +170,7 @@ internal static class FusedExponentials
         Vector<T> exponential;
         if (typeof(T) == typeof(float))
         {
-            VectorMath.ExpWidened(shifted.As<T, float>(), out Vector<double> low, out Vector<double> high);
-            VectorMath.AddApartFromOnes(ref tail, ref ones, low);
-            VectorMath.AddApartFromOnes(ref Unsafe.Add(ref tail, 1), ref Unsafe.Add(ref ones, 1), high);
-            exponential = Vector.Narrow(low, high).As<float, T>();
+            exponential = VectorMath.ExpAddedApartFromOnes(shifted.As<T, float>(), ref tail, ref ones).As<float, T>();
         }
         else
         {

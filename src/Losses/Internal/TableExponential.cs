@@ -20,6 +20,9 @@ namespace Losses.Internal;
 /// <c>e^r - 1 ≈ r + r²/2 + r³/6 + r⁴/24 + r⁵/120</c> (truncation below 4e-17 relative). The round-to-integer and
 /// the bits of k come from adding 1.5·2⁵²; the table entries are 2^(j/64) rounded once from 60-digit values.
 /// Runs where AVX2 and FMA are (for the gather and fused multiply-adds) and <see cref="Vector{T}"/> is 256 bits.
+/// Where 512-bit vectors run in hardware (AVX-512F), <see cref="Exp(Vector512{double})"/> evaluates eight lanes at
+/// once by the same operations, the table held in eight registers and read by two-source permutes instead of a
+/// gather, so its results are the 256-bit ones bit for bit.
 /// </remarks>
 internal static unsafe class TableExponential
 {
@@ -33,6 +36,9 @@ internal static unsafe class TableExponential
 
     /// <summary>2^(j/64), j = 0..63, pinned so that the gather can address it.</summary>
     private static readonly double[] PowersOfTwo = CreatePowersOfTwo();
+
+    /// <summary>Whether this machine runs <see cref="Exp(Vector512{double})"/>: AVX-512F, with 512-bit vectors accelerated.</summary>
+    public static bool IsSupported512 => IsSupported && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <summary>eˣ lane-wise for lanes with |x| ≤ 708 (others give meaningless values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -54,6 +60,58 @@ internal static unsafe class TableExponential
         // The low bits of `bits` hold k + 2⁵¹: shifted right by 6 and into the exponent field they add ⌊k/64⌋ to 1.0's.
         Vector256<double> scale = (Vector256.Create(1.0).AsInt64() + ((bits >> 6) << 52)).AsDouble();
         return (Vector256.FusedMultiplyAdd(power, p, power) * scale).AsVector();
+    }
+
+    /// <summary>
+    /// eˣ for eight lanes with |x| ≤ 708 (others give meaningless values), by the operations of
+    /// <see cref="Exp(Vector{double})"/> in the same order, so each lane's result is the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Exp(Vector512<double> value)
+    {
+        Vector512<double> shifted = Vector512.FusedMultiplyAdd(value, Vector512.Create(SixtyFourOverLn2), Vector512.Create(RoundingShift));
+        Vector512<double> k = shifted - Vector512.Create(RoundingShift);
+        Vector512<long> bits = shifted.AsInt64();
+        Vector512<double> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverSixtyFourHigh), value);
+        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverSixtyFourLow), r);
+        Vector512<double> p = Vector512.FusedMultiplyAdd(Vector512.Create(1.0 / 120), r, Vector512.Create(1.0 / 24));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0 / 6));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(0.5));
+        p = Vector512.FusedMultiplyAdd(p, r * r, r);
+        Vector512<double> power = PowerOfTwo(bits & Vector512.Create(63L));
+        Vector512<double> scale = (Vector512.Create(1.0).AsInt64() + ((bits >> 6) << 52)).AsDouble();
+        return Vector512.FusedMultiplyAdd(power, p, power) * scale;
+    }
+
+    /// <summary>
+    /// 2^(j/64) for j = 0..63 lane-wise: each two-source permute picks entry j mod 16 from one quarter of
+    /// the table (it reads the index's low four bits), and bits 4 and 5 of j choose the quarter.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> PowerOfTwo(Vector512<long> index)
+    {
+        // The table's entries as constants (the values of CreatePowersOfTwo), eight to a vector: the JIT keeps
+        // them in its constant data, with no static field to initialise or check in the loop.
+        Vector512<double> quarter0 = Avx512F.PermuteVar8x64x2(
+            Vector512.Create(1.0, 1.0108892860517005, 1.0218971486541166, 1.0330248790212284, 1.0442737824274138, 1.0556451783605572, 1.0671404006768237, 1.0787607977571199),
+            index,
+            Vector512.Create(1.0905077326652577, 1.102382583307841, 1.1143867425958924, 1.1265216186082418, 1.1387886347566916, 1.1511892299529827, 1.1637248587775775, 1.1763969916502812));
+        Vector512<double> quarter1 = Avx512F.PermuteVar8x64x2(
+            Vector512.Create(1.189207115002721, 1.202156731452703, 1.215247359980469, 1.22848053610687, 1.241857812073484, 1.255380757024691, 1.2690509571917332, 1.2828700160787783),
+            index,
+            Vector512.Create(1.2968395546510096, 1.3109612115247644, 1.3252366431597413, 1.339667524053303, 1.3542555469368927, 1.3690024229745905, 1.383909881963832, 1.3989796725383112));
+        Vector512<double> quarter2 = Avx512F.PermuteVar8x64x2(
+            Vector512.Create(1.4142135623730951, 1.42961333839197, 1.4451808069770467, 1.460917794180647, 1.4768261459394993, 1.4929077282912648, 1.5091644275934228, 1.5255981507445384),
+            index,
+            Vector512.Create(1.5422108254079407, 1.559004400237837, 1.5759808451078865, 1.593142151342267, 1.6104903319492543, 1.6280274218573478, 1.645755478153965, 1.6636765803267364));
+        Vector512<double> quarter3 = Avx512F.PermuteVar8x64x2(
+            Vector512.Create(1.681792830507429, 1.7001063537185235, 1.718619298122478, 1.7373338352737062, 1.7562521603732995, 1.7753764925265212, 1.7947090750031072, 1.8142521755003989),
+            index,
+            Vector512.Create(1.8340080864093424, 1.8539791250833855, 1.8741676341103, 1.8945759815869656, 1.9152065613971474, 1.9360617934922943, 1.9571441241754002, 1.978456026387951));
+        Vector512<double> bit4 = Vector512.Equals(index & Vector512.Create(16L), Vector512.Create(16L)).AsDouble();
+        Vector512<double> bit5 = Vector512.Equals(index & Vector512.Create(32L), Vector512.Create(32L)).AsDouble();
+        return Vector512.ConditionalSelect(
+            bit5, Vector512.ConditionalSelect(bit4, quarter3, quarter2), Vector512.ConditionalSelect(bit4, quarter1, quarter0));
     }
 
     private static double[] CreatePowersOfTwo()

@@ -3,6 +3,10 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+#if NET9_0_OR_GREATER
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace Losses.Internal;
 
@@ -161,17 +165,54 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ExpWidened(Vector<float> x, out Vector<double> low, out Vector<double> high)
     {
-        Vector.Widen(x, out low, out high);
         if (Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
         {
+            if (TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count)
+            {
+                // One 512-bit evaluation of all eight lanes, the same bits as two 256-bit ones.
+                Vector512<double> exponentials = TableExponential.Exp(Avx512F.ConvertToVector512Double(x.AsVector256()));
+                low = exponentials.GetLower().AsVector();
+                high = exponentials.GetUpper().AsVector();
+                return;
+            }
+
+            Vector.Widen(x, out low, out high);
             low = NearExp(low);
             high = NearExp(high);
         }
         else
         {
+            Vector.Widen(x, out low, out high);
             low = Exp(low);
             high = Exp(high);
         }
+    }
+
+    /// <summary>
+    /// eˣ of a float vector in double as <see cref="ExpWidened"/>, added lane by lane to <paramref name="tail"/> and
+    /// <paramref name="ones"/> as <see cref="AddApartFromOnes"/> (each the first of two consecutive vectors, the
+    /// lower and the upper half), and returned rounded once to float.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> ExpAddedApartFromOnes(Vector<float> x, ref Vector<double> tail, ref Vector<double> ones)
+    {
+        if (TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count
+            && Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
+        {
+            // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
+            Vector512<double> exponentials = TableExponential.Exp(Avx512F.ConvertToVector512Double(x.AsVector256()));
+            ref Vector512<double> tails = ref Unsafe.As<Vector<double>, Vector512<double>>(ref tail);
+            ref Vector512<double> counts = ref Unsafe.As<Vector<double>, Vector512<double>>(ref ones);
+            Vector512<double> isOne = Vector512.Equals(exponentials, Vector512<double>.One);
+            tails += Vector512.ConditionalSelect(isOne, Vector512<double>.Zero, exponentials);
+            counts += Vector512.ConditionalSelect(isOne, Vector512<double>.One, Vector512<double>.Zero);
+            return Avx512F.ConvertToVector256Single(exponentials).AsVector();
+        }
+
+        ExpWidened(x, out Vector<double> low, out Vector<double> high);
+        AddApartFromOnes(ref tail, ref ones, low);
+        AddApartFromOnes(ref Unsafe.Add(ref tail, 1), ref Unsafe.Add(ref ones, 1), high);
+        return Vector.Narrow(low, high);
     }
 
     /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
