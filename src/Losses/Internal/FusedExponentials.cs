@@ -56,31 +56,25 @@ internal static class FusedExponentials
         Span<Vector<double>> o = MemoryMarshal.Cast<double, Vector<double>>(ones);
         bool withLabels = !labels.IsEmpty;
         bool store = !destination.IsEmpty;
-        ref Vector<T> xs = ref MemoryMarshal.GetReference(x);
-        ref Vector<T> ys = ref MemoryMarshal.GetReference(y);
-        ref Vector<T> targets = ref MemoryMarshal.GetReference(target);
-        ref Vector<T> ms = ref MemoryMarshal.GetReference(m);
-        ref Vector<T> ls = ref MemoryMarshal.GetReference(l);
-        ref Vector<T> ds = ref MemoryMarshal.GetReference(d);
-        ref Vector<double> ts = ref MemoryMarshal.GetReference(t);
-        ref Vector<double> os = ref MemoryMarshal.GetReference(o);
-        for (int i = 0; i < wholes; i++)
+        var vectors = new Vectors<T>(
+            ref MemoryMarshal.GetReference(x),
+            ref MemoryMarshal.GetReference(y),
+            ref MemoryMarshal.GetReference(target),
+            ref MemoryMarshal.GetReference(m),
+            ref MemoryMarshal.GetReference(l),
+            ref MemoryMarshal.GetReference(d),
+            ref MemoryMarshal.GetReference(t),
+            ref MemoryMarshal.GetReference(o));
+
+        // One loop with labels and one without, each with only its own code, so that the JIT inlines all of
+        // it (one loop holding every path outgrows its inlining budget and calls the small helpers instead).
+        if (withLabels)
         {
-            // Unchecked indexing: every span holds at least `wholes` vectors (the statistics spans are padded).
-            Vector<T> result = Step(
-                Unsafe.Add(ref xs, i),
-                Unsafe.Add(ref ms, i),
-                withLabels ? Unsafe.Add(ref ys, i) : default,
-                withLabels,
-                ref Unsafe.Add(ref ls, i),
-                ref Unsafe.Add(ref ds, i),
-                ref Unsafe.Add(ref ts, i * perVector),
-                ref Unsafe.Add(ref os, i * perVector),
-                keepShifted);
-            if (store)
-            {
-                Unsafe.Add(ref targets, i) = result;
-            }
+            Wholes<T, Yes>(vectors, wholes, perVector, store, keepShifted);
+        }
+        else
+        {
+            Wholes<T, No>(vectors, wholes, perVector, store, keepShifted);
         }
 
         int done = wholes * lanes;
@@ -98,13 +92,53 @@ internal static class FusedExponentials
             labels[done..].CopyTo(Lanes(ref paddedLabels));
         }
 
-        Vector<T> last = Step(
+        Vector<T> last = PartialStep(
             paddedLogits, m[wholes], paddedLabels, withLabels, ref l[wholes], ref d[wholes], ref t[wholes * perVector], ref o[wholes * perVector], keepShifted);
         if (store)
         {
             Lanes(ref last)[..(logits.Length - done)].CopyTo(destination[done..]);
         }
     }
+
+    /// <summary>The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes.</summary>
+    private static void Wholes<T, TLabels>(in Vectors<T> vectors, int wholes, int perVector, bool store, bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
+    {
+        for (int i = 0; i < wholes; i++)
+        {
+            // Unchecked indexing: every span holds at least `wholes` vectors (the statistics spans are padded).
+            Vector<T> result = Step(
+                Unsafe.Add(ref vectors.Logits, i),
+                Unsafe.Add(ref vectors.Max, i),
+                TLabels.Value ? Unsafe.Add(ref vectors.Labels, i) : default,
+                TLabels.Value,
+                ref Unsafe.Add(ref vectors.LabelSum, i),
+                ref Unsafe.Add(ref vectors.LabelDot, i),
+                ref Unsafe.Add(ref vectors.Tail, i * perVector),
+                ref Unsafe.Add(ref vectors.Ones, i * perVector),
+                keepShifted);
+            if (store)
+            {
+                Unsafe.Add(ref vectors.Destination, i) = result;
+            }
+        }
+    }
+
+    /// <summary><see cref="Step"/> for a segment's last, partial vector, kept out of the loops' code.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector<T> PartialStep<T>(
+        Vector<T> x,
+        Vector<T> max,
+        Vector<T> y,
+        bool withLabels,
+        ref Vector<T> labelSum,
+        ref Vector<T> labelDot,
+        ref Vector<double> tail,
+        ref Vector<double> ones,
+        bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+        => Step(x, max, y, withLabels, ref labelSum, ref labelDot, ref tail, ref ones, keepShifted);
 
     /// <summary>
     /// S = ones + tail and log S for every (padded) row: ln(1 + tail) where exactly one maximum gave
@@ -180,6 +214,56 @@ internal static class FusedExponentials
         }
 
         return keepShifted ? shifted : exponential;
+    }
+
+    /// <summary>A choice fixed per instantiation, so that the JIT drops the code of the other.</summary>
+    private interface IFlag
+    {
+        static abstract bool Value { get; }
+    }
+
+    private readonly struct Yes : IFlag
+    {
+        public static bool Value => true;
+    }
+
+    private readonly struct No : IFlag
+    {
+        public static bool Value => false;
+    }
+
+    /// <summary>References to the first vector of each span of a column segment.</summary>
+    private readonly ref struct Vectors<T>
+        where T : struct
+    {
+        public readonly ref Vector<T> Logits;
+        public readonly ref Vector<T> Labels;
+        public readonly ref Vector<T> Destination;
+        public readonly ref Vector<T> Max;
+        public readonly ref Vector<T> LabelSum;
+        public readonly ref Vector<T> LabelDot;
+        public readonly ref Vector<double> Tail;
+        public readonly ref Vector<double> Ones;
+
+        public Vectors(
+            ref Vector<T> logits,
+            ref Vector<T> labels,
+            ref Vector<T> destination,
+            ref Vector<T> max,
+            ref Vector<T> labelSum,
+            ref Vector<T> labelDot,
+            ref Vector<double> tail,
+            ref Vector<double> ones)
+        {
+            Logits = ref logits;
+            Labels = ref labels;
+            Destination = ref destination;
+            Max = ref max;
+            LabelSum = ref labelSum;
+            LabelDot = ref labelDot;
+            Tail = ref tail;
+            Ones = ref ones;
+        }
     }
 
     private static Span<T> Lanes<T>(ref Vector<T> vector)

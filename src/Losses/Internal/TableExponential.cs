@@ -27,7 +27,11 @@ namespace Losses.Internal;
 internal static unsafe class TableExponential
 {
     /// <summary>Whether this machine runs the table exponential for <see cref="Vector{T}"/>.</summary>
-    public static bool IsSupported => Avx2.IsSupported && Fma.IsSupported && Vector<double>.Count == Vector256<double>.Count;
+    public static bool IsSupported
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Avx2.IsSupported && Fma.IsSupported && Vector<double>.Count == Vector256<double>.Count;
+    }
 
     private const double RoundingShift = 6755399441055744.0;            // 1.5·2⁵²
     private const double SixtyFourOverLn2 = 92.33248261689366;           // 64/ln 2
@@ -38,7 +42,11 @@ internal static unsafe class TableExponential
     private static readonly double[] PowersOfTwo = CreatePowersOfTwo();
 
     /// <summary>Whether this machine runs <see cref="Exp(Vector512{double})"/>: AVX-512F, with 512-bit vectors accelerated.</summary>
-    public static bool IsSupported512 => IsSupported && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    public static bool IsSupported512
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => IsSupported && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
+    }
 
     /// <summary>eˣ lane-wise for lanes with |x| ≤ 708 (others give meaningless values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

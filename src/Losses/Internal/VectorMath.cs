@@ -19,6 +19,7 @@ namespace Losses.Internal;
 internal static class VectorMath
 {
     /// <summary>Elements per <see cref="Vector{T}"/>, or 0 when <typeparamref name="T"/> has no hardware vectors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Lanes<T>()
         where T : struct
         => Vector.IsHardwareAccelerated && Vector<T>.IsSupported ? Vector<T>.Count : 0;
@@ -34,6 +35,7 @@ internal static class VectorMath
         => Lanes<T>() == 0 ? Span<Vector<T>>.Empty : MemoryMarshal.Cast<T, Vector<T>>(span);
 
     /// <summary>a·b lane-wise, except that a zero in <paramref name="a"/> gives 0 even when b is infinite or NaN.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> TimesOrZero<T>(Vector<T> a, Vector<T> b)
         where T : struct, IFloatingPointIeee754<T>
         => Vector.ConditionalSelect(Vector.Equals(a, Vector<T>.Zero), Vector<T>.Zero, a * b);
@@ -42,6 +44,7 @@ internal static class VectorMath
     /// sᵢ = xᵢ - mᵢ, except that xᵢ = mᵢ gives exactly 0 (the limit when the maximum is +∞, where
     /// ∞ - ∞ would be NaN).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Shift<T>(Vector<T> x, Vector<T> max)
         where T : struct, IFloatingPointIeee754<T>
         => Vector.ConditionalSelect(Vector.Equals(x, max), Vector<T>.Zero, x - max);
@@ -196,16 +199,11 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> ExpAddedApartFromOnes(Vector<float> x, ref Vector<double> tail, ref Vector<double> ones)
     {
-        if (TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count
-            && Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
+        if (Wide512 && Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
         {
             // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
             Vector512<double> exponentials = TableExponential.Exp(Avx512F.ConvertToVector512Double(x.AsVector256()));
-            ref Vector512<double> tails = ref Unsafe.As<Vector<double>, Vector512<double>>(ref tail);
-            ref Vector512<double> counts = ref Unsafe.As<Vector<double>, Vector512<double>>(ref ones);
-            Vector512<double> isOne = Vector512.Equals(exponentials, Vector512<double>.One);
-            tails += Vector512.ConditionalSelect(isOne, Vector512<double>.Zero, exponentials);
-            counts += Vector512.ConditionalSelect(isOne, Vector512<double>.One, Vector512<double>.Zero);
+            AddPairApartFromOnes(ref tail, ref ones, exponentials);
             return Avx512F.ConvertToVector256Single(exponentials).AsVector();
         }
 
@@ -213,6 +211,24 @@ internal static class VectorMath
         AddApartFromOnes(ref tail, ref ones, low);
         AddApartFromOnes(ref Unsafe.Add(ref tail, 1), ref Unsafe.Add(ref ones, 1), high);
         return Vector.Narrow(low, high);
+    }
+
+    /// <summary>Whether a float <see cref="Vector{T}"/> widens into one 512-bit double vector that the machine runs.</summary>
+    private static bool Wide512
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count;
+    }
+
+    /// <summary><see cref="AddApartFromOnes"/> on two consecutive vectors at once, as one 512-bit vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddPairApartFromOnes(ref Vector<double> tail, ref Vector<double> ones, Vector512<double> values)
+    {
+        ref Vector512<double> tails = ref Unsafe.As<Vector<double>, Vector512<double>>(ref tail);
+        ref Vector512<double> counts = ref Unsafe.As<Vector<double>, Vector512<double>>(ref ones);
+        Vector512<double> isOne = Vector512.Equals(values, Vector512<double>.One);
+        tails += Vector512.ConditionalSelect(isOne, Vector512<double>.Zero, values);
+        counts += Vector512.ConditionalSelect(isOne, Vector512<double>.One, Vector512<double>.Zero);
     }
 
     /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
