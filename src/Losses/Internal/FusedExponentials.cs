@@ -177,8 +177,8 @@ internal static class FusedExponentials
         Vector<double> w = Vector<double>.One + tail;
         Vector<double> logOnePlusTail = Vector.EqualsAll(single, Vector<long>.Zero)
             ? Vector<double>.Zero
-            : Vector.ConditionalSelect(Vector.Equals(w, Vector<double>.One), tail, Vector.Log(w) * (tail / (w - Vector<double>.One)));
-        Vector<double> logOfSum = Vector.EqualsAll(single, new Vector<long>(-1L)) ? Vector<double>.Zero : Vector.Log(ones + tail);
+            : Vector.ConditionalSelect(Vector.Equals(w, Vector<double>.One), tail, VectorLogarithm.Log(w) * (tail / (w - Vector<double>.One)));
+        Vector<double> logOfSum = Vector.EqualsAll(single, new Vector<long>(-1L)) ? Vector<double>.Zero : VectorLogarithm.Log(ones + tail);
         return Vector.ConditionalSelect(single, logOnePlusTail, logOfSum);
     }
 

@@ -235,7 +235,7 @@ internal static class VectorMath
     private static Vector<float> LogInDouble(Vector<float> x)
     {
         Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-        return Vector.Narrow(Vector.Log(low), Vector.Log(high));
+        return Vector.Narrow(VectorLogarithm.Log(low), VectorLogarithm.Log(high));
     }
 
     private interface ILaneOperation
@@ -259,7 +259,7 @@ internal static class VectorMath
             where T : struct
             => typeof(T) == typeof(float)
                 ? LogInDouble(x.As<T, float>()).As<float, T>()
-                : Vector.Log(x.As<T, double>()).As<double, T>();
+                : VectorLogarithm.Log(x.As<T, double>()).As<double, T>();
     }
 #endif
 
