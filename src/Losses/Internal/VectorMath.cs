@@ -155,6 +155,7 @@ internal static class VectorMath
     /// unit in the last place at times (exp(0) = 1.0000001), which would break exact limits such as a loss
     /// of 0 for a certain prediction; the double ones round correctly to float.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ExpInDouble(Vector<float> x)
     {
         ExpWidened(x, out Vector<double> low, out Vector<double> high);
@@ -232,6 +233,7 @@ internal static class VectorMath
     }
 
     /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> LogInDouble(Vector<float> x)
     {
         Vector.Widen(x, out Vector<double> low, out Vector<double> high);
@@ -246,6 +248,7 @@ internal static class VectorMath
 
     private readonly struct ExpOperation : ILaneOperation
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector<T> Apply<T>(Vector<T> x)
             where T : struct
             => typeof(T) == typeof(float)
@@ -255,6 +258,7 @@ internal static class VectorMath
 
     private readonly struct LogOperation : ILaneOperation
     {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector<T> Apply<T>(Vector<T> x)
             where T : struct
             => typeof(T) == typeof(float)
