@@ -337,22 +337,7 @@ internal static class Elementwise
     {
         if (!losses.IsEmpty)
         {
-            losses.Clear();
-            int blockRows = Math.Min(rows, ChunkLength);
-            T[] pooled = ArrayPool<T>.Shared.Rent(blockRows);
-            for (int start = 0; start < rows; start += blockRows)
-            {
-                int length = Math.Min(blockRows, rows - start);
-                Span<T> logarithm = pooled.AsSpan(0, length);
-                Span<T> loss = losses.Slice(start, length);
-                for (int offset = start; offset < probabilities.Length; offset += rows)
-                {
-                    VectorMath.Log(probabilities.Slice(offset, length), logarithm);
-                    SubtractLabelled(loss, labels.Slice(offset, length), logarithm);
-                }
-            }
-
-            ArrayPool<T>.Shared.Return(pooled);
+            ProbabilityCrossEntropyLosses(labels, probabilities, rows, losses);
         }
 
         if (!gradient.IsEmpty)
@@ -369,6 +354,49 @@ internal static class Elementwise
             {
                 gradient[i] = labels[i] != T.Zero ? -labels[i] / probabilities[i] : T.Zero;
             }
+        }
+    }
+
+    /// <summary>
+    /// The losses of <see cref="ProbabilityCrossEntropy"/>, column by column within blocks of rows (a block's
+    /// losses stay in cache). Where the lane-wise logarithm runs, it is taken only for vectors of labels that
+    /// are not all zero, which with one-hot labels skips nearly all of them; else a logarithm pass over each
+    /// column segment precedes the labelled subtraction.
+    /// </summary>
+    private static void ProbabilityCrossEntropyLosses<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities, int rows, Span<T> losses)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        losses.Clear();
+        bool laneWise = false;
+#if NET9_0_OR_GREATER
+        laneWise = VectorMath.Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+#endif
+        int blockRows = Math.Min(rows, ChunkLength);
+        T[] pooled = laneWise ? [] : ArrayPool<T>.Shared.Rent(blockRows);
+        for (int start = 0; start < rows; start += blockRows)
+        {
+            int length = Math.Min(blockRows, rows - start);
+            Span<T> loss = losses.Slice(start, length);
+            for (int offset = start; offset < probabilities.Length; offset += rows)
+            {
+                ReadOnlySpan<T> y = labels.Slice(offset, length);
+                ReadOnlySpan<T> p = probabilities.Slice(offset, length);
+#if NET9_0_OR_GREATER
+                if (laneWise)
+                {
+                    VectorMath.SubtractLabelledLog(loss, y, p);
+                    continue;
+                }
+#endif
+                Span<T> logarithm = pooled.AsSpan(0, length);
+                VectorMath.Log(p, logarithm);
+                SubtractLabelled(loss, y, logarithm);
+            }
+        }
+
+        if (!laneWise)
+        {
+            ArrayPool<T>.Shared.Return(pooled);
         }
     }
 

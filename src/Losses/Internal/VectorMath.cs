@@ -103,12 +103,49 @@ internal static class VectorMath
         if (done < x.Length)
         {
             Vector<T> padded = Vector<T>.Zero;
-            Span<T> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<T>, T>(ref padded), Vector<T>.Count);
-            x[done..].CopyTo(lanes);
+            x[done..].CopyTo(Lanes(ref padded));
             padded = TOperation.Apply(padded);
-            lanes[..(x.Length - done)].CopyTo(destination[done..]);
+            Lanes(ref padded)[..(x.Length - done)].CopyTo(destination[done..]);
         }
     }
+
+    /// <summary>
+    /// <c>lossesᵢ -= yᵢ·ln pᵢ</c>, nothing where yᵢ = 0 (as <see cref="TimesOrZero{T}(Vector{T}, Vector{T})"/>), with
+    /// ln evaluated lane-wise as <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> (the last, partial vector zero-padded),
+    /// so the bits are those of the logarithm pass followed by the subtraction. The logarithm is skipped for a
+    /// vector whose labels are all 0, which with one-hot labels is nearly every vector: it would add nothing.
+    /// </summary>
+    public static void SubtractLabelledLog<T>(Span<T> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> l = MemoryMarshal.Cast<T, Vector<T>>(losses);
+        ReadOnlySpan<Vector<T>> y = MemoryMarshal.Cast<T, Vector<T>>(labels);
+        ReadOnlySpan<Vector<T>> p = MemoryMarshal.Cast<T, Vector<T>>(probabilities);
+        for (int i = 0; i < l.Length; i++)
+        {
+            if (!Vector.EqualsAll(y[i], Vector<T>.Zero))
+            {
+                l[i] -= TimesOrZero(y[i], LogOperation.Apply(p[i]));
+            }
+        }
+
+        int done = l.Length * Vector<T>.Count;
+        if (done < losses.Length)
+        {
+            Vector<T> paddedLabels = Vector<T>.Zero;
+            Vector<T> paddedProbabilities = Vector<T>.Zero;
+            Vector<T> paddedLosses = Vector<T>.Zero;
+            labels[done..].CopyTo(Lanes(ref paddedLabels));
+            probabilities[done..].CopyTo(Lanes(ref paddedProbabilities));
+            losses[done..].CopyTo(Lanes(ref paddedLosses));
+            paddedLosses -= TimesOrZero(paddedLabels, LogOperation.Apply(paddedProbabilities));
+            Lanes(ref paddedLosses)[..(losses.Length - done)].CopyTo(losses[done..]);
+        }
+    }
+
+    private static Span<T> Lanes<T>(ref Vector<T> vector)
+        where T : struct
+        => MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<T>, T>(ref vector), Vector<T>.Count);
 
     /// <summary>
     /// eˣ lane by lane, each lane's result independent of the other lanes. The runtime's vector exp
