@@ -3,6 +3,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Losses.Internal;
 
@@ -17,6 +18,8 @@ namespace Losses.Internal;
 /// <c>ln(1 + f) = f - f²/2 + s·(f²/2 + R(s²))</c>, R a degree-7 minimax polynomial in s² (error below 2⁻⁵⁸·⁴⁵),
 /// and <c>ln x = k·ln 2 + ln(1 + f)</c> with ln 2 split in two so that k times its high part is exact. Lanes that
 /// are not positive, normal and finite (0, negatives, subnormals, ∞, NaN) take <see cref="Math.Log(double)"/>.
+/// <see cref="Log(Vector512{double})"/> evaluates eight lanes at once by the same operations in the same order,
+/// so each lane's result is the same bits.
 /// </remarks>
 internal static class VectorLogarithm
 {
@@ -68,6 +71,43 @@ internal static class VectorLogarithm
 
         // Summed in this order, smallest terms first, as fdlibm does.
         return (s * (halfSquare + r)) + (dk * new Vector<double>(Ln2Low)) - halfSquare + f + (dk * new Vector<double>(Ln2High));
+    }
+
+    /// <summary>ln x for eight lanes, by the operations of <see cref="Log(Vector{double})"/> in the same order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Log(Vector512<double> x)
+    {
+        Vector512<double> ordinary = Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormal))
+            & Vector512.LessThanOrEqual(x, Vector512.Create(double.MaxValue));
+        if (Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
+        {
+            return OrdinaryLog(x);
+        }
+
+        return Vector512.Create(
+            Log(x.GetLower().AsVector()).AsVector256(),
+            Log(x.GetUpper().AsVector()).AsVector256());
+    }
+
+    /// <inheritdoc cref="OrdinaryLog(Vector{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> OrdinaryLog(Vector512<double> x)
+    {
+        Vector512<long> bits = x.AsInt64();
+        Vector512<long> high = Vector512.ShiftRightArithmetic(bits, 32) + Vector512.Create(0x3FF00000 - SqrtHalfHighWord);
+        Vector512<long> k = Vector512.ShiftRightArithmetic(high, 20) - Vector512.Create(0x3FFL);
+        high = (high & Vector512.Create(0x000FFFFFL)) + Vector512.Create(SqrtHalfHighWord);
+        Vector512<double> mantissa = (Vector512.ShiftLeft(high, 32) | (bits & Vector512.Create(0xFFFFFFFFL))).AsDouble();
+        Vector512<double> f = mantissa - Vector512<double>.One;
+        Vector512<double> halfSquare = Vector512.Create(0.5) * f * f;
+        Vector512<double> s = f / (Vector512.Create(2.0) + f);
+        Vector512<double> z = s * s;
+        Vector512<double> w = z * z;
+        Vector512<double> even = w * (Vector512.Create(Lg2) + (w * (Vector512.Create(Lg4) + (w * Vector512.Create(Lg6)))));
+        Vector512<double> odd = z * (Vector512.Create(Lg1) + (w * (Vector512.Create(Lg3) + (w * (Vector512.Create(Lg5) + (w * Vector512.Create(Lg7)))))));
+        Vector512<double> r = odd + even;
+        Vector512<double> dk = Vector512.ConvertToDouble(k);
+        return (s * (halfSquare + r)) + (dk * Vector512.Create(Ln2Low)) - halfSquare + f + (dk * Vector512.Create(Ln2High));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

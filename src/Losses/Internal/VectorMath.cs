@@ -273,6 +273,12 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> LogInDouble(Vector<float> x)
     {
+        if (Wide512)
+        {
+            // All eight lanes in one 512-bit vector: the same operations lane by lane, so the same bits.
+            return Avx512F.ConvertToVector256Single(VectorLogarithm.Log(Avx512F.ConvertToVector512Double(x.AsVector256()))).AsVector();
+        }
+
         Vector.Widen(x, out Vector<double> low, out Vector<double> high);
         return Vector.Narrow(VectorLogarithm.Log(low), VectorLogarithm.Log(high));
     }
