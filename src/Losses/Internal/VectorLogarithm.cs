@@ -2,7 +2,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace Losses.Internal;
@@ -21,7 +20,7 @@ namespace Losses.Internal;
 /// <see cref="Log(Vector512{double})"/> evaluates eight lanes at once by the same operations in the same order,
 /// so each lane's result is the same bits.
 /// </remarks>
-internal static class VectorLogarithm
+internal static unsafe class VectorLogarithm
 {
     private const double Ln2High = 6.93147180369123816490e-01;   // 0x3FE62E42FEE00000
     private const double Ln2Low = 1.90821492927058770002e-10;    // 0x3DEA39EF35793C76
@@ -114,16 +113,7 @@ internal static class VectorLogarithm
     private static Vector<double> LogWithSpecialLanes(Vector<double> x, Vector<long> ordinary)
     {
         Vector<double> result = OrdinaryLog(Vector.ConditionalSelect(ordinary, x, Vector<double>.One));
-        Span<double> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<double>, double>(ref result), Vector<double>.Count);
-        for (int i = 0; i < lanes.Length; i++)
-        {
-            if (ordinary[i] == 0)
-            {
-                lanes[i] = Math.Log(x[i]);
-            }
-        }
-
-        return result;
+        return VectorMath.WithScalarLanes(result, x, ordinary, &Math.Log);
     }
 }
 #endif

@@ -16,7 +16,7 @@ namespace Losses.Internal;
 /// never depends on where the vector boundary falls: + - × ÷ and selections round identically in a lane
 /// and in a scalar, and the JIT does not contract a·b + c into a fused multiply-add.
 /// </summary>
-internal static class VectorMath
+internal static unsafe class VectorMath
 {
     /// <summary>Elements per <see cref="Vector{T}"/>, or 0 when <typeparamref name="T"/> has no hardware vectors.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -172,12 +172,22 @@ internal static class VectorMath
     private static Vector<double> ExpWithFarLanes(Vector<double> x, Vector<long> near)
     {
         Vector<double> result = NearExp(Vector.ConditionalSelect(near, x, Vector<double>.Zero));
+        return WithScalarLanes(result, x, near, &Math.Exp);
+    }
+
+    /// <summary>
+    /// <paramref name="result"/> with every lane that <paramref name="vectorLanes"/> leaves out (0 there) replaced by
+    /// <paramref name="scalar"/> of that lane of <paramref name="x"/>: the scalar fallback of a lane-wise function,
+    /// which touches no other lane.
+    /// </summary>
+    internal static Vector<double> WithScalarLanes(Vector<double> result, Vector<double> x, Vector<long> vectorLanes, delegate*<double, double> scalar)
+    {
         Span<double> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<double>, double>(ref result), Vector<double>.Count);
         for (int i = 0; i < lanes.Length; i++)
         {
-            if (near[i] == 0)
+            if (vectorLanes[i] == 0)
             {
-                lanes[i] = Math.Exp(x[i]);
+                lanes[i] = scalar(x[i]);
             }
         }
 
