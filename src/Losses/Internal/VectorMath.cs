@@ -182,7 +182,7 @@ internal static unsafe class VectorMath
     /// </summary>
     internal static Vector<double> WithScalarLanes(Vector<double> result, Vector<double> x, Vector<long> vectorLanes, delegate*<double, double> scalar)
     {
-        Span<double> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<double>, double>(ref result), Vector<double>.Count);
+        Span<double> lanes = Lanes(ref result);
         for (int i = 0; i < lanes.Length; i++)
         {
             if (vectorLanes[i] == 0)
