@@ -194,49 +194,63 @@ internal static unsafe class VectorMath
         return result;
     }
 
-    /// <summary>Arguments up to this magnitude take the vector algorithm (below the table's 708 and the runtime's 709).</summary>
+    /// <summary>
+    /// Arguments up to this magnitude take the vector algorithm (below the table's 708 and the runtime's 709); float
+    /// arguments are clamped to it, since e^±700 ≈ 1e±304 rounds to float +∞ or 0 as eˣ beyond it does.
+    /// </summary>
     private const float FarExponent = 700f;
 
     /// <summary>
     /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
     /// unit in the last place at times (exp(0) = 1.0000001), which would break exact limits such as a loss
-    /// of 0 for a certain prediction; the double ones round correctly to float.
+    /// of 0 for a certain prediction; evaluated in double, the result is the float nearest eˣ but in about one
+    /// argument in ten million (<see cref="TableExponential.ExpForFloat(Vector{double})"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ExpInDouble(Vector<float> x)
     {
+        if (Wide512)
+        {
+            return Avx512F.ConvertToVector256Single(ExpForFloat512(x)).AsVector();
+        }
+
         ExpWidened(x, out Vector<double> low, out Vector<double> high);
         return Vector.Narrow(low, high);
     }
 
     /// <summary>
-    /// eˣ of a float vector in double, its lower and upper halves, lane by lane as <see cref="Exp(Vector{double})"/>
-    /// with one check of the whole vector for far lanes.
+    /// eˣ of a float vector in double, its lower and upper halves, for results that are rounded to float or summed in
+    /// double: where the table exponential runs, the arguments clamped to ±<see cref="FarExponent"/> and
+    /// <see cref="TableExponential.ExpForFloat(Vector{double})"/>; elsewhere lane by lane as <see cref="Exp(Vector{double})"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void ExpWidened(Vector<float> x, out Vector<double> low, out Vector<double> high)
+    private static void ExpWidened(Vector<float> x, out Vector<double> low, out Vector<double> high)
     {
-        if (Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
+        if (TableExponential.IsSupported)
         {
-            if (TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count)
-            {
-                // One 512-bit evaluation of all eight lanes, the same bits as two 256-bit ones.
-                Vector512<double> exponentials = TableExponential.Exp(Avx512F.ConvertToVector512Double(x.AsVector256()));
-                low = exponentials.GetLower().AsVector();
-                high = exponentials.GetUpper().AsVector();
-                return;
-            }
+            Vector.Widen(ClampForFloat(x), out low, out high);
+            low = TableExponential.ExpForFloat(low);
+            high = TableExponential.ExpForFloat(high);
+            return;
+        }
 
-            Vector.Widen(x, out low, out high);
-            low = NearExp(low);
-            high = NearExp(high);
-        }
-        else
-        {
-            Vector.Widen(x, out low, out high);
-            low = Exp(low);
-            high = Exp(high);
-        }
+        Vector.Widen(x, out low, out high);
+        low = Exp(low);
+        high = Exp(high);
+    }
+
+    /// <summary>The eight lanes of <see cref="ExpWidened"/> in one 512-bit vector: the same operations lane by lane, so the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ExpForFloat512(Vector<float> x)
+        => TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(ClampForFloat(x).AsVector256()));
+
+    /// <summary>x clamped to ±<see cref="FarExponent"/>, NaN kept (a comparison with NaN is false).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ClampForFloat(Vector<float> x)
+    {
+        var bound = new Vector<float>(FarExponent);
+        x = Vector.ConditionalSelect(Vector.LessThan(x, -bound), -bound, x);
+        return Vector.ConditionalSelect(Vector.GreaterThan(x, bound), bound, x);
     }
 
     /// <summary>
@@ -247,10 +261,10 @@ internal static unsafe class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> ExpAddedApartFromOnes(Vector<float> x, ref Vector<double> tail, ref Vector<double> ones)
     {
-        if (Wide512 && Vector.LessThanOrEqualAll(Vector.Abs(x), new Vector<float>(FarExponent)))
+        if (Wide512)
         {
             // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
-            Vector512<double> exponentials = TableExponential.Exp(Avx512F.ConvertToVector512Double(x.AsVector256()));
+            Vector512<double> exponentials = ExpForFloat512(x);
             AddPairApartFromOnes(ref tail, ref ones, exponentials);
             return Avx512F.ConvertToVector256Single(exponentials).AsVector();
         }

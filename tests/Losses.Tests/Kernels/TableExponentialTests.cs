@@ -115,4 +115,119 @@ public sealed class TableExponentialTests
                 1, $"entry {j}: 2^({j}/64) = {expected:R}, lookup gave {result:R}");
         }
     }
+
+    [Fact]
+    public void ForFloat_RoundedToFloat_IsTheFloatOfMathExpButInRareArguments()
+    {
+        if (!TableExponential.IsSupported)
+        {
+            return;
+        }
+
+        // Float arguments over the whole range where eˣ is a finite, nonzero float ([-104, 88.7]) and beyond.
+        var random = new Random(20261128);
+        double[] lanes = new double[Vector<double>.Count];
+        int differing = 0;
+        const int Trials = 250_000;
+        for (int trial = 0; trial < Trials; trial++)
+        {
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                lanes[lane] = trial % 2 == 0 ? (float)((random.NextDouble() * 300) - 150) : (float)((random.NextDouble() * 2) - 1);
+            }
+
+            Vector<double> result = TableExponential.ExpForFloat(new Vector<double>(lanes));
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                double exact = Math.Exp(lanes[lane]);
+                Math.Abs(result[lane] - exact).Should().BeLessThanOrEqualTo(
+                    2e-13 * exact, $"exp({lanes[lane]:R}) = {exact:R} in double, the float exponential gave {result[lane]:R}");
+                float rounded = (float)result[lane];
+                float expected = (float)exact;
+                if (rounded != expected)
+                {
+                    differing++;
+                    Math.Abs(BitConverter.SingleToInt32Bits(rounded) - BitConverter.SingleToInt32Bits(expected)).Should().Be(
+                        1, $"exp({lanes[lane]:R}) rounds to {expected:R}, the float exponential to {rounded:R}");
+                }
+            }
+        }
+
+        // An error below 2e-13 moves the float only where eˣ lies that close to a midpoint between two floats:
+        // about one argument in ten million, so at most a few of these million.
+        differing.Should().BeLessThanOrEqualTo(5);
+    }
+
+    [Theory]
+    [InlineData(0.0, 1.0)]
+    [InlineData(0.6931471805599453, 2.0)]
+    [InlineData(-103.5, 1.401298464324817E-45)]   // e^-103.5 ≈ 1.1e-45 rounds to the least subnormal float
+    public void ForFloat_AtTheseArguments_RoundsToTheExpectedFloat(double x, double expected)
+    {
+        if (!TableExponential.IsSupported)
+        {
+            return;
+        }
+
+        ((float)TableExponential.ExpForFloat(new Vector<double>(x))[0]).Should().Be((float)expected);
+        ((float)Math.Exp(x)).Should().Be((float)expected, "the reference agrees");
+    }
+
+    [Fact]
+    public void ForFloat_InFiveHundredTwelveBitVectors_GivesTheSameBitsAsInTwoFiftySixBitOnes()
+    {
+        if (!TableExponential.IsSupported512)
+        {
+            return;
+        }
+
+        var random = new Random(20261129);
+        double[] lanes = new double[Vector512<double>.Count];
+        double[] edges = [0.0, -0.0, 1.0, -1.0, 150.0, -150.0, 0.6931471805599453, 1e-30, -1e-7, 88.72, -103.97, double.NaN];
+        for (int trial = 0; trial < 50_000; trial++)
+        {
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                lanes[lane] = (trial % 3) switch
+                {
+                    0 => (float)((random.NextDouble() * 300) - 150),
+                    1 => (float)((random.NextDouble() * 2) - 1),
+                    _ => edges[random.Next(edges.Length)],
+                };
+            }
+
+            Vector512<double> wide = TableExponential.ExpForFloat(Vector512.Create<double>(lanes));
+            Vector<double> low = TableExponential.ExpForFloat(new Vector<double>(lanes.AsSpan(0, 4)));
+            Vector<double> high = TableExponential.ExpForFloat(new Vector<double>(lanes.AsSpan(4, 4)));
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                double narrow = lane < 4 ? low[lane] : high[lane - 4];
+                BitConverter.DoubleToInt64Bits(wide[lane]).Should().Be(
+                    BitConverter.DoubleToInt64Bits(narrow), $"exp({lanes[lane]:R}) is {narrow:R} in 256-bit vectors, {wide[lane]:R} in 512-bit ones");
+            }
+        }
+    }
+
+    [Fact]
+    public void ForFloat_EveryEntryOfTheTable_IsReachedByBothLookups()
+    {
+        if (!TableExponential.IsSupported)
+        {
+            return;
+        }
+
+        // x = j·(ln 2)/16 gives k = j: e^x = 2^(j/16) to within the polynomial's error, from entry j alone.
+        for (int j = 0; j < 16; j++)
+        {
+            double x = j * Math.Log(2) / 16;
+            double expected = Math.Pow(2, j / 16.0);
+            double narrow = TableExponential.ExpForFloat(new Vector<double>(x))[0];
+            Math.Abs(narrow - expected).Should().BeLessThanOrEqualTo(1e-15 * expected, $"entry {j}: 2^({j}/16) = {expected:R}, the gather gave {narrow:R}");
+            if (TableExponential.IsSupported512)
+            {
+                double wide = TableExponential.ExpForFloat(Vector512.Create(x))[0];
+                Math.Abs(wide - expected).Should().BeLessThanOrEqualTo(1e-15 * expected, $"entry {j}: 2^({j}/16) = {expected:R}, the permute gave {wide:R}");
+            }
+        }
+    }
 }
