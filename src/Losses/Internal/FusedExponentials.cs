@@ -27,8 +27,8 @@ internal static class FusedExponentials
             && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
     /// <summary>
-    /// For one column segment of a block: s = shift(x, m); adds exp(s) to the row sums (apart from exact
-    /// ones, as <see cref="VectorMath.AddInDoubleApartFromOnes{T}"/>) and, with labels, y to L and y·s to D;
+    /// For one column segment of a block: s = shift(x, m); adds exp(s) to the row sums (apart from the row maxima,
+    /// as <see cref="Step"/> describes) and, with labels, y to L and y·s to D;
     /// stores s (<paramref name="keepShifted"/>) or exp(s) into <paramref name="destination"/> unless empty.
     /// </summary>
     public static void Column<T>(
@@ -40,7 +40,8 @@ internal static class FusedExponentials
         Span<T> labelSum,
         Span<T> labelDot,
         Span<double> tail,
-        Span<double> ones)
+        Span<double> ones,
+        Span<int> maxima)
         where T : struct, IFloatingPointIeee754<T>
     {
         int lanes = Vector<T>.Count;
@@ -54,6 +55,7 @@ internal static class FusedExponentials
         Span<Vector<T>> d = MemoryMarshal.Cast<T, Vector<T>>(labelDot);
         Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(tail);
         Span<Vector<double>> o = MemoryMarshal.Cast<double, Vector<double>>(ones);
+        Span<Vector<int>> c = MemoryMarshal.Cast<int, Vector<int>>(maxima);
         bool withLabels = !labels.IsEmpty;
         bool store = !destination.IsEmpty;
         var vectors = new Vectors<T>(
@@ -64,7 +66,8 @@ internal static class FusedExponentials
             ref MemoryMarshal.GetReference(l),
             ref MemoryMarshal.GetReference(d),
             ref MemoryMarshal.GetReference(t),
-            ref MemoryMarshal.GetReference(o));
+            ref MemoryMarshal.GetReference(o),
+            ref MemoryMarshal.GetReference(c));
 
         // One loop with labels and one without, each with only its own code, so that the JIT inlines all of
         // it (one loop holding every path outgrows its inlining budget and calls the small helpers instead).
@@ -93,7 +96,16 @@ internal static class FusedExponentials
         }
 
         Vector<T> last = PartialStep(
-            paddedLogits, m[wholes], paddedLabels, withLabels, ref l[wholes], ref d[wholes], ref t[wholes * perVector], ref o[wholes * perVector], keepShifted);
+            paddedLogits,
+            m[wholes],
+            paddedLabels,
+            withLabels,
+            ref l[wholes],
+            ref d[wholes],
+            ref t[wholes * perVector],
+            ref o[wholes * perVector],
+            ref Unsafe.Add(ref vectors.Maxima, wholes),
+            keepShifted);
         if (store)
         {
             Lanes(ref last)[..(logits.Length - done)].CopyTo(destination[done..]);
@@ -117,6 +129,7 @@ internal static class FusedExponentials
                 ref Unsafe.Add(ref vectors.LabelDot, i),
                 ref Unsafe.Add(ref vectors.Tail, i * perVector),
                 ref Unsafe.Add(ref vectors.Ones, i * perVector),
+                ref Unsafe.Add(ref vectors.Maxima, i),
                 keepShifted);
             if (store)
             {
@@ -136,9 +149,10 @@ internal static class FusedExponentials
         ref Vector<T> labelDot,
         ref Vector<double> tail,
         ref Vector<double> ones,
+        ref Vector<int> maxima,
         bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
-        => Step(x, max, y, withLabels, ref labelSum, ref labelDot, ref tail, ref ones, keepShifted);
+        => Step(x, max, y, withLabels, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, keepShifted);
 
     /// <summary>
     /// S = ones + tail and log S for every (padded) row: ln(1 + tail) where exactly one maximum gave
@@ -182,6 +196,12 @@ internal static class FusedExponentials
         return Vector.ConditionalSelect(single, logOnePlusTail, logOfSum);
     }
 
+    /// <summary>
+    /// One vector of rows: s = shift(x, m), the labels' sums, exp(s) added to the row sums. For float the lanes at the
+    /// row maximum are counted in <paramref name="maxima"/> and add nothing to <paramref name="tail"/> but e^-700
+    /// (<see cref="VectorMath.ExpAddedBelowMaxima"/>), and <paramref name="ones"/> is left for the caller to fill
+    /// from the counts; for double, exponentials of exactly 1 go to <paramref name="ones"/> and the rest to the tail.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Step<T>(
         Vector<T> x,
@@ -192,6 +212,7 @@ internal static class FusedExponentials
         ref Vector<T> labelDot,
         ref Vector<double> tail,
         ref Vector<double> ones,
+        ref Vector<int> maxima,
         bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -204,7 +225,9 @@ internal static class FusedExponentials
         Vector<T> exponential;
         if (typeof(T) == typeof(float))
         {
-            exponential = VectorMath.ExpAddedApartFromOnes(shifted.As<T, float>(), ref tail, ref ones).As<float, T>();
+            Vector<int> atMax = Vector.Equals(x.As<T, float>(), max.As<T, float>());
+            maxima -= atMax;
+            exponential = VectorMath.ExpAddedBelowMaxima(shifted.As<T, float>(), atMax, ref tail).As<float, T>();
         }
         else
         {
@@ -244,6 +267,7 @@ internal static class FusedExponentials
         public readonly ref Vector<T> LabelDot;
         public readonly ref Vector<double> Tail;
         public readonly ref Vector<double> Ones;
+        public readonly ref Vector<int> Maxima;
 
         public Vectors(
             ref Vector<T> logits,
@@ -253,7 +277,8 @@ internal static class FusedExponentials
             ref Vector<T> labelSum,
             ref Vector<T> labelDot,
             ref Vector<double> tail,
-            ref Vector<double> ones)
+            ref Vector<double> ones,
+            ref Vector<int> maxima)
         {
             Logits = ref logits;
             Labels = ref labels;
@@ -263,6 +288,7 @@ internal static class FusedExponentials
             LabelDot = ref labelDot;
             Tail = ref tail;
             Ones = ref ones;
+            Maxima = ref maxima;
         }
     }
 

@@ -3,6 +3,7 @@ using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Losses.Internal;
 
@@ -286,7 +287,7 @@ internal static class RowSoftmax
     }
 
     /// <summary>
-    /// Pooled scratch for every block of one call: six spans of T and two of double, each padded to whole
+    /// Pooled scratch for every block of one call: six spans of T, two of double and one of int, each padded to whole
     /// vectors so that a block's last, partial vector of rows runs through the same vector code as the others.
     /// </summary>
     internal readonly struct Scratch<T> : IDisposable
@@ -300,7 +301,7 @@ internal static class RowSoftmax
             RowsPerBlock = rowsPerBlock;
             Stride = Padded<T>(RowsPerBlock);
             _values = ArrayPool<T>.Shared.Rent(ScratchSpans * Stride);
-            _sums = ArrayPool<double>.Shared.Rent(2 * Stride);
+            _sums = ArrayPool<double>.Shared.Rent(3 * Stride);
         }
 
         public int RowsPerBlock { get; }
@@ -332,6 +333,7 @@ internal static class RowSoftmax
         private readonly int _start;
         private readonly Span<double> _tailInDouble;
         private readonly Span<double> _onesInDouble;
+        private readonly Span<int> _maxima;
         private readonly Span<T> _paddedMax;
         private readonly Span<T> _paddedSum;
         private readonly Span<T> _paddedLogSum;
@@ -351,6 +353,7 @@ internal static class RowSoftmax
             _paddedLabelDot = values.AsSpan(5 * stride, padded);
             _tailInDouble = sums.AsSpan(0, padded);
             _onesInDouble = sums.AsSpan(stride, padded);
+            _maxima = MemoryMarshal.Cast<double, int>(sums.AsSpan(2 * stride, padded))[..padded];
         }
 
         public int Length { get; }
@@ -414,6 +417,7 @@ internal static class RowSoftmax
         {
             _tailInDouble.Clear();
             _onesInDouble.Clear();
+            _maxima.Clear();
             _paddedLabelSum.Clear();
             _paddedLabelDot.Clear();
 #if NET9_0_OR_GREATER
@@ -431,7 +435,17 @@ internal static class RowSoftmax
                         _paddedLabelSum,
                         _paddedLabelDot,
                         _tailInDouble,
-                        _onesInDouble);
+                        _onesInDouble,
+                        _maxima);
+                }
+
+                if (typeof(T) == typeof(float))
+                {
+                    // The float loop counts each row's maxima instead of adding their exponentials of 1.
+                    for (int i = 0; i < _maxima.Length; i++)
+                    {
+                        _onesInDouble[i] = _maxima[i];
+                    }
                 }
 
                 FusedExponentials.Logarithms(_tailInDouble, _onesInDouble, _paddedSum, _paddedLogSum);

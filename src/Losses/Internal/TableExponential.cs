@@ -39,14 +39,16 @@ internal static unsafe class TableExponential
     private const double Ln2OverSixtyFourLow = 2.030704202170295e-10;    // (ln 2)/64 - the high part
 
     private const double SixteenOverLn2 = 23.083120654223414;           // 16/ln 2
-    private const double Ln2OverSixteenHigh = 4 * Ln2OverSixtyFourHigh;  // (ln 2)/16, the same split scaled by 4 (exact)
-    private const double Ln2OverSixteenLow = 4 * Ln2OverSixtyFourLow;
+    private const double Ln2OverSixteen = 0.04332169878499658;           // (ln 2)/16, 1.4e-18 below it
 
     /// <summary>2^(j/64), j = 0..63, pinned so that the gather can address it.</summary>
     private static readonly double[] PowersOfTwo = CreatePowersOfTwo();
 
-    /// <summary>2^(j/16), j = 0..15 (every fourth entry of <see cref="PowersOfTwo"/>), pinned for the gather.</summary>
-    private static readonly double[] SixteenthPowersOfTwo = CreateSixteenthPowersOfTwo();
+    /// <summary>
+    /// The bits of 2^(j/16) (every fourth entry of <see cref="PowersOfTwo"/>) less j·2⁴⁸, j = 0..15, pinned for the
+    /// gather (see <see cref="ExpForFloat(Vector{double})"/>).
+    /// </summary>
+    private static readonly long[] SixteenthPowersOfTwo = CreateSixteenthPowersOfTwo();
 
     /// <summary>Whether this machine runs <see cref="Exp(Vector512{double})"/>: AVX-512F, with 512-bit vectors accelerated.</summary>
     public static bool IsSupported512
@@ -93,15 +95,19 @@ internal static unsafe class TableExponential
     }
 
     /// <summary>
-    /// eˣ for the float kernels, which round it to float or add it in double: the algorithm of
-    /// <see cref="Exp(Vector{double})"/> with a table of 2^(j/16), so that |r| ≤ (ln 2)/32 and the polynomial's
-    /// truncation is below 1.5e-13 relative, 600 000 times below float's half unit. For |x| ≤ 708.
+    /// eˣ for the float kernels, which round it to float or add it in double: with k = round(x·16/ln 2),
+    /// r = x - k·(ln 2)/16 (|r| ≤ (ln 2)/32) and j = k mod 16, <c>eˣ = 2^(k/16)·e^r</c>, e^r - 1 by the polynomial of
+    /// <see cref="Exp(Vector{double})"/> (truncation below 1.5e-13 relative, 600 000 times below float's half unit).
+    /// For |x| ≤ 708.
     /// </summary>
     /// <remarks>
-    /// Rounded to float it is the float nearest eˣ in all but about one argument in ten million (measured against
-    /// <see cref="Math.Exp(double)"/> over [-104, 86]), and never a unit further; exp(0) = 1 exactly. In 512-bit
-    /// vectors the whole table is one two-source permute (four and three selections for the 64 entries of the
-    /// double one), which is most of why it costs a third less.
+    /// 2^(k/16) comes whole from the table: entry j holds the bits of 2^(j/16) less j·2⁴⁸, and k·2⁴⁸ (the low sixteen
+    /// bits of k shifted to the top of the word) is added to it, which puts ⌊k/16⌋ in the exponent field and cancels
+    /// the j·2⁴⁸. (ln 2)/16 is one double (k·its error is below 3e-14 relative for |x| ≤ 708, 5e-15 for |x| ≤ 150).
+    /// Rounded to float the result is the float nearest eˣ in all but about one argument in ten million (measured
+    /// against <see cref="Math.Exp(double)"/> over [-104, 86]), and never a unit further; exp(0) = 1 exactly. In
+    /// 512-bit vectors the whole table is one two-source permute (the double exponential's 64 entries take four and
+    /// three selections), which with the shorter scaling makes it cost a third less.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> ExpForFloat(Vector<double> x)
@@ -110,13 +116,11 @@ internal static unsafe class TableExponential
         Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, Vector256.Create(SixteenOverLn2), Vector256.Create(RoundingShift));
         Vector256<double> k = shifted - Vector256.Create(RoundingShift);
         Vector256<long> bits = shifted.AsInt64();
-        Vector256<double> r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixteenHigh), value);
-        r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixteenLow), r);
-        Vector256<double> p = Polynomial(r);
-        Vector256<double> power = Avx2.GatherVector256(
-            (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(SixteenthPowersOfTwo)), bits & Vector256.Create(15L), 8);
-        Vector256<double> scale = (Vector256.Create(1.0).AsInt64() + ((bits >> 4) << 52)).AsDouble();
-        return (Vector256.FusedMultiplyAdd(power, p, power) * scale).AsVector();
+        Vector256<double> p = Polynomial(Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixteen), value));
+        Vector256<long> entry = Avx2.GatherVector256(
+            (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(SixteenthPowersOfTwo)), bits & Vector256.Create(15L), 8);
+        Vector256<double> power = (entry + (bits << 48)).AsDouble();
+        return Vector256.FusedMultiplyAdd(power, p, power).AsVector();
     }
 
     /// <summary>
@@ -129,17 +133,20 @@ internal static unsafe class TableExponential
         Vector512<double> shifted = Vector512.FusedMultiplyAdd(value, Vector512.Create(SixteenOverLn2), Vector512.Create(RoundingShift));
         Vector512<double> k = shifted - Vector512.Create(RoundingShift);
         Vector512<long> bits = shifted.AsInt64();
-        Vector512<double> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverSixteenHigh), value);
-        r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverSixteenLow), r);
-        Vector512<double> p = Polynomial(r);
+        Vector512<double> p = Polynomial(Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverSixteen), value));
 
-        // The permute reads each index's low four bits: entry k mod 16 of the sixteen constants below.
-        Vector512<double> power = Avx512F.PermuteVar8x64x2(
-            Vector512.Create(1.0, 1.0442737824274138, 1.0905077326652577, 1.1387886347566916, 1.189207115002721, 1.241857812073484, 1.2968395546510096, 1.3542555469368927),
+        // The permute reads each index's low four bits: entry k mod 16 of the sixteen constants below, the values of
+        // CreateSixteenthPowersOfTwo.
+        Vector512<long> entry = Avx512F.PermuteVar8x64x2(
+            Vector512.Create(
+                4607182418800017408L, 4607100335213349135L, 4607027079437701499L, 4606963042313658936L,
+                4606908631985796885L, 4606864274668794914L, 4606830415447468583L, 4606807519112221737L),
             bits,
-            Vector512.Create(1.4142135623730951, 1.4768261459394993, 1.5422108254079407, 1.6104903319492543, 1.681792830507429, 1.7562521603732995, 1.8340080864093424, 1.9152065613971474));
-        Vector512<double> scale = (Vector512.Create(1.0).AsInt64() + ((bits >> 4) << 52)).AsDouble();
-        return Vector512.FusedMultiplyAdd(power, p, power) * scale;
+            Vector512.Create(
+                4606796071031487437L, 4606796578062795143L, 4606809569504174299L, 4606835598087680144L,
+                4606875241016906669L, 4606929101050434204L, 4606997807633245319L, 4607082018078232794L));
+        Vector512<double> power = (entry + (bits << 48)).AsDouble();
+        return Vector512.FusedMultiplyAdd(power, p, power);
     }
 
     /// <summary>e^r - 1 ≈ r + r²·(1/2 + r/6 + r²/24 + r³/120), in the order both widths share.</summary>
@@ -193,15 +200,15 @@ internal static unsafe class TableExponential
             bit5, Vector512.ConditionalSelect(bit4, quarter3, quarter2), Vector512.ConditionalSelect(bit4, quarter1, quarter0));
     }
 
-    private static double[] CreateSixteenthPowersOfTwo()
+    private static long[] CreateSixteenthPowersOfTwo()
     {
-        double[] powers = GC.AllocateArray<double>(16, pinned: true);
-        for (int j = 0; j < powers.Length; j++)
+        long[] entries = GC.AllocateArray<long>(16, pinned: true);
+        for (int j = 0; j < entries.Length; j++)
         {
-            powers[j] = PowersOfTwo[4 * j];
+            entries[j] = BitConverter.DoubleToInt64Bits(PowersOfTwo[4 * j]) - ((long)j << 48);
         }
 
-        return powers;
+        return entries;
     }
 
     private static double[] CreatePowersOfTwo()

@@ -228,9 +228,7 @@ internal static unsafe class VectorMath
     {
         if (TableExponential.IsSupported)
         {
-            Vector.Widen(ClampForFloat(x), out low, out high);
-            low = TableExponential.ExpForFloat(low);
-            high = TableExponential.ExpForFloat(high);
+            ExpWidenedInRange(ClampForFloat(x), out low, out high);
             return;
         }
 
@@ -239,10 +237,24 @@ internal static unsafe class VectorMath
         high = Exp(high);
     }
 
+    /// <summary><see cref="ExpWidened"/> where the table exponential runs, for arguments already within ±<see cref="FarExponent"/> (or NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExpWidenedInRange(Vector<float> x, out Vector<double> low, out Vector<double> high)
+    {
+        Vector.Widen(x, out low, out high);
+        low = TableExponential.ExpForFloat(low);
+        high = TableExponential.ExpForFloat(high);
+    }
+
     /// <summary>The eight lanes of <see cref="ExpWidened"/> in one 512-bit vector: the same operations lane by lane, so the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> ExpForFloat512(Vector<float> x)
-        => TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(ClampForFloat(x).AsVector256()));
+        => ExpInRange512(ClampForFloat(x));
+
+    /// <summary><see cref="ExpForFloat512"/> for arguments already within ±<see cref="FarExponent"/> (or NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ExpInRange512(Vector<float> x)
+        => TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(x.AsVector256()));
 
     /// <summary>x clamped to ±<see cref="FarExponent"/>, NaN kept (a comparison with NaN is false).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -254,25 +266,41 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
-    /// eˣ of a float vector in double as <see cref="ExpWidened"/>, added lane by lane to <paramref name="tail"/> and
-    /// <paramref name="ones"/> as <see cref="AddApartFromOnes"/> (each the first of two consecutive vectors, the
-    /// lower and the upper half), and returned rounded once to float.
+    /// e^s for shifted float logits s ≤ 0 (or NaN), as <see cref="ExpWidened"/>, with the lanes at the row maximum
+    /// (<paramref name="atMax"/>, where s = 0) exactly 1; every lane's exponential in double is added to
+    /// <paramref name="tail"/> (the first of two consecutive vectors, the lower and the upper half), but a maximum's
+    /// argument is replaced by -700 first, as an argument below -700 is, so it adds e^-700 ≈ 1e-304 instead of 1 (the
+    /// caller counts the maxima apart, and 1e-304 is far below anything a float result can show). Returns the
+    /// exponentials rounded once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> ExpAddedApartFromOnes(Vector<float> x, ref Vector<double> tail, ref Vector<double> ones)
+    public static Vector<float> ExpAddedBelowMaxima(Vector<float> shifted, Vector<int> atMax, ref Vector<double> tail)
     {
+        // s ≤ 0, so clamping from below is all the table exponential needs (a comparison with NaN is false).
+        var floor = new Vector<float>(-FarExponent);
+        Vector<float> argument = Vector.ConditionalSelect(atMax | Vector.LessThan(shifted, floor), floor, shifted);
         if (Wide512)
         {
             // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
-            Vector512<double> exponentials = ExpForFloat512(x);
-            AddPairApartFromOnes(ref tail, ref ones, exponentials);
-            return Avx512F.ConvertToVector256Single(exponentials).AsVector();
+            Vector512<double> exponentials = ExpInRange512(argument);
+            Unsafe.As<Vector<double>, Vector512<double>>(ref tail) += exponentials;
+            return Vector.ConditionalSelect(atMax, Vector<float>.One, Avx512F.ConvertToVector256Single(exponentials).AsVector());
         }
 
-        ExpWidened(x, out Vector<double> low, out Vector<double> high);
-        AddApartFromOnes(ref tail, ref ones, low);
-        AddApartFromOnes(ref Unsafe.Add(ref tail, 1), ref Unsafe.Add(ref ones, 1), high);
-        return Vector.Narrow(low, high);
+        Vector<double> low;
+        Vector<double> high;
+        if (TableExponential.IsSupported)
+        {
+            ExpWidenedInRange(argument, out low, out high);
+        }
+        else
+        {
+            ExpWidened(argument, out low, out high);
+        }
+
+        tail += low;
+        Unsafe.Add(ref tail, 1) += high;
+        return Vector.ConditionalSelect(atMax, Vector<float>.One, Vector.Narrow(low, high));
     }
 
     /// <summary>Whether a float <see cref="Vector{T}"/> widens into one 512-bit double vector that the machine runs.</summary>
@@ -280,17 +308,6 @@ internal static unsafe class VectorMath
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count;
-    }
-
-    /// <summary><see cref="AddApartFromOnes"/> on two consecutive vectors at once, as one 512-bit vector.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddPairApartFromOnes(ref Vector<double> tail, ref Vector<double> ones, Vector512<double> values)
-    {
-        ref Vector512<double> tails = ref Unsafe.As<Vector<double>, Vector512<double>>(ref tail);
-        ref Vector512<double> counts = ref Unsafe.As<Vector<double>, Vector512<double>>(ref ones);
-        Vector512<double> isOne = Vector512.Equals(values, Vector512<double>.One);
-        tails += Vector512.ConditionalSelect(isOne, Vector512<double>.Zero, values);
-        counts += Vector512.ConditionalSelect(isOne, Vector512<double>.One, Vector512<double>.Zero);
     }
 
     /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
