@@ -49,7 +49,7 @@ internal static class Elementwise
             int length = Math.Min(ChunkLength, x.Length - start);
             ReadOnlySpan<T> logits = x.Slice(start, length);
             Span<T> e = exponential[..length];
-            ExpOfMinusAbs(logits, e);
+            VectorMath.ExpOfMinusAbs(logits, e);
             Span<T> target = destination.Slice(start, length);
             ReadOnlySpan<Vector<T>> xv = VectorMath.Vectors(logits);
             ReadOnlySpan<Vector<T>> ev = VectorMath.Vectors((ReadOnlySpan<T>)e);
@@ -70,15 +70,6 @@ internal static class Elementwise
 
     /// <summary>Elements per chunk of the chunked element-wise kernels: their scratch stays in L1.</summary>
     internal const int ChunkLength = 1024;
-
-    /// <summary>e^-|x| element-wise, the one exponential the logistic kernels need.</summary>
-    private static void ExpOfMinusAbs<T>(ReadOnlySpan<T> x, Span<T> exponential)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        TensorPrimitives.Abs(x, exponential);
-        TensorPrimitives.Negate(exponential, exponential);
-        VectorMath.Exp(exponential, exponential);
-    }
 
     /// <summary>σ(x) from e = e^-|x|: 1/(1 + e) for x ≥ 0, e/(1 + e) otherwise.</summary>
     private static Vector<T> SigmoidFromExponential<T>(Vector<T> x, Vector<T> e)
@@ -140,11 +131,10 @@ internal static class Elementwise
             ReadOnlySpan<T> x = logits.Slice(start, length);
             Span<T> e = pooled.AsSpan(0, length);
             Span<T> logOfW = pooled.AsSpan(ChunkLength, length);
-            ExpOfMinusAbs(x, e);
+            VectorMath.ExpOfMinusAbs(x, e);
             if (!losses.IsEmpty)
             {
-                TensorPrimitives.Add(e, T.One, logOfW);
-                VectorMath.Log(logOfW, logOfW);
+                VectorMath.LogOfOnePlus<T>(e, logOfW);
             }
 
             var chunk = new LogisticChunk<T>(

@@ -87,6 +87,43 @@ internal static unsafe class VectorMath
         TensorPrimitives.Log(x, destination);
     }
 
+    /// <summary>
+    /// e^-|x| element-wise in one pass, the bits of <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/> of the negated
+    /// magnitudes; <paramref name="destination"/> may alias <paramref name="x"/>.
+    /// </summary>
+    public static void ExpOfMinusAbs<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+#if NET9_0_OR_GREATER
+        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        {
+            LaneWise<T, ExpOfMinusAbsOperation>(x, destination);
+            return;
+        }
+#endif
+        TensorPrimitives.Abs(x, destination);
+        TensorPrimitives.Negate(destination, destination);
+        Exp(destination, destination);
+    }
+
+    /// <summary>
+    /// ln(1 + x) element-wise in one pass, with 1 + x rounded to <typeparamref name="T"/> first: the bits of
+    /// <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> of the rounded sums; <paramref name="destination"/> may alias <paramref name="x"/>.
+    /// </summary>
+    public static void LogOfOnePlus<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+#if NET9_0_OR_GREATER
+        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        {
+            LaneWise<T, LogOfOnePlusOperation>(x, destination);
+            return;
+        }
+#endif
+        TensorPrimitives.Add(x, T.One, destination);
+        Log(destination, destination);
+    }
+
 #if NET9_0_OR_GREATER
     private static void LaneWise<T, TOperation>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct
@@ -338,6 +375,28 @@ internal static unsafe class VectorMath
             => typeof(T) == typeof(float)
                 ? ExpInDouble(x.As<T, float>()).As<float, T>()
                 : Exp(x.As<T, double>()).As<double, T>();
+    }
+
+    /// <summary>e^-|x|: the magnitude's sign flipped, then <see cref="ExpOperation"/>.</summary>
+    private readonly struct ExpOfMinusAbsOperation : ILaneOperation
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<T> Apply<T>(Vector<T> x)
+            where T : struct
+            => typeof(T) == typeof(float)
+                ? ExpOperation.Apply(-Vector.Abs(x.As<T, float>())).As<float, T>()
+                : ExpOperation.Apply(-Vector.Abs(x.As<T, double>())).As<double, T>();
+    }
+
+    /// <summary>ln(1 + x) with 1 + x rounded to the element type first, then <see cref="LogOperation"/>.</summary>
+    private readonly struct LogOfOnePlusOperation : ILaneOperation
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<T> Apply<T>(Vector<T> x)
+            where T : struct
+            => typeof(T) == typeof(float)
+                ? LogOperation.Apply(Vector<float>.One + x.As<T, float>()).As<float, T>()
+                : LogOperation.Apply(Vector<double>.One + x.As<T, double>()).As<double, T>();
     }
 
     private readonly struct LogOperation : ILaneOperation
