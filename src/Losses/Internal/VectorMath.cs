@@ -347,18 +347,23 @@ internal static unsafe class VectorMath
         get => TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count;
     }
 
-    /// <summary>Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>.</summary>
+    /// <summary>
+    /// Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>: by <see cref="VectorLogarithm.LogForFloat(Vector{double})"/>
+    /// where AVX2 and FMA run (the float nearest ln x but in rare arguments), else by the double logarithm.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> LogInDouble(Vector<float> x)
     {
         if (Wide512)
         {
             // All eight lanes in one 512-bit vector: the same operations lane by lane, so the same bits.
-            return Avx512F.ConvertToVector256Single(VectorLogarithm.Log(Avx512F.ConvertToVector512Double(x.AsVector256()))).AsVector();
+            return Avx512F.ConvertToVector256Single(VectorLogarithm.LogForFloat(Avx512F.ConvertToVector512Double(x.AsVector256()))).AsVector();
         }
 
         Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-        return Vector.Narrow(VectorLogarithm.Log(low), VectorLogarithm.Log(high));
+        return TableExponential.IsSupported
+            ? Vector.Narrow(VectorLogarithm.LogForFloat(low), VectorLogarithm.LogForFloat(high))
+            : Vector.Narrow(VectorLogarithm.Log(low), VectorLogarithm.Log(high));
     }
 
     private interface ILaneOperation
