@@ -175,11 +175,14 @@ internal static class RowSoftmax
         block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false);
         if (!losses.IsEmpty)
         {
-            for (int i = 0; i < block.Length; i++)
+            ReadOnlySpan<T> logSum = block.LogSum;
+            ReadOnlySpan<T> max = block.Max;
+            ReadOnlySpan<int> blockLabels = labels.Slice(start, block.Length);
+            Span<T> blockLosses = losses.Slice(start, block.Length);
+            for (int i = 0; i < blockLosses.Length; i++)
             {
-                int row = start + i;
-                T logit = logits[(labels[row] * rows) + row];
-                losses[row] = block.LogSum[i] - VectorMath.Shift(logit, block.Max[i]);
+                T logit = logits[(blockLabels[i] * rows) + start + i];
+                blockLosses[i] = logSum[i] - VectorMath.Shift(logit, max[i]);
             }
         }
 
@@ -190,10 +193,10 @@ internal static class RowSoftmax
                 VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), block.Sum);
             }
 
-            for (int i = 0; i < block.Length; i++)
+            ReadOnlySpan<int> blockLabels = labels.Slice(start, block.Length);
+            for (int i = 0; i < blockLabels.Length; i++)
             {
-                int row = start + i;
-                gradient[(labels[row] * rows) + row] -= T.One;
+                gradient[(blockLabels[i] * rows) + start + i] -= T.One;
             }
         }
     }
@@ -442,10 +445,7 @@ internal static class RowSoftmax
                 if (typeof(T) == typeof(float))
                 {
                     // The float loop counts each row's maxima instead of adding their exponentials of 1.
-                    for (int i = 0; i < _maxima.Length; i++)
-                    {
-                        _onesInDouble[i] = _maxima[i];
-                    }
+                    VectorMath.ConvertToDouble(_maxima, _onesInDouble);
                 }
 
                 FusedExponentials.Logarithms(_tailInDouble, _onesInDouble, _paddedSum, _paddedLogSum);
@@ -479,9 +479,12 @@ internal static class RowSoftmax
         /// <summary><c>ℓᵢ = Lᵢ·log Sᵢ - Dᵢ</c> (a row of zero labels gives 0 whatever its logits).</summary>
         public void LabelledLosses(Span<T> losses)
         {
+            ReadOnlySpan<T> labelSum = LabelSum;
+            ReadOnlySpan<T> logSum = LogSum;
+            ReadOnlySpan<T> labelDot = LabelDot;
             for (int i = 0; i < losses.Length; i++)
             {
-                losses[i] = Elementwise.TimesOrZero(LabelSum[i], LogSum[i]) - LabelDot[i];
+                losses[i] = Elementwise.TimesOrZero(labelSum[i], logSum[i]) - labelDot[i];
             }
         }
     }

@@ -415,6 +415,29 @@ internal static unsafe class VectorMath
     }
 #endif
 
+    /// <summary>Each count converted to double (exactly).</summary>
+    public static void ConvertToDouble(ReadOnlySpan<int> counts, Span<double> converted)
+    {
+        int done = 0;
+        if (Lanes<int>() != 0 && Lanes<double>() != 0)
+        {
+            ReadOnlySpan<Vector<int>> c = MemoryMarshal.Cast<int, Vector<int>>(counts);
+            Span<Vector<double>> d = MemoryMarshal.Cast<double, Vector<double>>(converted);
+            for (int i = 0; i < c.Length && (2 * i) + 1 < d.Length; i++)
+            {
+                Vector.Widen(c[i], out Vector<long> low, out Vector<long> high);
+                d[2 * i] = Vector.ConvertToDouble(low);
+                d[(2 * i) + 1] = Vector.ConvertToDouble(high);
+                done += Vector<int>.Count;
+            }
+        }
+
+        for (int i = done; i < counts.Length; i++)
+        {
+            converted[i] = counts[i];
+        }
+    }
+
     /// <summary><c>targetᵢ /= divisorᵢ</c> in place.</summary>
     public static void Divide<T>(Span<T> target, ReadOnlySpan<T> divisor)
         where T : struct, IFloatingPointIeee754<T>
