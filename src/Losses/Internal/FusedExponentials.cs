@@ -217,8 +217,10 @@ internal static class FusedExponentials
         where T : struct, IFloatingPointIeee754<T>
     {
         Vector<T> shifted = VectorMath.Shift(x, max);
-        if (withLabels)
+        if (withLabels && !Vector.EqualsAll(y, Vector<T>.Zero))
         {
+            // Zero labels add nothing to L and D (their ±0 leaves both as they are), and with one-hot labels
+            // nearly every vector of a column holds only zeros.
             RowSoftmax.AddLabelled(x, max, shifted, y, ref labelSum, ref labelDot);
         }
 
