@@ -385,16 +385,35 @@ internal static class RowSoftmax
             _paddedMax[Length..].Clear();
             Span<Vector<T>> max = VectorMath.Vectors(Max);
             int done = max.Length * VectorMath.Lanes<T>();
-            for (int column = 1; column < columns; column++)
+            int column = 1;
+
+            // Four columns at a time: four streams from memory at once, and a quarter of the stores. A maximum
+            // does not depend on the order it is taken in, and a NaN that a lane's maximum skips still reaches
+            // the row's sum, and from there every output.
+            for (; column + 3 < columns; column += 4)
             {
-                ReadOnlySpan<T> segment = logits.Slice((column * rows) + _start, Length);
-                ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(segment);
+                ReadOnlySpan<Vector<T>> x0 = VectorMath.Vectors(logits.Slice((column * rows) + _start, Length));
+                ReadOnlySpan<Vector<T>> x1 = VectorMath.Vectors(logits.Slice(((column + 1) * rows) + _start, Length));
+                ReadOnlySpan<Vector<T>> x2 = VectorMath.Vectors(logits.Slice(((column + 2) * rows) + _start, Length));
+                ReadOnlySpan<Vector<T>> x3 = VectorMath.Vectors(logits.Slice(((column + 3) * rows) + _start, Length));
                 for (int i = 0; i < max.Length; i++)
                 {
-                    // A NaN that a lane's maximum skips still reaches the row's sum, and from there every output.
+                    max[i] = Vector.Max(Vector.Max(max[i], x0[i]), Vector.Max(Vector.Max(x1[i], x2[i]), x3[i]));
+                }
+            }
+
+            for (; column < columns; column++)
+            {
+                ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(logits.Slice((column * rows) + _start, Length));
+                for (int i = 0; i < max.Length; i++)
+                {
                     max[i] = Vector.Max(max[i], x[i]);
                 }
+            }
 
+            for (column = 1; column < columns && done < Length; column++)
+            {
+                ReadOnlySpan<T> segment = logits.Slice((column * rows) + _start, Length);
                 for (int i = done; i < Length; i++)
                 {
                     Max[i] = T.Max(Max[i], segment[i]);
