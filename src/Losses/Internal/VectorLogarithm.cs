@@ -67,11 +67,7 @@ internal static unsafe class VectorLogarithm
     /// <summary>ln x lane-wise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> Log(Vector<double> x)
-    {
-        Vector<long> ordinary = Vector.GreaterThanOrEqual(x, new Vector<double>(SmallestNormal))
-            & Vector.LessThanOrEqual(x, new Vector<double>(double.MaxValue));
-        return Vector.EqualsAll(ordinary, new Vector<long>(-1L)) ? OrdinaryLog(x) : LogWithSpecialLanes(x, ordinary);
-    }
+        => Lanes<Fdlibm>(x);
 
     /// <summary>ln x for lanes that are positive, normal and finite (others give meaningless values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -101,18 +97,7 @@ internal static unsafe class VectorLogarithm
     /// <summary>ln x for eight lanes, by the operations of <see cref="Log(Vector{double})"/> in the same order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> Log(Vector512<double> x)
-    {
-        Vector512<double> ordinary = Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormal))
-            & Vector512.LessThanOrEqual(x, Vector512.Create(double.MaxValue));
-        if (Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
-        {
-            return OrdinaryLog(x);
-        }
-
-        return Vector512.Create(
-            Log(x.GetLower().AsVector()).AsVector256(),
-            Log(x.GetUpper().AsVector()).AsVector256());
-    }
+        => Lanes<Fdlibm>(x);
 
     /// <inheritdoc cref="OrdinaryLog(Vector{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -151,27 +136,12 @@ internal static unsafe class VectorLogarithm
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> LogForFloat(Vector<double> x)
-    {
-        Vector<long> ordinary = Vector.GreaterThanOrEqual(x, new Vector<double>(SmallestNormal))
-            & Vector.LessThanOrEqual(x, new Vector<double>(double.MaxValue));
-        return Vector.EqualsAll(ordinary, new Vector<long>(-1L)) ? OrdinaryLogForFloat(x) : LogForFloatWithSpecialLanes(x, ordinary);
-    }
+        => Lanes<Tabulated>(x);
 
     /// <summary><see cref="LogForFloat(Vector{double})"/> for eight lanes, by the same operations in the same order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> LogForFloat(Vector512<double> x)
-    {
-        Vector512<double> ordinary = Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormal))
-            & Vector512.LessThanOrEqual(x, Vector512.Create(double.MaxValue));
-        if (Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
-        {
-            return OrdinaryLogForFloat(x);
-        }
-
-        return Vector512.Create(
-            LogForFloat(x.GetLower().AsVector()).AsVector256(),
-            LogForFloat(x.GetUpper().AsVector()).AsVector256());
-    }
+        => Lanes<Tabulated>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> OrdinaryLogForFloat(Vector<double> x)
@@ -228,13 +198,6 @@ internal static unsafe class VectorLogarithm
             + Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2Low), logOnePlusR);
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector<double> LogForFloatWithSpecialLanes(Vector<double> x, Vector<long> ordinary)
-    {
-        Vector<double> result = OrdinaryLogForFloat(Vector.ConditionalSelect(ordinary, x, Vector<double>.One));
-        return VectorMath.WithScalarLanes(result, x, ordinary, &Math.Log);
-    }
-
     private static double[] Pinned(ReadOnlySpan<double> values)
     {
         double[] array = GC.AllocateArray<double>(values.Length, pinned: true);
@@ -242,11 +205,71 @@ internal static unsafe class VectorLogarithm
         return array;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector<double> LogWithSpecialLanes(Vector<double> x, Vector<long> ordinary)
+    /// <summary>
+    /// ln x lane-wise by <typeparamref name="TLogarithm"/>: its algorithm where every lane is positive, normal and
+    /// finite, else <see cref="WithSpecialLanes{TLogarithm}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> Lanes<TLogarithm>(Vector<double> x)
+        where TLogarithm : struct, ILogarithm
     {
-        Vector<double> result = OrdinaryLog(Vector.ConditionalSelect(ordinary, x, Vector<double>.One));
+        Vector<long> ordinary = Vector.GreaterThanOrEqual(x, new Vector<double>(SmallestNormal))
+            & Vector.LessThanOrEqual(x, new Vector<double>(double.MaxValue));
+        return Vector.EqualsAll(ordinary, new Vector<long>(-1L)) ? TLogarithm.Ordinary(x) : WithSpecialLanes<TLogarithm>(x, ordinary);
+    }
+
+    /// <summary><see cref="Lanes{TLogarithm}(Vector{double})"/> for eight lanes, each half on its own where a lane is special.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Lanes<TLogarithm>(Vector512<double> x)
+        where TLogarithm : struct, ILogarithm
+    {
+        Vector512<double> ordinary = Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormal))
+            & Vector512.LessThanOrEqual(x, Vector512.Create(double.MaxValue));
+        if (Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
+        {
+            return TLogarithm.Ordinary(x);
+        }
+
+        return Vector512.Create(
+            Lanes<TLogarithm>(x.GetLower().AsVector()).AsVector256(),
+            Lanes<TLogarithm>(x.GetUpper().AsVector()).AsVector256());
+    }
+
+    /// <summary>The ordinary lanes by the algorithm (the others given 1), the special ones by <see cref="Math.Log(double)"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector<double> WithSpecialLanes<TLogarithm>(Vector<double> x, Vector<long> ordinary)
+        where TLogarithm : struct, ILogarithm
+    {
+        Vector<double> result = TLogarithm.Ordinary(Vector.ConditionalSelect(ordinary, x, Vector<double>.One));
         return VectorMath.WithScalarLanes(result, x, ordinary, &Math.Log);
+    }
+
+    /// <summary>A logarithm's algorithm for lanes that are positive, normal and finite, in both widths.</summary>
+    private interface ILogarithm
+    {
+        static abstract Vector<double> Ordinary(Vector<double> x);
+
+        static abstract Vector512<double> Ordinary(Vector512<double> x);
+    }
+
+    /// <summary>fdlibm's, within 1 ulp: <see cref="Log(Vector{double})"/>.</summary>
+    private readonly struct Fdlibm : ILogarithm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<double> Ordinary(Vector<double> x) => OrdinaryLog(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Ordinary(Vector512<double> x) => OrdinaryLog(x);
+    }
+
+    /// <summary>The sixteen-interval table's, within 2e-13: <see cref="LogForFloat(Vector{double})"/>.</summary>
+    private readonly struct Tabulated : ILogarithm
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<double> Ordinary(Vector<double> x) => OrdinaryLogForFloat(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Ordinary(Vector512<double> x) => OrdinaryLogForFloat(x);
     }
 }
 #endif

@@ -1,6 +1,7 @@
 using System;
 using FluentAssertions;
 using Losses.Internal;
+using Losses.Tests.Infrastructure;
 
 namespace Losses.Tests.Kernels;
 
@@ -23,20 +24,7 @@ public sealed class FloatExponentialTests
             (1f, (float)Math.E), (float.NaN, float.NaN),
         ];
 
-        // Every case at every position of a 19-element span: whole vectors and the padded tail.
-        foreach ((float x, float expected) in cases)
-        {
-            for (int position = 0; position < 19; position++)
-            {
-                float[] input = new float[19];
-                input.AsSpan().Fill(0.5f);
-                input[position] = x;
-                float[] output = new float[19];
-                VectorMath.Exp<float>(input, output);
-                output[position].Should().Be(expected, $"exp({x:R}) at position {position}");
-                output[(position + 1) % 19].Should().Be((float)Math.Exp(0.5), "the other elements are unaffected");
-            }
-        }
+        LaneFunctionAssertions.GivesAtEveryPosition("exp", cases, 0.5f, (float)Math.Exp(0.5), (x, destination) => VectorMath.Exp(x, destination));
     }
 
     [Fact]
@@ -49,20 +37,6 @@ public sealed class FloatExponentialTests
             input[i] = (float)((random.NextDouble() * 200) - 110);
         }
 
-        float[] output = new float[input.Length];
-        VectorMath.Exp<float>(input, output);
-        int differing = 0;
-        for (int i = 0; i < input.Length; i++)
-        {
-            float expected = (float)Math.Exp(input[i]);
-            if (output[i] != expected)
-            {
-                differing++;
-                Math.Abs(BitConverter.SingleToInt32Bits(output[i]) - BitConverter.SingleToInt32Bits(expected)).Should().Be(
-                    1, $"exp({input[i]:R}) rounds to {expected:R}, the kernel gave {output[i]:R}");
-            }
-        }
-
-        differing.Should().BeLessThanOrEqualTo(5, "an error below 2e-13 relative moves about one float in ten million");
+        LaneFunctionAssertions.RoundsAsReference("exp", input, (x, destination) => VectorMath.Exp(x, destination), Math.Exp, allowed: 5);
     }
 }

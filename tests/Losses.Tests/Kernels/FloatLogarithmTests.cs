@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.Intrinsics;
 using FluentAssertions;
 using Losses.Internal;
+using Losses.Tests.Infrastructure;
 
 namespace Losses.Tests.Kernels;
 
@@ -60,21 +61,7 @@ public sealed class FloatLogarithmTests
             input[i] = NextFloat(random, i % 3);
         }
 
-        float[] output = new float[input.Length];
-        VectorMath.Log<float>(input, output);
-        int differing = 0;
-        for (int i = 0; i < input.Length; i++)
-        {
-            float expected = (float)Math.Log(input[i]);
-            if (output[i] != expected)
-            {
-                differing++;
-                Math.Abs(BitConverter.SingleToInt32Bits(output[i]) - BitConverter.SingleToInt32Bits(expected)).Should().Be(
-                    1, $"ln({input[i]:R}) rounds to {expected:R}, the kernel gave {output[i]:R}");
-            }
-        }
-
-        differing.Should().BeLessThanOrEqualTo(5, "an error below 2e-13 relative moves about one float in ten million");
+        LaneFunctionAssertions.RoundsAsReference("ln", input, (x, destination) => VectorMath.Log(x, destination), Math.Log, allowed: 5);
     }
 
     [Fact]
@@ -90,19 +77,7 @@ public sealed class FloatLogarithmTests
             (MathF.BitIncrement(1f), (float)Math.Log(MathF.BitIncrement(1f))),
         ];
 
-        foreach ((float x, float expected) in cases)
-        {
-            for (int position = 0; position < 19; position++)
-            {
-                float[] input = new float[19];
-                input.AsSpan().Fill(2f);
-                input[position] = x;
-                float[] output = new float[19];
-                VectorMath.Log<float>(input, output);
-                output[position].Should().Be(expected, $"ln({x:R}) at position {position}");
-                output[(position + 1) % 19].Should().Be((float)Math.Log(2), "the other elements are unaffected");
-            }
-        }
+        LaneFunctionAssertions.GivesAtEveryPosition("ln", cases, 2f, (float)Math.Log(2), (x, destination) => VectorMath.Log(x, destination));
     }
 
     [Fact]
@@ -114,25 +89,13 @@ public sealed class FloatLogarithmTests
         }
 
         var random = new Random(20261203);
-        double[] lanes = new double[Vector512<double>.Count];
         double[] edges = [1.0, 0.0, -1.0, double.NaN, double.PositiveInfinity, float.Epsilon, float.MaxValue, 0.703125, 1.40625, 0.984375, 1.03125];
-        for (int trial = 0; trial < 50_000; trial++)
-        {
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                lanes[lane] = trial % 4 == 3 ? edges[random.Next(edges.Length)] : NextFloat(random, trial % 3);
-            }
-
-            Vector512<double> wide = VectorLogarithm.LogForFloat(Vector512.Create<double>(lanes));
-            Vector<double> low = VectorLogarithm.LogForFloat(new Vector<double>(lanes.AsSpan(0, 4)));
-            Vector<double> high = VectorLogarithm.LogForFloat(new Vector<double>(lanes.AsSpan(4, 4)));
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                double narrow = lane < 4 ? low[lane] : high[lane - 4];
-                BitConverter.DoubleToInt64Bits(wide[lane]).Should().Be(
-                    BitConverter.DoubleToInt64Bits(narrow), $"ln({lanes[lane]:R}) is {narrow:R} in 256-bit vectors, {wide[lane]:R} in 512-bit ones");
-            }
-        }
+        LaneFunctionAssertions.SameBitsInBothWidths(
+            "ln",
+            50_000,
+            trial => trial % 4 == 3 ? edges[random.Next(edges.Length)] : NextFloat(random, trial % 3),
+            VectorLogarithm.LogForFloat,
+            VectorLogarithm.LogForFloat);
     }
 
     [Fact]

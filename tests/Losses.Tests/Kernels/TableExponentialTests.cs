@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.Intrinsics;
 using FluentAssertions;
 using Losses.Internal;
+using Losses.Tests.Infrastructure;
 
 namespace Losses.Tests.Kernels;
 
@@ -71,30 +72,18 @@ public sealed class TableExponentialTests
         }
 
         var random = new Random(20261127);
-        double[] lanes = new double[Vector512<double>.Count];
         double[] edges = [0.0, -0.0, 1.0, -1.0, 708.0, -708.0, 0.6931471805599453, 1e-300, -1e-17, 5e-324, 700.0, -700.0];
-        for (int trial = 0; trial < 50_000; trial++)
-        {
-            for (int lane = 0; lane < lanes.Length; lane++)
+        LaneFunctionAssertions.SameBitsInBothWidths(
+            "exp",
+            50_000,
+            trial => (trial % 3) switch
             {
-                lanes[lane] = (trial % 3) switch
-                {
-                    0 => (random.NextDouble() * 1416) - 708,
-                    1 => (random.NextDouble() * 2) - 1,
-                    _ => edges[random.Next(edges.Length)],
-                };
-            }
-
-            Vector512<double> wide = TableExponential.Exp(Vector512.Create<double>(lanes));
-            Vector<double> low = TableExponential.Exp(new Vector<double>(lanes.AsSpan(0, 4)));
-            Vector<double> high = TableExponential.Exp(new Vector<double>(lanes.AsSpan(4, 4)));
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                double narrow = lane < 4 ? low[lane] : high[lane - 4];
-                BitConverter.DoubleToInt64Bits(wide[lane]).Should().Be(
-                    BitConverter.DoubleToInt64Bits(narrow), $"exp({lanes[lane]:R}) is {narrow:R} in 256-bit vectors, {wide[lane]:R} in 512-bit ones");
-            }
-        }
+                0 => (random.NextDouble() * 1416) - 708,
+                1 => (random.NextDouble() * 2) - 1,
+                _ => edges[random.Next(edges.Length)],
+            },
+            TableExponential.Exp,
+            TableExponential.Exp);
     }
 
     [Fact]
@@ -182,30 +171,18 @@ public sealed class TableExponentialTests
         }
 
         var random = new Random(20261129);
-        double[] lanes = new double[Vector512<double>.Count];
         double[] edges = [0.0, -0.0, 1.0, -1.0, 150.0, -150.0, 0.6931471805599453, 1e-30, -1e-7, 88.72, -103.97, double.NaN];
-        for (int trial = 0; trial < 50_000; trial++)
-        {
-            for (int lane = 0; lane < lanes.Length; lane++)
+        LaneFunctionAssertions.SameBitsInBothWidths(
+            "exp",
+            50_000,
+            trial => (trial % 3) switch
             {
-                lanes[lane] = (trial % 3) switch
-                {
-                    0 => (float)((random.NextDouble() * 300) - 150),
-                    1 => (float)((random.NextDouble() * 2) - 1),
-                    _ => edges[random.Next(edges.Length)],
-                };
-            }
-
-            Vector512<double> wide = TableExponential.ExpForFloat(Vector512.Create<double>(lanes));
-            Vector<double> low = TableExponential.ExpForFloat(new Vector<double>(lanes.AsSpan(0, 4)));
-            Vector<double> high = TableExponential.ExpForFloat(new Vector<double>(lanes.AsSpan(4, 4)));
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                double narrow = lane < 4 ? low[lane] : high[lane - 4];
-                BitConverter.DoubleToInt64Bits(wide[lane]).Should().Be(
-                    BitConverter.DoubleToInt64Bits(narrow), $"exp({lanes[lane]:R}) is {narrow:R} in 256-bit vectors, {wide[lane]:R} in 512-bit ones");
-            }
-        }
+                0 => (float)((random.NextDouble() * 300) - 150),
+                1 => (float)((random.NextDouble() * 2) - 1),
+                _ => edges[random.Next(edges.Length)],
+            },
+            TableExponential.ExpForFloat,
+            TableExponential.ExpForFloat);
     }
 
     [Fact]
