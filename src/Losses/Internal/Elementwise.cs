@@ -125,6 +125,12 @@ internal static class Elementwise
         where T : struct, IFloatingPointIeee754<T>
     {
         T[] pooled = ArrayPool<T>.Shared.Rent(2 * ChunkLength);
+        // Only labels far outside [0, 1] can make c or q·z overflow float: the chunks flag a label of magnitude
+        // 1e30/max(1, |q| + 1) or more (or NaN) as they read it, and such a range is looked over again below.
+        bool checkLabels = typeof(T) == typeof(float) && T.IsFinite(positiveWeight) && !labels.IsEmpty;
+        double q = double.CreateTruncating(positiveWeight);
+        T largeLabel = checkLabels ? T.CreateTruncating(1e30 / Math.Max(1.0, Math.Abs(q) + 1.0)) : T.PositiveInfinity;
+        bool largeLabels = false;
         for (int start = 0; start < logits.Length; start += ChunkLength)
         {
             int length = Math.Min(ChunkLength, logits.Length - start);
@@ -145,19 +151,13 @@ internal static class Elementwise
                 positiveWeight,
                 losses.IsEmpty ? losses : losses.Slice(start, length),
                 gradient.IsEmpty ? gradient : gradient.Slice(start, length));
-            chunk.Run();
+            largeLabels |= chunk.Run(largeLabel);
         }
 
         ArrayPool<T>.Shared.Return(pooled);
-        if (typeof(T) == typeof(float) && T.IsFinite(positiveWeight) && !labels.IsEmpty)
+        if (checkLabels && largeLabels)
         {
-            // Only labels far outside [0, 1] can make c or q·z overflow float: check their size first.
-            double q = double.CreateTruncating(positiveWeight);
-            double largestFactor = Math.Abs(double.CreateTruncating(TensorPrimitives.MaxMagnitude(labels))) * Math.Max(1.0, Math.Abs(q) + 1.0);
-            if (!(largestFactor < 1e30))
-            {
-                RedoOverflowInDouble(labels, logits, q, losses, gradient);
-            }
+            RedoOverflowInDouble(labels, logits, q, losses, gradient);
         }
     }
 
@@ -262,7 +262,8 @@ internal static class Elementwise
             _gradient = gradient;
         }
 
-        public void Run()
+        /// <summary>The chunk's losses and gradient; returns whether a label's magnitude is <paramref name="largeLabel"/> or more, or NaN.</summary>
+        public bool Run(T largeLabel)
         {
             ReadOnlySpan<Vector<T>> z = VectorMath.Vectors(_z);
             ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(_x);
@@ -272,8 +273,12 @@ internal static class Elementwise
             Span<Vector<T>> gradient = VectorMath.Vectors(_gradient);
             var q = new Vector<T>(_q);
             Vector<T> one = Vector<T>.One;
+            var large = new Vector<T>(largeLabel);
+            Vector<T> flagged = Vector<T>.Zero;
             for (int i = 0; i < x.Length; i++)
             {
+                flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
+
                 // A zero label ignores the positive weight entirely, even an infinite one.
                 Vector<T> qz = VectorMath.TimesOrZero(z[i], q);
                 Vector<T> c = one + VectorMath.TimesOrZero(z[i], q - one);
@@ -295,8 +300,10 @@ internal static class Elementwise
                 }
             }
 
+            bool flaggedInTail = false;
             for (int i = x.Length * VectorMath.Lanes<T>(); i < _x.Length; i++)
             {
+                flaggedInTail |= !(T.Abs(_z[i]) < largeLabel);
                 T qz = TimesOrZero(_z[i], _q);
                 T c = T.One + TimesOrZero(_z[i], _q - T.One);
                 bool nonNegative = _x[i] >= T.Zero;
@@ -313,6 +320,9 @@ internal static class Elementwise
                     _gradient[i] = (c * SigmoidFromExponential(_x[i], _e[i])) - qz;
                 }
             }
+
+            // A flagged lane holds all ones, a NaN as T, which equals nothing.
+            return flaggedInTail || !Vector.EqualsAll(flagged, Vector<T>.Zero);
         }
     }
 
