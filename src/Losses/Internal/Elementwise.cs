@@ -136,18 +136,18 @@ internal static class Elementwise
             int length = Math.Min(ChunkLength, logits.Length - start);
             ReadOnlySpan<T> x = logits.Slice(start, length);
             Span<T> e = pooled.AsSpan(0, length);
-            Span<T> logOnePlus = pooled.AsSpan(ChunkLength, length);
+            Span<T> logOfW = pooled.AsSpan(ChunkLength, length);
             VectorMath.ExpOfMinusAbs(x, e);
             if (!losses.IsEmpty)
             {
-                VectorMath.LogOfOnePlus<T>(e, logOnePlus);
+                VectorMath.LogOfOnePlus<T>(e, logOfW);
             }
 
             var chunk = new LogisticChunk<T>(
                 labels.Slice(start, length),
                 x,
                 e,
-                logOnePlus,
+                logOfW,
                 positiveWeight,
                 losses.IsEmpty ? losses : losses.Slice(start, length),
                 gradient.IsEmpty ? gradient : gradient.Slice(start, length));
@@ -236,8 +236,8 @@ internal static class Elementwise
     }
 
     /// <summary>
-    /// One chunk of <see cref="LogisticCrossEntropy"/> with e = e^-|x| and ln(1 + e) already computed
-    /// (<see cref="VectorMath.LogOfOnePlus{T}(ReadOnlySpan{T}, Span{T})"/>, accurate also where 1 + e rounds to 1).
+    /// One chunk of <see cref="LogisticCrossEntropy"/> with e = e^-|x| and ln(1 + e) already computed:
+    /// ln(1 + e) is corrected to ln(w)·e/(w - 1) with w = 1 + e (e when w rounds to 1).
     /// </summary>
     private readonly ref struct LogisticChunk<T>
         where T : struct, IFloatingPointIeee754<T>
@@ -245,18 +245,18 @@ internal static class Elementwise
         private readonly ReadOnlySpan<T> _z;
         private readonly ReadOnlySpan<T> _x;
         private readonly ReadOnlySpan<T> _e;
-        private readonly ReadOnlySpan<T> _logOnePlus;
+        private readonly ReadOnlySpan<T> _logOfW;
         private readonly T _q;
         private readonly Span<T> _losses;
         private readonly Span<T> _gradient;
 
         public LogisticChunk(
-            ReadOnlySpan<T> z, ReadOnlySpan<T> x, ReadOnlySpan<T> e, ReadOnlySpan<T> logOnePlus, T q, Span<T> losses, Span<T> gradient)
+            ReadOnlySpan<T> z, ReadOnlySpan<T> x, ReadOnlySpan<T> e, ReadOnlySpan<T> logOfW, T q, Span<T> losses, Span<T> gradient)
         {
             _z = z;
             _x = x;
             _e = e;
-            _logOnePlus = logOnePlus;
+            _logOfW = logOfW;
             _q = q;
             _losses = losses;
             _gradient = gradient;
@@ -268,7 +268,7 @@ internal static class Elementwise
             ReadOnlySpan<Vector<T>> z = VectorMath.Vectors(_z);
             ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(_x);
             ReadOnlySpan<Vector<T>> e = VectorMath.Vectors(_e);
-            ReadOnlySpan<Vector<T>> logOnePlus = VectorMath.Vectors(_logOnePlus);
+            ReadOnlySpan<Vector<T>> logOfW = VectorMath.Vectors(_logOfW);
             Span<Vector<T>> losses = VectorMath.Vectors(_losses);
             Span<Vector<T>> gradient = VectorMath.Vectors(_gradient);
             var q = new Vector<T>(_q);
@@ -289,7 +289,9 @@ internal static class Elementwise
                         nonNegative,
                         VectorMath.TimesOrZero(one - z[i], x[i]),
                         VectorMath.TimesOrZero(qz, -x[i]));
-                    losses[i] = linear + VectorMath.TimesOrZero(c, logOnePlus[i]);
+                    Vector<T> w = one + e[i];
+                    Vector<T> logOnePlus = Vector.ConditionalSelect(Vector.Equals(w, one), e[i], logOfW[i] * (e[i] / (w - one)));
+                    losses[i] = linear + VectorMath.TimesOrZero(c, logOnePlus);
                 }
 
                 if (!gradient.IsEmpty)
@@ -308,7 +310,9 @@ internal static class Elementwise
                 if (!_losses.IsEmpty)
                 {
                     T linear = nonNegative ? TimesOrZero(T.One - _z[i], _x[i]) : TimesOrZero(qz, -_x[i]);
-                    _losses[i] = linear + TimesOrZero(c, _logOnePlus[i]);
+                    T w = T.One + _e[i];
+                    T logOnePlus = w == T.One ? _e[i] : _logOfW[i] * (_e[i] / (w - T.One));
+                    _losses[i] = linear + TimesOrZero(c, logOnePlus);
                 }
 
                 if (!_gradient.IsEmpty)

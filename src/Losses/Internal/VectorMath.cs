@@ -107,10 +107,8 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
-    /// ln(1 + x) element-wise in one pass, accurate also where 1 + x rounds: for float evaluated in double and
-    /// rounded once (1 + x is exact in double for |x| ≥ 2⁻²⁹, and x - x²/2 is ln(1 + x) to 2⁻⁵⁸ below), for double
-    /// Kahan's <c>ln(w)·x/(w - 1)</c> with w = 1 + x rounded (x where w rounds to 1). <paramref name="destination"/>
-    /// must not overlap <paramref name="x"/>.
+    /// ln(1 + x) element-wise in one pass, with 1 + x rounded to <typeparamref name="T"/> first: the bits of
+    /// <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> of the rounded sums; <paramref name="destination"/> may alias <paramref name="x"/>.
     /// </summary>
     public static void LogOfOnePlus<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
@@ -124,11 +122,6 @@ internal static unsafe class VectorMath
 #endif
         TensorPrimitives.Add(x, T.One, destination);
         Log(destination, destination);
-        for (int i = 0; i < x.Length; i++)
-        {
-            T w = T.One + x[i];
-            destination[i] = w == T.One ? x[i] : destination[i] * (x[i] / (w - T.One));
-        }
     }
 
 #if NET9_0_OR_GREATER
@@ -400,54 +393,15 @@ internal static unsafe class VectorMath
                 : ExpOperation.Apply(-Vector.Abs(x.As<T, double>())).As<double, T>();
     }
 
-    /// <summary>ln(1 + x) as <see cref="LogOfOnePlus{T}(ReadOnlySpan{T}, Span{T})"/> describes.</summary>
+    /// <summary>ln(1 + x) with 1 + x rounded to the element type first, then <see cref="LogOperation"/>.</summary>
     private readonly struct LogOfOnePlusOperation : ILaneOperation
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector<T> Apply<T>(Vector<T> x)
             where T : struct
             => typeof(T) == typeof(float)
-                ? LogOfOnePlusInDouble(x.As<T, float>()).As<float, T>()
-                : LogOfOnePlusCorrected(x.As<T, double>()).As<double, T>();
-    }
-
-    /// <summary>Below this magnitude ln(1 + u) is taken as u - u²/2 (its next term, u³/3, is below 2⁻⁵⁸ relative).</summary>
-    private const double TinyForLogOfOnePlus = 1.0 / (1 << 29);
-
-    /// <summary>Float ln(1 + x) evaluated in double and rounded once.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> LogOfOnePlusInDouble(Vector<float> x)
-    {
-        if (Wide512)
-        {
-            // All eight lanes in one 512-bit vector: the same operations lane by lane, so the same bits.
-            Vector512<double> u = Avx512F.ConvertToVector512Double(x.AsVector256());
-            Vector512<double> series = u - (Vector512.Create(0.5) * u * u);
-            Vector512<double> logarithm = VectorLogarithm.LogForFloat(Vector512<double>.One + u);
-            return Avx512F.ConvertToVector256Single(
-                Vector512.ConditionalSelect(Vector512.LessThan(Vector512.Abs(u), Vector512.Create(TinyForLogOfOnePlus)), series, logarithm)).AsVector();
-        }
-
-        Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-        return Vector.Narrow(LogOfOnePlusInDouble(low), LogOfOnePlusInDouble(high));
-    }
-
-    /// <inheritdoc cref="LogOfOnePlusInDouble(Vector{float})"/>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> LogOfOnePlusInDouble(Vector<double> u)
-    {
-        Vector<double> series = u - (new Vector<double>(0.5) * u * u);
-        Vector<double> w = Vector<double>.One + u;
-        Vector<double> logarithm = TableExponential.IsSupported ? VectorLogarithm.LogForFloat(w) : VectorLogarithm.Log(w);
-        return Vector.ConditionalSelect(Vector.LessThan(Vector.Abs(u), new Vector<double>(TinyForLogOfOnePlus)), series, logarithm);
-    }
-
-    /// <summary>Double ln(1 + u) by Kahan's correction of the rounded w = 1 + u.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> LogOfOnePlusCorrected(Vector<double> u)
-    {
-        Vector<double> w = Vector<double>.One + u;
-        return Vector.ConditionalSelect(Vector.Equals(w, Vector<double>.One), u, VectorLogarithm.Log(w) * (u / (w - Vector<double>.One)));
+                ? LogOperation.Apply(Vector<float>.One + x.As<T, float>()).As<float, T>()
+                : LogOperation.Apply(Vector<double>.One + x.As<T, double>()).As<double, T>();
     }
 
     private readonly struct LogOperation : ILaneOperation

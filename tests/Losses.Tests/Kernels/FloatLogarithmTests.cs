@@ -122,43 +122,4 @@ public sealed class FloatLogarithmTests
             }
         }
     }
-
-    [Fact]
-    public void OfOnePlus_IsTheFloatOfLnOnePlusButInRareArguments_AlsoWhereOnePlusXRounds()
-    {
-        // Reference: Kahan's ln(w)·x/(w - 1) with w = 1 + x in double, within a few double ulps of ln(1 + x).
-        static double Reference(double x)
-        {
-            double w = 1 + x;
-            return w == 1 ? x : Math.Log(w) * (x / (w - 1));
-        }
-
-        var random = new Random(20261204);
-        float[] input = new float[600_001];
-        for (int i = 0; i < input.Length; i++)
-        {
-            input[i] = (i % 4) switch
-            {
-                0 => (float)Math.ScaleB(1 + random.NextDouble(), random.Next(-140, -10)),   // 1 + x rounds in float, or in double
-                1 => (float)random.NextDouble(),                                            // e^-|x| of the logistic kernels
-                2 => (float)-random.NextDouble(),                                           // (-1, 0]
-                _ => (float)Math.ScaleB(1 + random.NextDouble(), random.Next(0, 120)),
-            };
-        }
-
-        LaneFunctionAssertions.RoundsAsReference(
-            "ln(1 + x)", input, (x, destination) => VectorMath.LogOfOnePlus(x, destination), Reference, allowed: 5);
-    }
-
-    [Fact]
-    public void OfOnePlus_AtTheExtremes_GivesTheLimits_InEveryPositionOfTheSpan()
-    {
-        (float X, float Expected)[] cases =
-        [
-            (0f, 0f), (-1f, float.NegativeInfinity), (-2f, float.NaN), (float.PositiveInfinity, float.PositiveInfinity),
-            (float.NaN, float.NaN), (float.Epsilon, float.Epsilon), (1e-30f, 1e-30f), (float.MaxValue, (float)Math.Log(float.MaxValue)),
-        ];
-        LaneFunctionAssertions.GivesAtEveryPosition(
-            "ln(1 + x)", cases, 1f, (float)Math.Log(2), (x, destination) => VectorMath.LogOfOnePlus(x, destination));
-    }
 }
