@@ -156,13 +156,7 @@ internal static unsafe class VectorLogarithm
         Vector256<double> c = Avx2.GatherVector256(reciprocals, index, 8);
         Vector256<double> minusLogC = Avx2.GatherVector256(logarithms, index, 8);
         Vector256<double> r = Vector256.FusedMultiplyAdd(z, c, Vector256.Create(-1.0));
-        Vector256<double> p = Vector256.FusedMultiplyAdd(Vector256.Create(-1.0 / 8), r, Vector256.Create(1.0 / 7));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-1.0 / 6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 5));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-1.0 / 4));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 3));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-0.5));
-        Vector256<double> logOnePlusR = Vector256.FusedMultiplyAdd(r * r, p, r);
+        Vector256<double> logOnePlusR = Series(r);
         return (Vector256.FusedMultiplyAdd(k, Vector256.Create(Ln2High), minusLogC)
             + Vector256.FusedMultiplyAdd(k, Vector256.Create(Ln2Low), logOnePlusR)).AsVector();
     }
@@ -187,13 +181,7 @@ internal static unsafe class VectorLogarithm
             index,
             Vector512.Create(-0.031748697383257724, 0.0, 0.060624622049265484, 0.11778303658770603, 0.1718502583236431, 0.2231435503828872, 0.27193371641496433, 0.31845373204985716));
         Vector512<double> r = Vector512.FusedMultiplyAdd(z, c, Vector512.Create(-1.0));
-        Vector512<double> p = Vector512.FusedMultiplyAdd(Vector512.Create(-1.0 / 8), r, Vector512.Create(1.0 / 7));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-1.0 / 6));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0 / 5));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-1.0 / 4));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0 / 3));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-0.5));
-        Vector512<double> logOnePlusR = Vector512.FusedMultiplyAdd(r * r, p, r);
+        Vector512<double> logOnePlusR = Series(r);
         return Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2High), minusLogC)
             + Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2Low), logOnePlusR);
     }
@@ -203,6 +191,32 @@ internal static unsafe class VectorLogarithm
         double[] array = GC.AllocateArray<double>(values.Length, pinned: true);
         values.CopyTo(array);
         return array;
+    }
+
+    /// <summary>ln(1 + r) ≈ r + r²·(-1/2 + r/3 - r²/4 + r³/5 - r⁴/6 + r⁵/7 - r⁶/8), in the order both widths share.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Series(Vector256<double> r)
+    {
+        Vector256<double> p = Vector256.FusedMultiplyAdd(Vector256.Create(-1.0 / 8), r, Vector256.Create(1.0 / 7));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-1.0 / 6));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 5));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-1.0 / 4));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 3));
+        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-0.5));
+        return Vector256.FusedMultiplyAdd(r * r, p, r);
+    }
+
+    /// <inheritdoc cref="Series(Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Series(Vector512<double> r)
+    {
+        Vector512<double> p = Vector512.FusedMultiplyAdd(Vector512.Create(-1.0 / 8), r, Vector512.Create(1.0 / 7));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-1.0 / 6));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0 / 5));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-1.0 / 4));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0 / 3));
+        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-0.5));
+        return Vector512.FusedMultiplyAdd(r * r, p, r);
     }
 
     /// <summary>

@@ -64,9 +64,8 @@ internal static unsafe class VectorMath
         where T : struct, IFloatingPointIeee754<T>
     {
 #if NET9_0_OR_GREATER
-        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        if (TryLaneWise<T, ExpOperation>(x, destination))
         {
-            LaneWise<T, ExpOperation>(x, destination);
             return;
         }
 #endif
@@ -78,9 +77,8 @@ internal static unsafe class VectorMath
         where T : struct, IFloatingPointIeee754<T>
     {
 #if NET9_0_OR_GREATER
-        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        if (TryLaneWise<T, LogOperation>(x, destination))
         {
-            LaneWise<T, LogOperation>(x, destination);
             return;
         }
 #endif
@@ -95,9 +93,8 @@ internal static unsafe class VectorMath
         where T : struct, IFloatingPointIeee754<T>
     {
 #if NET9_0_OR_GREATER
-        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        if (TryLaneWise<T, ExpOfMinusAbsOperation>(x, destination))
         {
-            LaneWise<T, ExpOfMinusAbsOperation>(x, destination);
             return;
         }
 #endif
@@ -114,9 +111,8 @@ internal static unsafe class VectorMath
         where T : struct, IFloatingPointIeee754<T>
     {
 #if NET9_0_OR_GREATER
-        if (Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        if (TryLaneWise<T, LogOfOnePlusOperation>(x, destination))
         {
-            LaneWise<T, LogOfOnePlusOperation>(x, destination);
             return;
         }
 #endif
@@ -125,6 +121,23 @@ internal static unsafe class VectorMath
     }
 
 #if NET9_0_OR_GREATER
+    /// <summary>
+    /// <typeparamref name="TOperation"/> lane-wise over the span where the machine has vectors of <typeparamref name="T"/>
+    /// and T is float or double; false (nothing written) otherwise, for the caller's portable path.
+    /// </summary>
+    private static bool TryLaneWise<T, TOperation>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct
+        where TOperation : struct, ILaneOperation
+    {
+        if (Lanes<T>() == 0 || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+        {
+            return false;
+        }
+
+        LaneWise<T, TOperation>(x, destination);
+        return true;
+    }
+
     private static void LaneWise<T, TOperation>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct
         where TOperation : struct, ILaneOperation
