@@ -420,13 +420,18 @@ internal static class RowSoftmax
                 }
             }
 
-            for (int i = 0; i < Length; i++)
+            // A row of only -∞ has no limit: NaN flows into everything computed from it. The padding lanes hold 0.
+            var minusInfinity = new Vector<T>(T.NegativeInfinity);
+            var nan = new Vector<T>(T.NaN);
+            Span<Vector<T>> padded = VectorMath.Vectors(_paddedMax);
+            for (int i = 0; i < padded.Length; i++)
             {
-                if (T.IsNegativeInfinity(Max[i]))
-                {
-                    // A row of only -∞ has no limit: NaN flows into everything computed from it.
-                    Max[i] = T.NaN;
-                }
+                padded[i] = Vector.ConditionalSelect(Vector.Equals(padded[i], minusInfinity), nan, padded[i]);
+            }
+
+            for (int i = padded.Length * VectorMath.Lanes<T>(); i < Length; i++)
+            {
+                Max[i] = T.IsNegativeInfinity(Max[i]) ? T.NaN : Max[i];
             }
         }
 
