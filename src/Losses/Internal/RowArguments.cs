@@ -31,7 +31,8 @@ internal readonly ref struct RowArguments<T>
         ReadOnlySpan<T> labels,
         ReadOnlySpan<int> classIndices,
         Span<T> outputs,
-        Span<T> losses)
+        Span<T> losses,
+        ReadOnlySpan<T> gradientFactors = default)
     {
         Kernel = kernel;
         Logits = logits;
@@ -41,6 +42,7 @@ internal readonly ref struct RowArguments<T>
         ClassIndices = classIndices;
         Outputs = outputs;
         Losses = losses;
+        GradientFactors = gradientFactors;
     }
 
     public RowKernel Kernel { get; }
@@ -63,4 +65,10 @@ internal readonly ref struct RowArguments<T>
 
     /// <summary>One loss per row, or empty.</summary>
     public Span<T> Losses { get; }
+
+    /// <summary>
+    /// Per row, a factor the gradient's row is multiplied by as it is finished (the loss objects' share of the
+    /// reduction, wᵢ/D), or empty for none. Each is 0 or a normal number; a 0 gives a row of exact zeros.
+    /// </summary>
+    public ReadOnlySpan<T> GradientFactors { get; }
 }

@@ -21,6 +21,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
     private ParallelWork.Pinned _classIndices;
     private ParallelWork.Pinned _outputs;
     private ParallelWork.Pinned _losses;
+    private ParallelWork.Pinned _gradientFactors;
 
     public readonly int Blocks => (_rows + _rowsPerBlock - 1) / _rowsPerBlock;
 
@@ -47,6 +48,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
         fixed (int* classIndices = arguments.ClassIndices)
         fixed (byte* outputs = MemoryMarshal.AsBytes(arguments.Outputs))
         fixed (byte* losses = MemoryMarshal.AsBytes(arguments.Losses))
+        fixed (byte* gradientFactors = MemoryMarshal.AsBytes(arguments.GradientFactors))
         {
             var work = new RowBlocksWork<T>
             {
@@ -59,6 +61,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
                 _classIndices = ParallelWork.Pinned.Of(arguments.ClassIndices, classIndices),
                 _outputs = ParallelWork.Pinned.Of<T>(arguments.Outputs, outputs),
                 _losses = ParallelWork.Pinned.Of<T>(arguments.Losses, losses),
+                _gradientFactors = ParallelWork.Pinned.Of(arguments.GradientFactors, gradientFactors),
             };
             ParallelBlocks<RowBlocksWork<T>>.Run(work, threads);
         }
@@ -74,7 +77,8 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
             _labels.AsSpan<T>(),
             _classIndices.AsSpan<int>(),
             _outputs.AsSpan<T>(),
-            _losses.AsSpan<T>());
+            _losses.AsSpan<T>(),
+            _gradientFactors.AsSpan<T>());
         using var scratch = new RowSoftmax.Scratch<T>(_rowsPerBlock);
         int block;
         while ((block = Interlocked.Increment(ref next) - 1) < Blocks)

@@ -64,22 +64,24 @@ internal static class RowSoftmax
     /// <paramref name="gradient"/>. Either output may be empty to skip it. A zero label contributes
     /// exactly 0, whatever its logit (so 0·∞ never arises). One pass over the logits after the row
     /// maxima gives S, Σⱼ yᵢⱼ and Σⱼ yᵢⱼ·sᵢⱼ together (ℓᵢ = (Σⱼ yᵢⱼ)·log Sᵢ - Σⱼ yᵢⱼ·sᵢⱼ), and leaves
-    /// exp(sᵢⱼ) in the gradient for a last scaling pass.
+    /// exp(sᵢⱼ) in the gradient for a last scaling pass. With <paramref name="gradientFactors"/> (one per row, each 0 or
+    /// normal) that pass also multiplies row i of the gradient by fᵢ.
     /// </summary>
     public static void CrossEntropy<T>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors = default)
         where T : struct, IFloatingPointIeee754<T>
-        => Run(new RowArguments<T>(RowKernel.CrossEntropy, logits, rows, columns, labels, default, gradient, losses));
+        => Run(new RowArguments<T>(RowKernel.CrossEntropy, logits, rows, columns, labels, default, gradient, losses, gradientFactors));
 
     /// <summary>
     /// Softmax cross-entropy with class indices, fused: <c>ℓᵢ = log Sᵢ - sᵢ,ₖ</c> for k = labelᵢ into
     /// <paramref name="losses"/> and <c>pᵢⱼ - [j = k]</c> into <paramref name="gradient"/>. Either
-    /// output may be empty. The labels are already checked to lie in [0, columns).
+    /// output may be empty. The labels are already checked to lie in [0, columns). With <paramref name="gradientFactors"/>
+    /// (one per row, each 0 or normal) row i of the gradient comes out multiplied by fᵢ.
     /// </summary>
     public static void SparseCrossEntropy<T>(
-        ReadOnlySpan<int> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient)
+        ReadOnlySpan<int> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors = default)
         where T : struct, IFloatingPointIeee754<T>
-        => Run(new RowArguments<T>(RowKernel.SparseCrossEntropy, logits, rows, columns, default, labels, gradient, losses));
+        => Run(new RowArguments<T>(RowKernel.SparseCrossEntropy, logits, rows, columns, default, labels, gradient, losses, gradientFactors));
 
     /// <summary>
     /// Runs a kernel over every block of rows: on the calling thread, or split between threads
@@ -154,13 +156,31 @@ internal static class RowSoftmax
             block.LabelledLosses(arguments.Losses.Slice(start, block.Length));
         }
 
-        if (!gradient.IsEmpty)
+        if (gradient.IsEmpty)
+        {
+            return;
+        }
+
+        ReadOnlySpan<T> factors = arguments.GradientFactors;
+        if (factors.IsEmpty)
         {
             for (int column = 0; column < arguments.Columns; column++)
             {
                 int offset = (column * rows) + start;
                 ScaleToGradient(gradient.Slice(offset, block.Length), block.Sum, block.LabelSum, labels.Slice(offset, block.Length));
             }
+
+            return;
+        }
+
+        // With a factor fᵢ per row: gᵢⱼ = eᵢⱼ·(fᵢ·Lᵢ/Sᵢ) - fᵢ·yᵢⱼ, one pass instead of a second one to scale.
+        ReadOnlySpan<T> blockFactors = factors.Slice(start, block.Length);
+        Span<T> eScale = block.Work;
+        VectorMath.FactorOverSum(blockFactors, block.LabelSum, block.Sum, eScale);
+        for (int column = 0; column < arguments.Columns; column++)
+        {
+            int offset = (column * rows) + start;
+            ScaleToFactoredGradient(gradient.Slice(offset, block.Length), eScale, blockFactors, labels.Slice(offset, block.Length));
         }
     }
 
@@ -186,17 +206,42 @@ internal static class RowSoftmax
             }
         }
 
-        if (!gradient.IsEmpty)
+        if (gradient.IsEmpty)
+        {
+            return;
+        }
+
+        ReadOnlySpan<int> gradientLabels = labels.Slice(start, block.Length);
+        ReadOnlySpan<T> factors = arguments.GradientFactors;
+        if (factors.IsEmpty)
         {
             for (int column = 0; column < arguments.Columns; column++)
             {
                 VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), block.Sum);
             }
 
-            ReadOnlySpan<int> blockLabels = labels.Slice(start, block.Length);
-            for (int i = 0; i < blockLabels.Length; i++)
+            for (int i = 0; i < gradientLabels.Length; i++)
             {
-                gradient[(blockLabels[i] * rows) + start + i] -= T.One;
+                gradient[(gradientLabels[i] * rows) + start + i] -= T.One;
+            }
+
+            return;
+        }
+
+        // With a factor fᵢ per row: gᵢⱼ = eᵢⱼ·(fᵢ/Sᵢ) - fᵢ·[j = kᵢ], one pass instead of a second one to scale.
+        ReadOnlySpan<T> blockFactors = factors.Slice(start, block.Length);
+        Span<T> eScale = block.Work;
+        VectorMath.FactorOverSum(blockFactors, ReadOnlySpan<T>.Empty, block.Sum, eScale);
+        for (int column = 0; column < arguments.Columns; column++)
+        {
+            VectorMath.ScaleOrZero(gradient.Slice((column * rows) + start, block.Length), eScale);
+        }
+
+        for (int i = 0; i < gradientLabels.Length; i++)
+        {
+            if (blockFactors[i] != T.Zero)
+            {
+                gradient[(gradientLabels[i] * rows) + start + i] -= blockFactors[i];
             }
         }
     }
@@ -217,6 +262,28 @@ internal static class RowSoftmax
         for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
             gradient[i] = (gradient[i] / sum[i] * labelSum[i]) - labels[i];
+        }
+    }
+
+    /// <summary>
+    /// <c>gᵢ = aᵢ·eᵢ - fᵢ·yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/> and aᵢ = fᵢ·Lᵢ/Sᵢ;
+    /// a zero aᵢ or fᵢ contributes exactly 0, so a row with fᵢ = 0 is all zeros.
+    /// </summary>
+    private static void ScaleToFactoredGradient<T>(Span<T> gradient, ReadOnlySpan<T> eScale, ReadOnlySpan<T> factors, ReadOnlySpan<T> labels)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> g = VectorMath.Vectors(gradient);
+        ReadOnlySpan<Vector<T>> a = VectorMath.Vectors(eScale);
+        ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(factors);
+        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        for (int i = 0; i < g.Length; i++)
+        {
+            g[i] = VectorMath.TimesOrZero(a[i], g[i]) - VectorMath.TimesOrZero(f[i], y[i]);
+        }
+
+        for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
+        {
+            gradient[i] = Elementwise.TimesOrZero(eScale[i], gradient[i]) - Elementwise.TimesOrZero(factors[i], labels[i]);
         }
     }
 

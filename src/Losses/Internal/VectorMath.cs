@@ -451,6 +451,20 @@ internal static unsafe class VectorMath
         }
     }
 
+    /// <summary>
+    /// <c>resultᵢ = fᵢ·Lᵢ/Sᵢ</c> (<c>fᵢ/Sᵢ</c> when <paramref name="labelSums"/> is empty), and exactly 0 where fᵢ = 0,
+    /// whatever Lᵢ and Sᵢ are.
+    /// </summary>
+    public static void FactorOverSum<T>(ReadOnlySpan<T> factors, ReadOnlySpan<T> labelSums, ReadOnlySpan<T> sums, Span<T> result)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < result.Length; i++)
+        {
+            T numerator = labelSums.IsEmpty ? factors[i] : factors[i] * labelSums[i];
+            result[i] = factors[i] == T.Zero ? T.Zero : numerator / sums[i];
+        }
+    }
+
     /// <summary><c>targetᵢ /= divisorᵢ</c> in place.</summary>
     public static void Divide<T>(Span<T> target, ReadOnlySpan<T> divisor)
         where T : struct, IFloatingPointIeee754<T>

@@ -34,10 +34,9 @@ public sealed class HuberLoss<T> : MatrixLabelLoss<T>
     internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
         => RegressionMeans.WeightedSumOfTerms<T, HuberTerm<T>>(labels, predictions, shares, _delta);
 
-    internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
+    internal override void Compute(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
         ElementTerms.Regression<T, HuberTerm<T>>(labels, predictions, rows, _delta, losses, gradient);
-        return false;
     }
 }

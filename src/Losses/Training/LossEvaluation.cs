@@ -53,17 +53,42 @@ internal static class LossEvaluation
         double[] pooled = ArrayPool<double>.Shared.Rent(2 * rows);
         Span<double> rowWeights = pooled.AsSpan(0, rows);
         Span<double> losses = pooled.AsSpan(rows, rows);
-        bool weighted = terms.Compute(y.Span, x.Span, rows, columns, losses, g.Span, rowWeights);
+        if (!terms.RowWeights(y.Span, rows, columns, rowWeights))
+        {
+            rowWeights = Span<double>.Empty;
+        }
+
+        // Where the kernel can apply each row's share of the reduction as it finishes the gradient, it does, and
+        // the gradient takes no pass of its own to be scaled.
+        T[]? pooledFactors = null;
+        ReadOnlySpan<T> gradientFactors = default;
+        if (terms.AppliesGradientFactors && !terms.TakesSquareRoot)
+        {
+            pooledFactors = ArrayPool<T>.Shared.Rent(rows);
+            Span<T> factors = pooledFactors.AsSpan(0, rows);
+            if (TryGradientFactors(rows, s.Span, rowWeights, terms.TermsPerRow(columns), terms.Reduction, terms.GradientScale, factors))
+            {
+                gradientFactors = factors;
+            }
+        }
+
+        terms.Compute(y.Span, x.Span, rows, columns, losses, g.Span, gradientFactors);
         ElementTerms.Round(losses, l.Span);
         LossTotals<T> totals = Reduce(
             losses,
             g.Span,
             rows,
             s.Span,
-            weighted ? rowWeights : Span<double>.Empty,
+            rowWeights,
             terms.TermsPerRow(columns),
             terms.Reduction,
-            new LossInputs<T>(terms, y.Span, x.Span));
+            new LossInputs<T>(terms, y.Span, x.Span),
+            gradientScaled: !gradientFactors.IsEmpty);
+        if (pooledFactors is not null)
+        {
+            ArrayPool<T>.Shared.Return(pooledFactors);
+        }
+
         ArrayPool<double>.Shared.Return(pooled);
         g.Commit();
         l.Commit();
@@ -127,6 +152,8 @@ internal static class LossEvaluation
     /// value is a square root (then ℓᵢ are the squared errors and the
     /// gradient holds the errors themselves). A row scaled by 0 becomes exactly 0. Where the reduction overflows
     /// double or loses its digits, <paramref name="inputs"/> (default: none) lets the loss redo it at a power-of-two scale.
+    /// With <paramref name="gradientScaled"/> the kernel has already applied the factors of
+    /// <see cref="TryGradientFactors{T}"/> and the gradient is left as it is.
     /// </summary>
     public static LossTotals<T> Reduce<T>(
         ReadOnlySpan<double> losses,
@@ -136,46 +163,24 @@ internal static class LossEvaluation
         ReadOnlySpan<double> rowWeights,
         int termsPerRow,
         Reduction reduction,
-        LossInputs<T> inputs)
+        LossInputs<T> inputs,
+        bool gradientScaled = false)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         var weightedSum = new CompensatedSum();
-        var totalWeight = new CompensatedSum();
-        long countedRows = 0;
         for (int row = 0; row < rows; row++)
         {
-            double rowWeight = rowWeights.IsEmpty ? 1.0 : rowWeights[row];
-            if (rowWeight == EffectiveLabels.IgnoredRow)
-            {
-                continue;
-            }
-
-            countedRows++;
             double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
-            if (sampleWeight != 0.0)
+            if (sampleWeight != 0.0 && (rowWeights.IsEmpty || rowWeights[row] != EffectiveLabels.IgnoredRow))
             {
                 weightedSum.Add(sampleWeight * losses[row]);
-                totalWeight.Add(sampleWeight * rowWeight);
             }
         }
 
+        double total = TotalWeight(rows, sampleWeights, rowWeights, out long countedRows) * termsPerRow;
         long count = countedRows * termsPerRow;
-        double total = totalWeight.Value * termsPerRow;
-        double divisor = reduction switch
-        {
-            Reduction.Sum => 1.0,
-            Reduction.Mean => count,
-            _ => total,
-        };
+        double divisor = Divisor(reduction, count, total);
         double reduced = divisor == 0.0 ? 0.0 : weightedSum.Value / divisor;
-        double[] pooled = ArrayPool<double>.Shared.Rent(rows);
-        Span<double> factors = pooled.AsSpan(0, rows);
-        for (int row = 0; row < rows; row++)
-        {
-            bool ignored = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow;
-            double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
-            factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 ? 0.0 : sampleWeight / divisor;
-        }
 
         // The plain reduction is accurate unless it overflowed or is so small that the roundings of squares in
         // double's subnormal range (half its smallest step each, weighted by sᵢ/D: K·Σsᵢ/D of them in all, 1 for
@@ -184,11 +189,24 @@ internal static class LossEvaluation
         bool plainIsAccurate = divisor == 0.0
             || RegressionMeans.ExponentFor(reduced / Math.Max(1.0, total / divisor)) == 0
             || (reduced == 0.0 && typeof(T) == typeof(float));
+        bool takesSquareRoot = inputs.Loss is { TakesSquareRoot: true };
+        if (gradientScaled && plainIsAccurate && !takesSquareRoot)
+        {
+            // The kernel has scaled the gradient, and nothing else needs the factors.
+            return new LossTotals<T>(T.CreateTruncating(reduced), weightedSum.Value, total, count);
+        }
+
+        double[] pooled = ArrayPool<double>.Shared.Rent(rows);
+        Span<double> factors = pooled.AsSpan(0, rows);
+        Factors(rows, sampleWeights, rowWeights, divisor, factors);
         double value;
-        if (inputs.Loss is not { TakesSquareRoot: true })
+        if (!takesSquareRoot)
         {
             value = plainIsAccurate ? reduced : inputs.Loss?.RescaledReduction(inputs.Labels, inputs.Predictions, factors) ?? reduced;
-            ScaleRows(gradient, rows, factors, inputs.Loss?.GradientScale ?? 1.0);
+            if (!gradientScaled)
+            {
+                ScaleRows(gradient, rows, factors, inputs.Loss?.GradientScale ?? 1.0);
+            }
         }
         else if (plainIsAccurate)
         {
@@ -207,6 +225,126 @@ internal static class LossEvaluation
     }
 
     /// <summary>
+    /// The factors <see cref="Reduce{T}"/> would scale the gradient's rows by, <c>sᵢ/D·chain</c> rounded to T, found from
+    /// the weights alone (D does not depend on the losses), so that a kernel can apply them as it finishes the gradient
+    /// instead of in a pass of its own: the same factors, so the same rows. False, with <paramref name="factorsInT"/>
+    /// meaningless, where a factor is neither 0 nor a normal number in T; <see cref="Reduce{T}"/> then applies it in double.
+    /// </summary>
+    public static bool TryGradientFactors<T>(
+        int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, int termsPerRow, Reduction reduction, double chain, Span<T> factorsInT)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        double total = TotalWeight(rows, sampleWeights, rowWeights, out long countedRows) * termsPerRow;
+        double divisor = Divisor(reduction, countedRows * termsPerRow, total);
+        double[] pooled = ArrayPool<double>.Shared.Rent(rows);
+        Span<double> factors = pooled.AsSpan(0, rows);
+        Factors(rows, sampleWeights, rowWeights, divisor, factors);
+        bool anyInDouble = FactorsInT(factors, chain, factorsInT);
+        ArrayPool<double>.Shared.Return(pooled);
+        return !anyInDouble;
+    }
+
+    /// <summary>Σ sᵢ·rᵢ over the counted rows with sᵢ ≠ 0 (compensated), and how many rows are counted.</summary>
+    private static double TotalWeight<T>(int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, out long countedRows)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        countedRows = 0;
+        bool unitWeights = true;
+        for (int row = 0; row < rowWeights.Length; row++)
+        {
+            double rowWeight = rowWeights[row];
+            countedRows += rowWeight == EffectiveLabels.IgnoredRow ? 0 : 1;
+            unitWeights &= rowWeight == 1.0 || rowWeight == EffectiveLabels.IgnoredRow;
+        }
+
+        if (rowWeights.IsEmpty)
+        {
+            countedRows = rows;
+        }
+
+        if (sampleWeights.IsEmpty && unitWeights)
+        {
+            // A sum of ones is the count, exactly (far below 2⁵³), as the compensated sum below would give it.
+            return countedRows;
+        }
+
+        var totalWeight = new CompensatedSum();
+        for (int row = 0; row < rows; row++)
+        {
+            double rowWeight = rowWeights.IsEmpty ? 1.0 : rowWeights[row];
+            double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
+            if (rowWeight != EffectiveLabels.IgnoredRow && sampleWeight != 0.0)
+            {
+                totalWeight.Add(sampleWeight * rowWeight);
+            }
+        }
+
+        return totalWeight.Value;
+    }
+
+    private static double Divisor(Reduction reduction, long count, double total)
+        => reduction switch
+        {
+            Reduction.Sum => 1.0,
+            Reduction.Mean => count,
+            _ => total,
+        };
+
+    /// <summary>sᵢ/D per row, 0 for an ignored row, a zero weight or D = 0.</summary>
+    private static void Factors<T>(int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, double divisor, Span<double> factors)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        // 1/D once: a weight of 1 (every row without sample weights) gives that quotient exactly.
+        double share = divisor == 0.0 ? 0.0 : 1.0 / divisor;
+        if (sampleWeights.IsEmpty)
+        {
+            for (int row = 0; row < rows; row++)
+            {
+                factors[row] = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow ? 0.0 : share;
+            }
+
+            return;
+        }
+
+        for (int row = 0; row < rows; row++)
+        {
+            bool ignored = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow;
+            double sampleWeight = double.CreateTruncating(sampleWeights[row]);
+            factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 ? 0.0
+                : sampleWeight == 1.0 ? share
+                : sampleWeight / divisor;
+        }
+    }
+
+    /// <summary>
+    /// <c>factors[i]·chain</c> in place (0 where either is 0) and rounded to T; whether any rounded factor is
+    /// neither 0 nor normal in T.
+    /// </summary>
+    private static bool FactorsInT<T>(Span<double> factors, double chain, Span<T> factorsInT)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        bool anyInDouble = false;
+        double last = double.NaN;
+        T lastInT = T.Zero;
+        for (int row = 0; row < factors.Length; row++)
+        {
+            double factor = factors[row] == 0.0 || chain == 0.0 ? 0.0 : factors[row] * chain;
+            factors[row] = factor;
+            if (factor != last)
+            {
+                // Rows mostly share one factor (1/D without sample weights): it is rounded and checked once.
+                last = factor;
+                lastInT = T.CreateTruncating(factor);
+                anyInDouble |= InDouble(lastInT);
+            }
+
+            factorsInT[row] = lastInT;
+        }
+
+        return anyInDouble;
+    }
+
+    /// <summary>
     /// Scales row i of the column-major <paramref name="gradient"/> by <c>factors[i]·chain</c>, rounded to T
     /// once per row. A factor that is not a normal number in T (beyond its range, as 1/W for a tiny total
     /// weight W, or below its smallest normal, where it would keep few digits) is applied in double and each
@@ -217,14 +355,7 @@ internal static class LossEvaluation
     {
         T[] pooled = ArrayPool<T>.Shared.Rent(rows);
         Span<T> factorsInT = pooled.AsSpan(0, rows);
-        bool anyInDouble = false;
-        for (int row = 0; row < rows; row++)
-        {
-            factors[row] = factors[row] == 0.0 || chain == 0.0 ? 0.0 : factors[row] * chain;
-            factorsInT[row] = T.CreateTruncating(factors[row]);
-            anyInDouble |= InDouble(factorsInT[row]);
-        }
-
+        bool anyInDouble = FactorsInT(factors, chain, factorsInT);
         for (int offset = 0; offset < gradient.Length; offset += rows)
         {
             Span<T> column = gradient.Slice(offset, rows);
@@ -245,7 +376,6 @@ internal static class LossEvaluation
         ArrayPool<T>.Shared.Return(pooled);
     }
 
-    /// <summary>A nonzero factor that T cannot hold as a normal number (NaN too, which stays NaN either way).</summary>
     private static bool InDouble<T>(T factor)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
         => factor != T.Zero && !T.IsNormal(factor);

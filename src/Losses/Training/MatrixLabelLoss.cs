@@ -131,11 +131,22 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
         => null;
 
     /// <summary>
+    /// Writes each row's own weight rᵢ into <paramref name="rowWeights"/> and returns true, for a loss whose rows
+    /// carry weights; false (all 1) otherwise. Called before <see cref="Compute"/>, so that the gradient factors that
+    /// depend on them are known when the gradient is computed.
+    /// </summary>
+    internal virtual bool RowWeights(ReadOnlySpan<T> labels, int rows, int columns, Span<double> rowWeights)
+        => false;
+
+    /// <summary>Whether <see cref="Compute"/> applies row factors to the gradient as it computes it.</summary>
+    internal virtual bool AppliesGradientFactors => false;
+
+    /// <summary>
     /// Writes ℓᵢ, in double, into <paramref name="losses"/> and ∂ℓᵢ/∂xᵢⱼ / <see cref="GradientScale"/> into
     /// <paramref name="gradient"/> (column-major; for a square-root loss, the errors themselves, see
-    /// <see cref="LossEvaluation.Reduce"/>);
-    /// returns true when it also wrote each row's own weight rᵢ into <paramref name="rowWeights"/> (else all 1).
+    /// <see cref="LossEvaluation.Reduce"/>), or, when <paramref name="gradientFactors"/> is not empty (only for a loss
+    /// that <see cref="AppliesGradientFactors"/>), ∂ℓᵢ/∂xᵢⱼ times fᵢ: the gradient of the reduced value.
     /// </summary>
-    internal abstract bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights);
+    internal abstract void Compute(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors);
 }

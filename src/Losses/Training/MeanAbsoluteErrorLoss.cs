@@ -24,10 +24,9 @@ public sealed class MeanAbsoluteErrorLoss<T> : MatrixLabelLoss<T>
     internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
         => RegressionMeans.WeightedSumOfTerms<T, AbsoluteTerm<T>>(labels, predictions, shares, T.Zero);
 
-    internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
+    internal override void Compute(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
         ElementTerms.Regression<T, AbsoluteTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient);
-        return false;
     }
 }

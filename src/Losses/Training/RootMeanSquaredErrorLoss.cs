@@ -31,10 +31,9 @@ public sealed class RootMeanSquaredErrorLoss<T> : MatrixLabelLoss<T>
 
     internal override int TermsPerRow(int columns) => columns;
 
-    internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
+    internal override void Compute(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
         ElementTerms.Regression<T, SquaredTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient);
-        return false;
     }
 }

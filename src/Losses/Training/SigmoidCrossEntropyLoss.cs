@@ -46,8 +46,8 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
     internal override void Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns)
         => StrictScreening.Probabilities(labels, rows, nameof(labels));
 
-    internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
+    internal override void Compute(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
         int length = predictions.Length;
         bool smoothing = _labelSmoothing != T.Zero;
@@ -64,6 +64,5 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
         Elementwise.LogisticCrossEntropy(effective, predictions, _positiveWeight, elementLosses, gradient);
         ElementTerms.SumRows(elementLosses, rows, losses);
         ArrayPool<T>.Shared.Return(pooled);
-        return false;
     }
 }

@@ -63,11 +63,18 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
         StrictScreening.NotProbabilities(predictions, rows, columns, nameof(predictions));
     }
 
-    internal override bool Compute(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, Span<double> rowWeights)
+    internal override bool RowWeights(ReadOnlySpan<T> labels, int rows, int columns, Span<double> rowWeights)
+    {
+        EffectiveLabels.RowWeights(labels, rows, columns, _classWeights, rowWeights);
+        return true;
+    }
+
+    internal override bool AppliesGradientFactors => true;
+
+    internal override void Compute(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
         ReadOnlySpan<T> classWeights = _classWeights;
-        EffectiveLabels.RowWeights(labels, rows, columns, classWeights, rowWeights);
         bool plain = _labelSmoothing == T.Zero && _classWeights is null;
         T[] pooled = ArrayPool<T>.Shared.Rent(plain ? rows : rows + predictions.Length);
         Span<T> rowLosses = pooled.AsSpan(0, rows);
@@ -80,9 +87,8 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
         }
 
         // The row's cross-entropy is formed in T, as by Loss.SoftmaxCrossEntropyWithLogits, and widened exactly.
-        RowSoftmax.CrossEntropy(effective, predictions, rows, columns, rowLosses, gradient);
+        RowSoftmax.CrossEntropy(effective, predictions, rows, columns, rowLosses, gradient, gradientFactors);
         ElementTerms.Widen<T>(rowLosses, losses);
         ArrayPool<T>.Shared.Return(pooled);
-        return true;
     }
 }

@@ -166,16 +166,24 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         Span<double> rowWeights = pooledWeights.AsSpan(0, rows);
         Span<double> losses = pooledWeights.AsSpan(rows, rows);
         EffectiveLabels.RowWeights(labels, ignoring, ignoreIndex, classWeights, rowWeights);
+
+        // Each row's share of the reduction is known from the weights alone: the kernel applies it as it finishes the
+        // gradient, unless a share needs double (then the reduction scales the rows).
+        T[] pooledFactors = ArrayPool<T>.Shared.Rent(rows);
+        Span<T> factors = pooledFactors.AsSpan(0, rows);
+        ReadOnlySpan<T> gradientFactors = LossEvaluation.TryGradientFactors(rows, s.Span, rowWeights, 1, _reduction, 1.0, factors)
+            ? factors
+            : default;
         if (_labelSmoothing == T.Zero && _classWeights is null)
         {
-            PlainCrossEntropy(labels, ignored, ignoreIndex, x.Span, columns, l.Span, g.Span);
+            PlainCrossEntropy(labels, ignored, ignoreIndex, x.Span, columns, l.Span, g.Span, gradientFactors);
         }
         else
         {
             T[] pooled = ArrayPool<T>.Shared.Rent(rows * columns);
             Span<T> effective = pooled.AsSpan(0, rows * columns);
             EffectiveLabels.FromClassIndices(labels, ignoring, ignoreIndex, columns, _labelSmoothing, classWeights, effective);
-            RowSoftmax.CrossEntropy(effective, x.Span, rows, columns, l.Span, g.Span);
+            RowSoftmax.CrossEntropy(effective, x.Span, rows, columns, l.Span, g.Span, gradientFactors);
             ArrayPool<T>.Shared.Return(pooled);
         }
 
@@ -191,7 +199,9 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         }
 
         ElementTerms.Widen<T>(l.Span, losses);
-        LossTotals<T> totals = LossEvaluation.Reduce(losses, g.Span, rows, s.Span, rowWeights, 1, _reduction, inputs: default);
+        LossTotals<T> totals = LossEvaluation.Reduce(
+            losses, g.Span, rows, s.Span, rowWeights, 1, _reduction, inputs: default, gradientScaled: !gradientFactors.IsEmpty);
+        ArrayPool<T>.Shared.Return(pooledFactors);
         ArrayPool<double>.Shared.Return(pooledWeights);
         g.Commit();
         l.Commit();
@@ -225,12 +235,12 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
 
     /// <summary>The unweighted, unsmoothed case through the sparse kernel; ignored rows are given class 0 and zeroed later.</summary>
     private static void PlainCrossEntropy(
-        ReadOnlySpan<int> labels, int ignored, int ignoreIndex, ReadOnlySpan<T> logits, int columns, Span<T> losses, Span<T> gradient)
+        ReadOnlySpan<int> labels, int ignored, int ignoreIndex, ReadOnlySpan<T> logits, int columns, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
         int rows = labels.Length;
         if (ignored == 0)
         {
-            RowSoftmax.SparseCrossEntropy(labels, logits, rows, columns, losses, gradient);
+            RowSoftmax.SparseCrossEntropy(labels, logits, rows, columns, losses, gradient, gradientFactors);
             return;
         }
 
@@ -241,7 +251,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
             indices[row] = labels[row] == ignoreIndex ? 0 : labels[row];
         }
 
-        RowSoftmax.SparseCrossEntropy(indices, logits, rows, columns, losses, gradient);
+        RowSoftmax.SparseCrossEntropy(indices, logits, rows, columns, losses, gradient, gradientFactors);
         ArrayPool<int>.Shared.Return(pooled);
     }
 }

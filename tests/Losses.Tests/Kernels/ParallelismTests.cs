@@ -149,6 +149,8 @@ public abstract class ParallelismTests<T>
             .Evaluate(inputs.Labels, inputs.Logits).Gradient.ToColumnMajorArray(),
         ["SparseSoftmaxCrossEntropyLoss"] = new SparseSoftmaxCrossEntropyLoss<T>()
             .Evaluate(inputs.ClassIndices, inputs.Logits).PerExample.ToArray(),
+        ["SparseSoftmaxCrossEntropyLossWeightedGradient"] = new SparseSoftmaxCrossEntropyLoss<T>()
+            .Evaluate(inputs.ClassIndices, inputs.Logits, Vector<T>.Build.Dense(inputs.Logits.RowCount, i => T.CreateTruncating(i % 3))).Gradient.ToColumnMajorArray(),
         ["Sigmoid"] = Activation.Sigmoid(inputs.Logits).ToColumnMajorArray(),
         ["SigmoidCrossEntropy"] = Loss.SigmoidCrossEntropyWithLogits(inputs.Labels, inputs.Logits).ToColumnMajorArray(),
         ["SigmoidCrossEntropyGradient"] = Loss.SigmoidCrossEntropyWithLogitsGradient(inputs.Labels, inputs.Logits).ToColumnMajorArray(),

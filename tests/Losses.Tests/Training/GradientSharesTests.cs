@@ -1,0 +1,171 @@
+using System;
+using System.Linq;
+using FluentAssertions;
+using Losses.Tests.Infrastructure;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses.Tests.Training;
+
+/// <summary>
+/// The softmax loss objects' gradient is the gradient of the reduced value: row i of the functions' gradient times
+/// that row's share sᵢ/D of the reduction (sᵢ the sample weight, D the reduction's divisor). The kernels apply the
+/// share as they finish each row instead of in a pass of their own; these tests hold that result to the functions'
+/// gradient scaled afterwards in double, within a few roundings of T, at shapes that leave vector tails, span several
+/// row blocks and run on more than one thread, and hold a row of weight 0 to exact zeros whatever its logits.
+/// </summary>
+public abstract class GradientSharesTests<T> : TypedTests<T>
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    [Theory]
+    [MemberData(nameof(GradientShareCases.Shapes), MemberType = typeof(GradientShareCases))]
+    public void SparseLossGradient_IsTheFunctionsGradientTimesEachRowsShare(int rows, int columns, Reduction reduction)
+    {
+        var inputs = new Inputs(rows, columns);
+        LossResult<T> result = new SparseSoftmaxCrossEntropyLoss<T> { Reduction = reduction }.Evaluate(inputs.ClassIndices, inputs.Logits, inputs.SampleWeights);
+        Matrix<T> plain = Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(inputs.ClassIndices, inputs.Logits);
+
+        ShouldBeScaledRows(result.Gradient, plain, inputs, reduction, rowWeights: null, (row, column) => column == inputs.ClassIndices[row] ? 1.0 : 0.0);
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientShareCases.Shapes), MemberType = typeof(GradientShareCases))]
+    public void DenseLossGradient_IsTheFunctionsGradientTimesEachRowsShare(int rows, int columns, Reduction reduction)
+    {
+        var inputs = new Inputs(rows, columns);
+        LossResult<T> result = new SoftmaxCrossEntropyLoss<T> { Reduction = reduction }.Evaluate(inputs.SoftLabels, inputs.Logits, inputs.SampleWeights);
+        Matrix<T> plain = Loss.SoftmaxCrossEntropyWithLogitsGradient(inputs.SoftLabels, inputs.Logits);
+
+        // A row of soft labels weighs Σⱼ yᵢⱼ in the weighted mean (PyTorch's convention for probability targets).
+        double[] rowWeights = Enumerable.Range(0, rows).Select(row => inputs.SoftLabels.Row(row).Sum(ToDouble)).ToArray();
+        ShouldBeScaledRows(result.Gradient, plain, inputs, reduction, rowWeights, (row, column) => Math.Abs(ToDouble(inputs.SoftLabels[row, column])) + 1);
+    }
+
+    [Fact]
+    public void RowOfWeightZero_HasAnExactlyZeroGradient_EvenWithNaNAndInfiniteLogits()
+    {
+        var logits = MatrixOf(new double[,] { { double.NaN, 1, 2 }, { double.PositiveInfinity, 0, double.NegativeInfinity }, { 0.5, -1, 3 } });
+        var weights = VectorOf(0, 0, 2);
+        var labels = MatrixOf(new double[,] { { 0, 1, 0 }, { 0.5, 0.5, 0 }, { 0, 0, 1 } });
+
+        LossResult<T> sparse = new SparseSoftmaxCrossEntropyLoss<T>().Evaluate([1, 0, 2], logits, weights);
+        LossResult<T> dense = new SoftmaxCrossEntropyLoss<T>().Evaluate(labels, logits, weights);
+
+        foreach (Matrix<T> gradient in new[] { sparse.Gradient, dense.Gradient })
+        {
+            gradient.Row(0).Concat(gradient.Row(1)).Should().AllSatisfy(g => g.Should().Be(T.Zero));
+            gradient.Row(2).Should().AllSatisfy(g => T.IsFinite(g).Should().BeTrue());
+        }
+    }
+
+    [Fact]
+    public void ShareBelowTsNormalRange_IsAppliedInDoubleAndRoundedOnce()
+    {
+        // With Reduction.Sum a row's share is its weight: a subnormal weight is a factor that keeps few digits in T,
+        // so it scales the row in double, each entry rounded once (not inside the kernel).
+        double tiny = ToDouble(T.Epsilon) * 12345;
+        var logits = MatrixOf(new double[,] { { 2, 0.5, 6 }, { 0.1, 0, 3 } });
+        var weights = VectorOf(tiny, 1);
+        int[] classes = [2, 1];
+
+        LossResult<T> result = new SparseSoftmaxCrossEntropyLoss<T> { Reduction = Reduction.Sum }.Evaluate(classes, logits, weights);
+        Matrix<T> plain = Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(classes, logits);
+
+        for (int column = 0; column < 3; column++)
+        {
+            result.Gradient[0, column].Should().Be(T.CreateTruncating(ToDouble(weights[0]) * ToDouble(plain[0, column])), $"column {column}");
+            result.Gradient[1, column].Should().Be(plain[1, column], $"column {column}");
+        }
+    }
+
+    /// <summary>
+    /// Each entry within eight roundings of T of sᵢ/D times the plain gradient (the exponential, the sum, the share
+    /// and the products each round once, in the kernel and in the reference), relative to sᵢ/D times
+    /// <paramref name="scale"/> (|gᵢⱼ| plus the size of the label's term, where a share of it cancels).
+    /// D is the reduction's divisor: 1, the row count, or Σᵢ sᵢ·rᵢ with the rows' own weights rᵢ (all 1 when null).
+    /// </summary>
+    private static void ShouldBeScaledRows(
+        Matrix<T> actual, Matrix<T> plain, Inputs inputs, Reduction reduction, double[]? rowWeights, Func<int, int, double> scale)
+    {
+        double[] weights = inputs.SampleWeights.Select(ToDouble).ToArray();
+        double divisor = reduction switch
+        {
+            Reduction.Sum => 1,
+            Reduction.Mean => weights.Length,
+            _ => CompensatedSum(weights.Select((w, row) => w * (rowWeights?[row] ?? 1))),
+        };
+        for (int row = 0; row < plain.RowCount; row++)
+        {
+            double share = weights[row] / divisor;
+            for (int column = 0; column < plain.ColumnCount; column++)
+            {
+                double g = ToDouble(plain[row, column]);
+                double expected = share * g;
+                double tolerance = (8 * MachineEpsilon * share * (Math.Abs(g) + scale(row, column))) + ToDouble(T.Epsilon);
+                Math.Abs(ToDouble(actual[row, column]) - expected).Should().BeLessThanOrEqualTo(
+                    tolerance, $"gradient[{row}, {column}] is {plain[row, column]} times the share {share:R}");
+                if (share == 0)
+                {
+                    actual[row, column].Should().Be(T.Zero, $"row {row} has weight 0");
+                }
+            }
+        }
+    }
+
+    /// <summary>Neumaier's compensated sum: the divisor to double's precision (a plain sum of 2000 terms is not).</summary>
+    private static double CompensatedSum(System.Collections.Generic.IEnumerable<double> terms)
+    {
+        double sum = 0;
+        double compensation = 0;
+        foreach (double term in terms)
+        {
+            double total = sum + term;
+            compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - total) + term : (term - total) + sum;
+            sum = total;
+        }
+
+        return sum + compensation;
+    }
+
+    /// <summary>Logits in [-20, 20], class indices, soft labels and sample weights, one in five rows of weight 0.</summary>
+    private sealed class Inputs
+    {
+        public Inputs(int rows, int columns)
+        {
+            var random = new Random((rows * 131) + columns);
+            Logits = Matrix<T>.Build.Dense(rows, columns, (_, _) => T.CreateTruncating((random.NextDouble() * 40) - 20));
+            ClassIndices = Enumerable.Range(0, rows).Select(_ => random.Next(columns)).ToArray();
+            SoftLabels = Matrix<T>.Build.Dense(rows, columns, (_, _) => random.Next(2) == 0 ? T.CreateTruncating(random.NextDouble()) : T.Zero);
+            SampleWeights = Vector<T>.Build.Dense(rows, i => i % 5 == 4 ? T.Zero : T.CreateTruncating(0.25 + (random.NextDouble() * 2)));
+        }
+
+        public Matrix<T> Logits { get; }
+
+        public int[] ClassIndices { get; }
+
+        public Matrix<T> SoftLabels { get; }
+
+        public Vector<T> SampleWeights { get; }
+    }
+}
+
+/// <summary>The shapes and reductions of <see cref="GradientSharesTests{T}"/>.</summary>
+public static class GradientShareCases
+{
+    public static TheoryData<int, int, Reduction> Shapes()
+    {
+        var data = new TheoryData<int, int, Reduction>();
+        foreach ((int rows, int columns) in new[] { (1, 1), (7, 3), (300, 37), (2000, 50) })
+        {
+            foreach (Reduction reduction in Enum.GetValues<Reduction>())
+            {
+                data.Add(rows, columns, reduction);
+            }
+        }
+
+        return data;
+    }
+}
+
+public sealed class GradientSharesTestsSingle : GradientSharesTests<float>;
+
+public sealed class GradientSharesTestsDouble : GradientSharesTests<double>;
