@@ -261,7 +261,11 @@ internal static class FusedExponentials
         bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
     {
-        Vector<T> shifted = VectorMath.Shift(x, max);
+        // shift(x, m) is x - m but 0 where x = m (also for m = ±∞); the float exponential takes x - m as it is, as it
+        // sets the maxima apart itself.
+        Vector<T> difference = x - max;
+        Vector<T> atMax = Vector.Equals(x, max);
+        Vector<T> shifted = Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference);
         if (withLabels && !Vector.EqualsAll(y, Vector<T>.Zero))
         {
             // Zero labels add nothing to L and D (their ±0 leaves both as they are), and with one-hot labels
@@ -272,9 +276,8 @@ internal static class FusedExponentials
         Vector<T> exponential;
         if (typeof(T) == typeof(float))
         {
-            Vector<int> atMax = Vector.Equals(x.As<T, float>(), max.As<T, float>());
-            maxima -= atMax;
-            exponential = VectorMath.ExpAddedBelowMaxima(shifted.As<T, float>(), atMax, ref tail).As<float, T>();
+            maxima -= atMax.As<T, int>();
+            exponential = VectorMath.ExpAddedBelowMaxima(difference.As<T, float>(), atMax.As<T, int>(), ref tail).As<float, T>();
         }
         else
         {

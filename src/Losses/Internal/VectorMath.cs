@@ -50,6 +50,7 @@ internal static unsafe class VectorMath
         => Vector.ConditionalSelect(Vector.Equals(x, max), Vector<T>.Zero, x - max);
 
     /// <inheritdoc cref="Shift{T}(Vector{T}, Vector{T})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Shift<T>(T x, T max)
         where T : struct, IFloatingPointIeee754<T>
         => x == max ? T.Zero : x - max;
@@ -316,8 +317,9 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
-    /// e^s for shifted float logits s ≤ 0 (or NaN), as <see cref="ExpWidened"/>, with the lanes at the row maximum
-    /// (<paramref name="atMax"/>, where s = 0) exactly 1; every lane's exponential in double is added to
+    /// e^s for shifted float logits s = x - m ≤ 0 (or NaN), as <see cref="ExpWidened"/>, with the lanes at the row
+    /// maximum (<paramref name="atMax"/>, where x = m: whatever x - m gave there, ∞ - ∞ included) exactly 1; every
+    /// lane's exponential in double is added to
     /// <paramref name="tail"/> (the first of two consecutive vectors, the lower and the upper half), but a maximum's
     /// argument is replaced by -700 first, as an argument below -700 is, so it adds e^-700 ≈ 1e-304 instead of 1 (the
     /// caller counts the maxima apart, and 1e-304 is far below anything a float result can show). Returns the
@@ -326,9 +328,10 @@ internal static unsafe class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> ExpAddedBelowMaxima(Vector<float> shifted, Vector<int> atMax, ref Vector<double> tail)
     {
-        // s ≤ 0, so clamping from below is all the table exponential needs (a comparison with NaN is false).
+        // s ≤ 0, so clamping from below is all the table exponential needs. The native maximum returns its second
+        // operand when either is NaN, so a NaN s stays NaN.
         var floor = new Vector<float>(-FarExponent);
-        Vector<float> argument = Vector.ConditionalSelect(atMax | Vector.LessThan(shifted, floor), floor, shifted);
+        Vector<float> argument = Vector.ConditionalSelect(atMax, floor, Vector.MaxNative(floor, shifted));
         if (Wide512)
         {
             // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
