@@ -111,19 +111,16 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
         }
     }
 
-    /// <summary>Neumaier's compensated sum: the divisor to double's precision (a plain sum of 2000 terms is not).</summary>
+    /// <summary>The divisor to double's precision (a plain sum of 2000 terms is not): the library's compensated sum.</summary>
     private static double CompensatedSum(System.Collections.Generic.IEnumerable<double> terms)
     {
-        double sum = 0;
-        double compensation = 0;
+        var sum = default(Losses.Internal.CompensatedSum);
         foreach (double term in terms)
         {
-            double total = sum + term;
-            compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - total) + term : (term - total) + sum;
-            sum = total;
+            sum.Add(term);
         }
 
-        return sum + compensation;
+        return sum.Value;
     }
 
     /// <summary>Logits in [-20, 20], class indices, soft labels and sample weights, one in five rows of weight 0.</summary>
