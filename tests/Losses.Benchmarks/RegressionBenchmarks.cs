@@ -30,6 +30,10 @@ public class RegressionBenchmarks : Inputs
     [Benchmark, BenchmarkCategory("MSE")]
     public float MSE() => Loss.MeanSquaredError(BinaryLabels, Logits);
 
+    /// <summary>The same call with <see cref="Parallelism.MaxDegreeOfParallelism"/> at the processor count (the rest of the suite runs on one thread).</summary>
+    [Benchmark, BenchmarkCategory("MSE")]
+    public float MSE_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.MSE());
+
     [Benchmark(Baseline = true), BenchmarkCategory("MSE.Gradient")]
     public float[] Floor_MSEGradient() => Floor();
 
@@ -42,6 +46,9 @@ public class RegressionBenchmarks : Inputs
         Loss.MeanSquaredErrorGradient(BinaryLabels, Logits, PerElement);
         return PerElement;
     }
+
+    [Benchmark, BenchmarkCategory("MSE.Gradient")]
+    public Matrix<float> MSEGradient_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.MSEGradient());
 
     [Benchmark(Baseline = true), BenchmarkCategory("RMSE")]
     public float[] Floor_RMSE() => Floor();

@@ -11,6 +11,19 @@ internal struct CompensatedSum
     private double _sum;
     private double _compensation;
 
+    /// <summary>A compensated sum as it stands: its running sum and the errors kept apart.</summary>
+    public CompensatedSum(double sum, double compensation)
+    {
+        _sum = sum;
+        _compensation = compensation;
+    }
+
+    /// <summary>The running sum, without the compensation.</summary>
+    public readonly double Sum => _sum;
+
+    /// <summary>The rounding errors of the additions so far, added back by <see cref="Value"/>.</summary>
+    public readonly double Compensation => _compensation;
+
     /// <summary>The compensated total; an infinite or NaN running sum is the total as it stands.</summary>
     public readonly double Value => double.IsFinite(_sum) ? _sum + _compensation : _sum;
 

@@ -428,8 +428,25 @@ internal static class Elementwise
         where T : struct, IFloatingPointIeee754<T>
         => SumOfDifferenceTerms<T, Absolute>(labels, predictions);
 
-    /// <summary><c>gᵢ = (pᵢ - yᵢ)·scale</c>; a zero scale gives 0 (the kink of RMSE at 0).</summary>
+    /// <summary>
+    /// <c>gᵢ = (pᵢ - yᵢ)·scale</c>; a zero scale gives 0 (the kink of RMSE at 0). Element by element, so large inputs
+    /// are split between threads (when <see cref="Parallelism"/> allows) with the same result.
+    /// </summary>
     public static void ScaledDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int threads = RegressionBlocksWork<T, Square>.Threads(predictions.Length);
+        if (threads > 1)
+        {
+            RegressionBlocksWork<T, Square>.Gradient(labels, predictions, scale, gradient, threads);
+            return;
+        }
+
+        ScaledDifferenceRange(labels, predictions, scale, gradient);
+    }
+
+    /// <summary><see cref="ScaledDifference{T}"/> over one range, on this thread.</summary>
+    internal static void ScaledDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (scale == T.Zero)
@@ -453,8 +470,25 @@ internal static class Elementwise
         }
     }
 
-    /// <summary><c>gᵢ = sign(pᵢ - yᵢ)·scale</c> with sign(0) = 0 and sign(NaN) = NaN.</summary>
+    /// <summary>
+    /// <c>gᵢ = sign(pᵢ - yᵢ)·scale</c> with sign(0) = 0 and sign(NaN) = NaN; split between threads as
+    /// <see cref="ScaledDifference{T}"/>.
+    /// </summary>
     public static void ScaledSignOfDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int threads = RegressionBlocksWork<T, Absolute>.Threads(predictions.Length);
+        if (threads > 1)
+        {
+            RegressionBlocksWork<T, Absolute>.Gradient(labels, predictions, scale, gradient, threads);
+            return;
+        }
+
+        ScaledSignOfDifferenceRange(labels, predictions, scale, gradient);
+    }
+
+    /// <summary><see cref="ScaledSignOfDifference{T}"/> over one range, on this thread.</summary>
+    internal static void ScaledSignOfDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
@@ -481,11 +515,52 @@ internal static class Elementwise
     }
 
     /// <summary>
-    /// Σ term(p - y) in double: whole vectors into two lane-wise Neumaier sums (two chains, so the
+    /// Σ term(p - y) in double over blocks of <see cref="RegressionBlocksWork{T, TTerm}.BlockLength"/> elements, each
+    /// summed by <see cref="SumOfDifferenceTermsRange{T, TTerm}"/>, the blocks' compensated sums then added in block
+    /// order: the same arithmetic whether the blocks run on one thread or on several (large inputs, when
+    /// <see cref="Parallelism"/> allows), so the same bits. An input of one block is summed as one range.
+    /// </summary>
+    private static double SumOfDifferenceTerms<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : struct, IDifferenceTerm
+    {
+        int blocks = RegressionBlocksWork<T, TTerm>.BlocksOf(predictions.Length);
+        if (blocks <= 1)
+        {
+            return SumOfDifferenceTermsRange<T, TTerm>(labels, predictions).Value;
+        }
+
+        double[] pooled = ArrayPool<double>.Shared.Rent(2 * blocks);
+        Span<double> partials = pooled.AsSpan(0, 2 * blocks);
+        int threads = RegressionBlocksWork<T, TTerm>.Threads(predictions.Length);
+        if (threads > 1)
+        {
+            RegressionBlocksWork<T, TTerm>.Sums(labels, predictions, partials, threads);
+        }
+        else
+        {
+            for (int block = 0; block < blocks; block++)
+            {
+                RegressionBlocksWork<T, TTerm>.SumBlock(labels, predictions, block, partials);
+            }
+        }
+
+        var total = default(CompensatedSum);
+        for (int block = 0; block < blocks; block++)
+        {
+            total.Add(new CompensatedSum(partials[2 * block], partials[(2 * block) + 1]));
+        }
+
+        ArrayPool<double>.Shared.Return(pooled);
+        return total.Value;
+    }
+
+    /// <summary>
+    /// Σ term(p - y) in double over one range: whole vectors into two lane-wise Neumaier sums (two chains, so the
     /// additions overlap), whose lanes and the scalar tail then go, in a fixed order, into one
     /// <see cref="CompensatedSum"/>. Float differences are taken after widening, as in the scalar form.
     /// </summary>
-    private static double SumOfDifferenceTerms<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
+    internal static CompensatedSum SumOfDifferenceTermsRange<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : struct, IDifferenceTerm
     {
@@ -528,25 +603,25 @@ internal static class Elementwise
             total.Add(TTerm.Of(double.CreateTruncating(predictions[i]) - double.CreateTruncating(labels[i])));
         }
 
-        return total.Value;
+        return total;
     }
 
     /// <summary>The term a regression sum adds for one difference d = p - y.</summary>
-    private interface IDifferenceTerm
+    internal interface IDifferenceTerm
     {
         static abstract double Of(double difference);
 
         static abstract Vector<double> Of(Vector<double> difference);
     }
 
-    private readonly struct Square : IDifferenceTerm
+    internal readonly struct Square : IDifferenceTerm
     {
         public static double Of(double difference) => difference * difference;
 
         public static Vector<double> Of(Vector<double> difference) => difference * difference;
     }
 
-    private readonly struct Absolute : IDifferenceTerm
+    internal readonly struct Absolute : IDifferenceTerm
     {
         public static double Of(double difference) => Math.Abs(difference);
 
