@@ -10,10 +10,12 @@ namespace Losses;
 /// logits, dense and sparse, values and gradients, and the softmax loss objects) split a batch of at least
 /// <see cref="MinimumElements"/> logits into blocks of rows; the logistic kernels
 /// (<see cref="Activation.Sigmoid{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>, sigmoid and weighted
-/// cross-entropy with logits, values and gradients, and <see cref="SigmoidCrossEntropyLoss{T}"/>) into ranges of
-/// 65,536 elements. The blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and
-/// thread-pool threads. Smaller batches always run on the calling thread, where a hand-off would cost more than it
-/// saves. The regression losses, bound by memory bandwidth, run on the calling thread.</para>
+/// cross-entropy with logits, values and gradients, and <see cref="SigmoidCrossEntropyLoss{T}"/>) and the
+/// regression functions (mean squared, root mean squared and mean absolute error, values and gradients) into ranges
+/// of 65,536 elements; a regression value adds its ranges' compensated sums in range order, on one thread too. The
+/// blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and thread-pool threads.
+/// Smaller batches always run on the calling thread, where a hand-off would cost more than it saves. The regression
+/// loss objects, whose per-row sums cross the column-major ranges, run on the calling thread.</para>
 /// <para>Every element is computed by the same code whatever thread runs it and whatever block it falls in, so
 /// results are bit-identical for every setting. A multi-threaded call allocates nothing once warmed up, and
 /// never waits for a thread-pool thread that has not started: the calling thread takes back work no other
