@@ -161,26 +161,18 @@ internal static class RowSoftmax
             return;
         }
 
+        // With a factor fᵢ per row (the loss objects' share of the reduction) each entry is multiplied by it as it is
+        // finished: the same roundings as scaling the finished gradient afterwards, in one pass instead of two.
         ReadOnlySpan<T> factors = arguments.GradientFactors;
-        if (factors.IsEmpty)
-        {
-            for (int column = 0; column < arguments.Columns; column++)
-            {
-                int offset = (column * rows) + start;
-                ScaleToGradient(gradient.Slice(offset, block.Length), block.Sum, block.LabelSum, labels.Slice(offset, block.Length));
-            }
-
-            return;
-        }
-
-        // With a factor fᵢ per row: gᵢⱼ = eᵢⱼ·(fᵢ·Lᵢ/Sᵢ) - fᵢ·yᵢⱼ, one pass instead of a second one to scale.
-        ReadOnlySpan<T> blockFactors = factors.Slice(start, block.Length);
-        Span<T> eScale = block.Work;
-        VectorMath.FactorOverSum(blockFactors, block.LabelSum, block.Sum, eScale);
         for (int column = 0; column < arguments.Columns; column++)
         {
             int offset = (column * rows) + start;
-            ScaleToFactoredGradient(gradient.Slice(offset, block.Length), eScale, blockFactors, labels.Slice(offset, block.Length));
+            ScaleToGradient(
+                gradient.Slice(offset, block.Length),
+                block.Sum,
+                block.LabelSum,
+                labels.Slice(offset, block.Length),
+                factors.IsEmpty ? factors : factors.Slice(start, block.Length));
         }
     }
 
@@ -212,12 +204,13 @@ internal static class RowSoftmax
         }
 
         ReadOnlySpan<int> gradientLabels = labels.Slice(start, block.Length);
+        ReadOnlySpan<T> sum = block.Sum;
         ReadOnlySpan<T> factors = arguments.GradientFactors;
         if (factors.IsEmpty)
         {
             for (int column = 0; column < arguments.Columns; column++)
             {
-                VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), block.Sum);
+                VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), sum);
             }
 
             for (int i = 0; i < gradientLabels.Length; i++)
@@ -228,62 +221,63 @@ internal static class RowSoftmax
             return;
         }
 
-        // With a factor fᵢ per row: gᵢⱼ = eᵢⱼ·(fᵢ/Sᵢ) - fᵢ·[j = kᵢ], one pass instead of a second one to scale.
+        // With a factor fᵢ per row (the loss objects' share of the reduction): the label's entry fᵢ·(eᵢₖ/Sᵢ - 1) is
+        // taken first, every entry then divided and multiplied by fᵢ in one pass, and the label's entry put back: the
+        // same roundings as scaling the finished gradient afterwards, in one pass over it instead of two.
         ReadOnlySpan<T> blockFactors = factors.Slice(start, block.Length);
-        Span<T> eScale = block.Work;
-        VectorMath.FactorOverSum(blockFactors, ReadOnlySpan<T>.Empty, block.Sum, eScale);
+        Span<T> labelEntries = block.Work;
+        for (int i = 0; i < gradientLabels.Length; i++)
+        {
+            T probability = gradient[(gradientLabels[i] * rows) + start + i] / sum[i];
+            labelEntries[i] = Elementwise.TimesOrZero(blockFactors[i], probability - T.One);
+        }
+
         for (int column = 0; column < arguments.Columns; column++)
         {
-            VectorMath.ScaleOrZero(gradient.Slice((column * rows) + start, block.Length), eScale);
+            VectorMath.DivideAndScaleOrZero(gradient.Slice((column * rows) + start, block.Length), sum, blockFactors);
         }
 
         for (int i = 0; i < gradientLabels.Length; i++)
         {
-            if (blockFactors[i] != T.Zero)
-            {
-                gradient[(gradientLabels[i] * rows) + start + i] -= blockFactors[i];
-            }
+            gradient[(gradientLabels[i] * rows) + start + i] = labelEntries[i];
         }
     }
 
-    /// <summary><c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>.</summary>
-    private static void ScaleToGradient<T>(Span<T> gradient, ReadOnlySpan<T> sum, ReadOnlySpan<T> labelSum, ReadOnlySpan<T> labels)
+    /// <summary>
+    /// <c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>; with
+    /// <paramref name="factors"/>, that times fᵢ (exactly 0 where fᵢ = 0).
+    /// </summary>
+    private static void ScaleToGradient<T>(Span<T> gradient, ReadOnlySpan<T> sum, ReadOnlySpan<T> labelSum, ReadOnlySpan<T> labels, ReadOnlySpan<T> factors)
         where T : struct, IFloatingPointIeee754<T>
     {
         Span<Vector<T>> g = VectorMath.Vectors(gradient);
         ReadOnlySpan<Vector<T>> s = VectorMath.Vectors(sum);
         ReadOnlySpan<Vector<T>> l = VectorMath.Vectors(labelSum);
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
-        for (int i = 0; i < g.Length; i++)
+        if (factors.IsEmpty)
         {
-            g[i] = (g[i] / s[i] * l[i]) - y[i];
+            for (int i = 0; i < g.Length; i++)
+            {
+                g[i] = (g[i] / s[i] * l[i]) - y[i];
+            }
+
+            for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
+            {
+                gradient[i] = (gradient[i] / sum[i] * labelSum[i]) - labels[i];
+            }
+
+            return;
         }
 
-        for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
-        {
-            gradient[i] = (gradient[i] / sum[i] * labelSum[i]) - labels[i];
-        }
-    }
-
-    /// <summary>
-    /// <c>gᵢ = aᵢ·eᵢ - fᵢ·yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/> and aᵢ = fᵢ·Lᵢ/Sᵢ;
-    /// a zero aᵢ or fᵢ contributes exactly 0, so a row with fᵢ = 0 is all zeros.
-    /// </summary>
-    private static void ScaleToFactoredGradient<T>(Span<T> gradient, ReadOnlySpan<T> eScale, ReadOnlySpan<T> factors, ReadOnlySpan<T> labels)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        Span<Vector<T>> g = VectorMath.Vectors(gradient);
-        ReadOnlySpan<Vector<T>> a = VectorMath.Vectors(eScale);
         ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(factors);
-        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
         for (int i = 0; i < g.Length; i++)
         {
-            g[i] = VectorMath.TimesOrZero(a[i], g[i]) - VectorMath.TimesOrZero(f[i], y[i]);
+            g[i] = VectorMath.TimesOrZero(f[i], (g[i] / s[i] * l[i]) - y[i]);
         }
 
         for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
-            gradient[i] = Elementwise.TimesOrZero(eScale[i], gradient[i]) - Elementwise.TimesOrZero(factors[i], labels[i]);
+            gradient[i] = Elementwise.TimesOrZero(factors[i], (gradient[i] / sum[i] * labelSum[i]) - labels[i]);
         }
     }
 

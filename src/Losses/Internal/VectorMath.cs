@@ -454,17 +454,21 @@ internal static unsafe class VectorMath
         }
     }
 
-    /// <summary>
-    /// <c>resultᵢ = fᵢ·Lᵢ/Sᵢ</c> (<c>fᵢ/Sᵢ</c> when <paramref name="labelSums"/> is empty), and exactly 0 where fᵢ = 0,
-    /// whatever Lᵢ and Sᵢ are.
-    /// </summary>
-    public static void FactorOverSum<T>(ReadOnlySpan<T> factors, ReadOnlySpan<T> labelSums, ReadOnlySpan<T> sums, Span<T> result)
+    /// <summary><c>targetᵢ = fᵢ·(targetᵢ/divisorᵢ)</c> in place, exactly 0 where fᵢ = 0.</summary>
+    public static void DivideAndScaleOrZero<T>(Span<T> target, ReadOnlySpan<T> divisor, ReadOnlySpan<T> factors)
         where T : struct, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < result.Length; i++)
+        Span<Vector<T>> t = Vectors(target);
+        ReadOnlySpan<Vector<T>> d = Vectors(divisor);
+        ReadOnlySpan<Vector<T>> f = Vectors(factors);
+        for (int i = 0; i < t.Length; i++)
         {
-            T numerator = labelSums.IsEmpty ? factors[i] : factors[i] * labelSums[i];
-            result[i] = factors[i] == T.Zero ? T.Zero : numerator / sums[i];
+            t[i] = TimesOrZero(f[i], t[i] / d[i]);
+        }
+
+        for (int i = t.Length * Lanes<T>(); i < target.Length; i++)
+        {
+            target[i] = Elementwise.TimesOrZero(factors[i], target[i] / divisor[i]);
         }
     }
 
