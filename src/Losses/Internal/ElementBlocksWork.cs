@@ -22,6 +22,7 @@ internal unsafe struct ElementBlocksWork<T> : IParallelWork
     private ParallelWork.Pinned _logits;
     private ParallelWork.Pinned _losses;
     private ParallelWork.Pinned _gradient;
+    private ParallelWork.Pinned _rowFactors;
 
     public readonly int Blocks => (_length + BlockLength - 1) / BlockLength;
 
@@ -34,12 +35,13 @@ internal unsafe struct ElementBlocksWork<T> : IParallelWork
     /// (either may be empty), on up to <paramref name="threads"/> threads.
     /// </summary>
     public static void Run(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient, int threads)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> rowFactors, int threads)
     {
         fixed (byte* y = MemoryMarshal.AsBytes(labels))
         fixed (byte* x = MemoryMarshal.AsBytes(logits))
         fixed (byte* l = MemoryMarshal.AsBytes(losses))
         fixed (byte* g = MemoryMarshal.AsBytes(gradient))
+        fixed (byte* f = MemoryMarshal.AsBytes(rowFactors))
         {
             var work = new ElementBlocksWork<T>
             {
@@ -49,6 +51,7 @@ internal unsafe struct ElementBlocksWork<T> : IParallelWork
                 _logits = ParallelWork.Pinned.Of(logits, x),
                 _losses = ParallelWork.Pinned.Of<T>(losses, l),
                 _gradient = ParallelWork.Pinned.Of<T>(gradient, g),
+                _rowFactors = ParallelWork.Pinned.Of(rowFactors, f),
             };
             ParallelBlocks<ElementBlocksWork<T>>.Run(work, threads);
         }
@@ -76,7 +79,9 @@ internal unsafe struct ElementBlocksWork<T> : IParallelWork
                 logits.Slice(start, length),
                 _positiveWeight,
                 losses.IsEmpty ? losses : losses.Slice(start, length),
-                gradient.IsEmpty ? gradient : gradient.Slice(start, length));
+                gradient.IsEmpty ? gradient : gradient.Slice(start, length),
+                _rowFactors.AsSpan<T>(),
+                start);
         }
     }
 }

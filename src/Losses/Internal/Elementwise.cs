@@ -31,7 +31,7 @@ internal static class Elementwise
         int threads = ElementBlocksWork<T>.Threads(x.Length);
         if (threads > 1)
         {
-            ElementBlocksWork<T>.Run(default, x, T.One, destination, default, threads);
+            ElementBlocksWork<T>.Run(default, x, T.One, destination, default, default, threads);
             return;
         }
 
@@ -102,26 +102,32 @@ internal static class Elementwise
     /// <c>ℓ = (1 - z)·x + c·ln(1 + e^-|x|)</c> for x ≥ 0 and <c>ℓ = -q·z·x + c·ln(1 + e^-|x|)</c> for x &lt; 0
     /// (TensorFlow's weighted form with softplus(-x) = -x + softplus(x) applied on the negative side),
     /// and <c>∂ℓ/∂x = c·σ(x) - q·z</c>. q = 1 is the plain sigmoid cross-entropy. A zero factor in front
-    /// of an infinite logit contributes 0, which is the limit. Either output may be empty.
+    /// of an infinite logit contributes 0, which is the limit. Either output may be empty. With
+    /// <paramref name="rowFactors"/> (one per row of the column-major inputs, element k in row k mod their count), each
+    /// gradient entry is multiplied by its row's factor as a chunk is finished (exactly 0 where the factor is 0): the
+    /// loss objects' share of the reduction, with the roundings of scaling the finished gradient afterwards.
     /// </summary>
     /// <remarks>Large inputs are split between threads (<see cref="ElementBlocksWork{T}"/>) with the same result.</remarks>
     public static void LogisticCrossEntropy<T>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         int threads = ElementBlocksWork<T>.Threads(logits.Length);
         if (threads > 1)
         {
-            ElementBlocksWork<T>.Run(labels, logits, positiveWeight, losses, gradient, threads);
+            ElementBlocksWork<T>.Run(labels, logits, positiveWeight, losses, gradient, rowFactors, threads);
             return;
         }
 
-        LogisticCrossEntropyRange(labels, logits, positiveWeight, losses, gradient);
+        LogisticCrossEntropyRange(labels, logits, positiveWeight, losses, gradient, rowFactors, 0);
     }
 
-    /// <summary>The weighted logistic loss over one range, on this thread.</summary>
+    /// <summary>
+    /// The weighted logistic loss over one range, on this thread; <paramref name="offset"/> is the range's first
+    /// element in the whole input, which places it among the rows of <paramref name="rowFactors"/>.
+    /// </summary>
     internal static void LogisticCrossEntropyRange<T>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> rowFactors, int offset)
         where T : struct, IFloatingPointIeee754<T>
     {
         T[] pooled = ArrayPool<T>.Shared.Rent(2 * ChunkLength);
@@ -152,12 +158,34 @@ internal static class Elementwise
                 losses.IsEmpty ? losses : losses.Slice(start, length),
                 gradient.IsEmpty ? gradient : gradient.Slice(start, length));
             largeLabels |= chunk.Run(largeLabel);
+            if (!rowFactors.IsEmpty && !gradient.IsEmpty)
+            {
+                ScaleByRow(gradient.Slice(start, length), rowFactors, offset + start);
+            }
         }
 
         ArrayPool<T>.Shared.Return(pooled);
         if (checkLabels && largeLabels)
         {
-            RedoOverflowInDouble(labels, logits, q, losses, gradient);
+            RedoOverflowInDouble(labels, logits, q, losses, gradient, rowFactors, offset);
+        }
+    }
+
+    /// <summary>
+    /// <c>gₖ = f[(first + k) mod rows]·gₖ</c>, exactly 0 where the factor is 0: a column-major span starting at element
+    /// <paramref name="first"/>, scaled run by run of consecutive rows.
+    /// </summary>
+    private static void ScaleByRow<T>(Span<T> gradient, ReadOnlySpan<T> rowFactors, int first)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = rowFactors.Length;
+        int row = first % rows;
+        for (int done = 0; done < gradient.Length;)
+        {
+            int run = Math.Min(rows - row, gradient.Length - done);
+            VectorMath.ScaleOrZero(gradient.Slice(done, run), rowFactors.Slice(row, run));
+            done += run;
+            row = 0;
         }
     }
 
@@ -167,7 +195,7 @@ internal static class Elementwise
     /// range while ℓ does not. Whole vectors of finite results are passed over at the cost of one comparison.
     /// </summary>
     private static void RedoOverflowInDouble<T>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, double q, Span<T> losses, Span<T> gradient)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, double q, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> rowFactors, int offset)
         where T : struct, IFloatingPointIeee754<T>
     {
         int lanes = Math.Max(VectorMath.Lanes<T>(), 1);
@@ -202,7 +230,8 @@ internal static class Elementwise
 
                 if (!gradient.IsEmpty)
                 {
-                    gradient[i] = T.CreateTruncating((c * Sigmoid(xd)) - qz);
+                    T value = T.CreateTruncating((c * Sigmoid(xd)) - qz);
+                    gradient[i] = rowFactors.IsEmpty ? value : TimesOrZero(rowFactors[(offset + i) % rowFactors.Length], value);
                 }
             }
         }

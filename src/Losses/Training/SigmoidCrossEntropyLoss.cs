@@ -46,6 +46,8 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
     internal override void Screen(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns)
         => StrictScreening.Probabilities(labels, rows, nameof(labels));
 
+    internal override bool AppliesGradientFactors => true;
+
     internal override void Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
@@ -61,7 +63,7 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
             effective = smoothed;
         }
 
-        Elementwise.LogisticCrossEntropy(effective, predictions, _positiveWeight, elementLosses, gradient);
+        Elementwise.LogisticCrossEntropy(effective, predictions, _positiveWeight, elementLosses, gradient, gradientFactors);
         ElementTerms.SumRows(elementLosses, rows, losses);
         ArrayPool<T>.Shared.Return(pooled);
     }

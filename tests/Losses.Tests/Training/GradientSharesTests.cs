@@ -7,7 +7,7 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Losses.Tests.Training;
 
 /// <summary>
-/// The softmax loss objects' gradient is the gradient of the reduced value: row i of the functions' gradient times
+/// The softmax and sigmoid loss objects' gradient is the gradient of the reduced value: row i of the functions' gradient times
 /// that row's share sᵢ/D of the reduction (sᵢ the sample weight, D the reduction's divisor). The kernels apply the
 /// share as they finish each row instead of in a pass of their own; these tests hold that result, bit for bit, to the
 /// functions' gradient scaled afterwards, at shapes that leave vector tails, span several row blocks and run on more
@@ -25,6 +25,44 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
         Matrix<T> plain = Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(inputs.ClassIndices, inputs.Logits);
 
         ShouldBeScaledRows(result.Gradient, plain, inputs, reduction, rowWeights: null);
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientShareCases.Shapes), MemberType = typeof(GradientShareCases))]
+    public void SigmoidLossGradient_IsTheFunctionsGradientTimesEachRowsShare(int rows, int columns, Reduction reduction)
+    {
+        var inputs = new Inputs(rows, columns);
+        LossResult<T> result = new SigmoidCrossEntropyLoss<T> { Reduction = reduction }.Evaluate(inputs.SoftLabels, inputs.Logits, inputs.SampleWeights);
+        Matrix<T> plain = Loss.SigmoidCrossEntropyWithLogitsGradient(inputs.SoftLabels, inputs.Logits);
+
+        // Every element is a term of the reduction: D counts them, or weighs each row's sample weight by its columns.
+        ShouldBeScaledRows(result.Gradient, plain, inputs, reduction, rowWeights: null, termsPerRow: columns);
+    }
+
+    [Fact]
+    public void SigmoidLossGradient_WithLabelsBeyondFloatsRange_IsRedoneAndStillScaled()
+    {
+        // Labels of ±1e30 with a positive weight of 1e10 make q·z overflow float: those elements are redone in double,
+        // and their gradient still takes the row's share (row 1 has weight 0, so its entries are exactly 0).
+        var labels = MatrixOf(new double[,] { { 1e30, 0.5, -1e30 }, { 1e30, 1, 0 }, { 0, -1e30, 0.25 } });
+        // Large positive logits under the huge labels keep their gradient, ∓1e40·σ(-x), inside float's range.
+        var logits = MatrixOf(new double[,] { { 12, -2, 11 }, { 13, 2, 3 }, { -0.5, 10, 0 } });
+        var weights = VectorOf(2, 0, 0.5);
+        T q = Of(1e10);
+
+        LossResult<T> result = new SigmoidCrossEntropyLoss<T> { PositiveWeight = q }.Evaluate(labels, logits, weights);
+        Matrix<T> plain = Loss.WeightedCrossEntropyWithLogitsGradient(labels, logits, q);
+
+        for (int row = 0; row < 3; row++)
+        {
+            // The default reduction, the mean over all nine elements: D = 9.
+            T share = Of(ToDouble(weights[row]) / 9);
+            for (int column = 0; column < 3; column++)
+            {
+                T.IsFinite(plain[row, column]).Should().BeTrue($"gradient[{row}, {column}] is redone to a finite value");
+                result.Gradient[row, column].Should().Be(share == T.Zero ? T.Zero : share * plain[row, column], $"gradient[{row}, {column}]");
+            }
+        }
     }
 
     [Theory]
@@ -79,17 +117,19 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
 
     /// <summary>
     /// Each entry exactly the plain gradient's entry times the row's share sᵢ/D rounded to T (0 where the share is 0),
-    /// as scaling the finished gradient afterwards gives it. D is the reduction's divisor: 1, the row count, or
-    /// Σᵢ sᵢ·rᵢ with the rows' own weights rᵢ (all 1 when null), compensated as the library sums it.
+    /// as scaling the finished gradient afterwards gives it. D is the reduction's divisor: 1, the number of terms (rows
+    /// times <paramref name="termsPerRow"/>), or Σᵢ sᵢ·rᵢ (times the terms per row) with the rows' own weights rᵢ (all 1
+    /// when null), compensated as the library sums it.
     /// </summary>
-    private static void ShouldBeScaledRows(Matrix<T> actual, Matrix<T> plain, Inputs inputs, Reduction reduction, double[]? rowWeights)
+    private static void ShouldBeScaledRows(
+        Matrix<T> actual, Matrix<T> plain, Inputs inputs, Reduction reduction, double[]? rowWeights, int termsPerRow = 1)
     {
         double[] weights = inputs.SampleWeights.Select(ToDouble).ToArray();
         double divisor = reduction switch
         {
             Reduction.Sum => 1,
-            Reduction.Mean => weights.Length,
-            _ => CompensatedSum(weights.Select((w, row) => w * (rowWeights?[row] ?? 1))),
+            Reduction.Mean => weights.Length * termsPerRow,
+            _ => CompensatedSum(weights.Select((w, row) => w * (rowWeights?[row] ?? 1))) * termsPerRow,
         };
         for (int row = 0; row < plain.RowCount; row++)
         {
