@@ -463,19 +463,51 @@ internal static class Elementwise
     /// </summary>
     public static void ScaledDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
+        => DifferenceGradient<T, Square>(labels, predictions, scale, gradient);
+
+    /// <summary>
+    /// <c>gᵢ = sign(pᵢ - yᵢ)·scale</c> with sign(0) = 0 and sign(NaN) = NaN; split between threads as
+    /// <see cref="ScaledDifference{T}"/>.
+    /// </summary>
+    public static void ScaledSignOfDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+        => DifferenceGradient<T, Absolute>(labels, predictions, scale, gradient);
+
+    /// <summary>The gradient of the sum of term(p - y), scaled, on this thread or split between threads.</summary>
+    private static void DifferenceGradient<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : struct, IDifferenceTerm
     {
-        int threads = RegressionBlocksWork<T, Square>.Threads(predictions.Length);
+        int threads = RegressionBlocksWork<T, TTerm>.Threads(predictions.Length);
         if (threads > 1)
         {
-            RegressionBlocksWork<T, Square>.Gradient(labels, predictions, scale, gradient, threads);
+            RegressionBlocksWork<T, TTerm>.Gradient(labels, predictions, scale, gradient, threads);
             return;
         }
 
-        ScaledDifferenceRange(labels, predictions, scale, gradient);
+        DifferenceGradientRange<T, TTerm>(labels, predictions, scale, gradient);
+    }
+
+    /// <summary>
+    /// <see cref="ScaledDifference{T}"/> (squares) or <see cref="ScaledSignOfDifference{T}"/> (absolute values) over one
+    /// range, on this thread.
+    /// </summary>
+    internal static void DifferenceGradientRange<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : struct, IDifferenceTerm
+    {
+        if (typeof(TTerm) == typeof(Square))
+        {
+            ScaledDifferenceRange(labels, predictions, scale, gradient);
+        }
+        else
+        {
+            ScaledSignOfDifferenceRange(labels, predictions, scale, gradient);
+        }
     }
 
     /// <summary><see cref="ScaledDifference{T}"/> over one range, on this thread.</summary>
-    internal static void ScaledDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+    private static void ScaledDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (scale == T.Zero)
@@ -499,25 +531,8 @@ internal static class Elementwise
         }
     }
 
-    /// <summary>
-    /// <c>gᵢ = sign(pᵢ - yᵢ)·scale</c> with sign(0) = 0 and sign(NaN) = NaN; split between threads as
-    /// <see cref="ScaledDifference{T}"/>.
-    /// </summary>
-    public static void ScaledSignOfDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        int threads = RegressionBlocksWork<T, Absolute>.Threads(predictions.Length);
-        if (threads > 1)
-        {
-            RegressionBlocksWork<T, Absolute>.Gradient(labels, predictions, scale, gradient, threads);
-            return;
-        }
-
-        ScaledSignOfDifferenceRange(labels, predictions, scale, gradient);
-    }
-
     /// <summary><see cref="ScaledSignOfDifference{T}"/> over one range, on this thread.</summary>
-    internal static void ScaledSignOfDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+    private static void ScaledSignOfDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);

@@ -98,17 +98,8 @@ internal unsafe struct RegressionBlocksWork<T, TTerm> : IParallelWork
 
             int start = block * BlockLength;
             int length = Math.Min(BlockLength, _length - start);
-            ReadOnlySpan<T> y = labels.Slice(start, length);
-            ReadOnlySpan<T> p = predictions.Slice(start, length);
-            Span<T> g = gradient.Slice(start, length);
-            if (typeof(TTerm) == typeof(Elementwise.Square))
-            {
-                Elementwise.ScaledDifferenceRange(y, p, _scale, g);
-            }
-            else
-            {
-                Elementwise.ScaledSignOfDifferenceRange(y, p, _scale, g);
-            }
+            Elementwise.DifferenceGradientRange<T, TTerm>(
+                labels.Slice(start, length), predictions.Slice(start, length), _scale, gradient.Slice(start, length));
         }
     }
 }
