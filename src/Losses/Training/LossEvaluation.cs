@@ -10,6 +10,12 @@ namespace Losses;
 internal readonly record struct LossTotals<T>(T Value, double WeightedSum, double TotalWeight, long Count);
 
 /// <summary>
+/// What a batch's reduction takes from its weights alone: the total weight W (Σ sᵢ·rᵢ over the counted rows, times
+/// the terms per row), the count of terms, and the divisor D they give for the reduction (1, the count, or W).
+/// </summary>
+internal readonly record struct ReductionWeights(double Total, long Count, double Divisor);
+
+/// <summary>
 /// The steps every loss object runs: argument checks, Strict screening, the fused per-row kernel,
 /// then the reduction and the scaling of the gradient by each row's share of the value.
 /// </summary>
@@ -58,6 +64,8 @@ internal static class LossEvaluation
             rowWeights = Span<double>.Empty;
         }
 
+        ReductionWeights weights = Weigh(rows, s.Span, rowWeights, terms.TermsPerRow(columns), terms.Reduction);
+
         // Where the kernel can apply each row's share of the reduction as it finishes the gradient, it does, and
         // the gradient takes no pass of its own to be scaled.
         T[]? pooledFactors = null;
@@ -66,7 +74,7 @@ internal static class LossEvaluation
         {
             pooledFactors = ArrayPool<T>.Shared.Rent(rows);
             Span<T> factors = pooledFactors.AsSpan(0, rows);
-            if (TryGradientFactors(rows, s.Span, rowWeights, terms.TermsPerRow(columns), terms.Reduction, terms.GradientScale, factors))
+            if (TryGradientFactors(rows, s.Span, rowWeights, weights.Divisor, terms.GradientScale, factors))
             {
                 gradientFactors = factors;
             }
@@ -80,8 +88,7 @@ internal static class LossEvaluation
             rows,
             s.Span,
             rowWeights,
-            terms.TermsPerRow(columns),
-            terms.Reduction,
+            weights,
             new LossInputs<T>(terms, y.Span, x.Span),
             gradientScaled: !gradientFactors.IsEmpty);
         if (pooledFactors is not null)
@@ -148,7 +155,7 @@ internal static class LossEvaluation
     /// Reduces the per-row losses <c>ℓᵢ</c> (in double, not rounded to T) with sample weights sᵢ (empty: all 1)
     /// and row weights rᵢ (empty: all 1; <see cref="EffectiveLabels.IgnoredRow"/>: not counted), and turns the
     /// per-row derivatives in <paramref name="gradient"/> into ∂Value/∂x by scaling row i by sᵢ/D (D the
-    /// reduction's divisor) times the loss's <see cref="MatrixLabelLoss{T}.GradientScale"/>, and by 1/Value when the
+    /// reduction's divisor, from <paramref name="weights"/>) times the loss's <see cref="MatrixLabelLoss{T}.GradientScale"/>, and by 1/Value when the
     /// value is a square root (then ℓᵢ are the squared errors and the
     /// gradient holds the errors themselves). A row scaled by 0 becomes exactly 0. Where the reduction overflows
     /// double or loses its digits, <paramref name="inputs"/> (default: none) lets the loss redo it at a power-of-two scale.
@@ -161,8 +168,7 @@ internal static class LossEvaluation
         int rows,
         ReadOnlySpan<T> sampleWeights,
         ReadOnlySpan<double> rowWeights,
-        int termsPerRow,
-        Reduction reduction,
+        ReductionWeights weights,
         LossInputs<T> inputs,
         bool gradientScaled = false)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -177,9 +183,7 @@ internal static class LossEvaluation
             }
         }
 
-        double total = TotalWeight(rows, sampleWeights, rowWeights, out long countedRows) * termsPerRow;
-        long count = countedRows * termsPerRow;
-        double divisor = Divisor(reduction, count, total);
+        (double total, long count, double divisor) = weights;
         double reduced = divisor == 0.0 ? 0.0 : weightedSum.Value / divisor;
 
         // The plain reduction is accurate unless it overflowed or is so small that the roundings of squares in
@@ -226,22 +230,39 @@ internal static class LossEvaluation
 
     /// <summary>
     /// The factors <see cref="Reduce{T}"/> would scale the gradient's rows by, <c>sᵢ/D·chain</c> rounded to T, found from
-    /// the weights alone (D does not depend on the losses), so that a kernel can apply them as it finishes the gradient
+    /// the weights alone (D, from <see cref="Weigh{T}"/>, does not depend on the losses), so that a kernel can apply them as it finishes the gradient
     /// instead of in a pass of its own: the same factors, so the same rows. False, with <paramref name="factorsInT"/>
     /// meaningless, where a factor is neither 0 nor a normal number in T; <see cref="Reduce{T}"/> then applies it in double.
     /// </summary>
     public static bool TryGradientFactors<T>(
-        int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, int termsPerRow, Reduction reduction, double chain, Span<T> factorsInT)
+        int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, double divisor, double chain, Span<T> factorsInT)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
-        double total = TotalWeight(rows, sampleWeights, rowWeights, out long countedRows) * termsPerRow;
-        double divisor = Divisor(reduction, countedRows * termsPerRow, total);
         double[] pooled = ArrayPool<double>.Shared.Rent(rows);
         Span<double> factors = pooled.AsSpan(0, rows);
         Factors(rows, sampleWeights, rowWeights, divisor, factors);
         bool anyInDouble = FactorsInT(factors, chain, factorsInT);
         ArrayPool<double>.Shared.Return(pooled);
         return !anyInDouble;
+    }
+
+    /// <summary>
+    /// The <see cref="ReductionWeights"/> of a batch with sample weights sᵢ (empty: all 1) and row weights rᵢ (empty: all 1;
+    /// <see cref="EffectiveLabels.IgnoredRow"/>: not counted), taken once per call by <see cref="TryGradientFactors{T}"/>
+    /// and <see cref="Reduce{T}"/> alike.
+    /// </summary>
+    public static ReductionWeights Weigh<T>(int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, int termsPerRow, Reduction reduction)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
+    {
+        double total = TotalWeight(rows, sampleWeights, rowWeights, out long countedRows) * termsPerRow;
+        long count = countedRows * termsPerRow;
+        double divisor = reduction switch
+        {
+            Reduction.Sum => 1.0,
+            Reduction.Mean => count,
+            _ => total,
+        };
+        return new ReductionWeights(total, count, divisor);
     }
 
     /// <summary>Σ sᵢ·rᵢ over the counted rows with sᵢ ≠ 0 (compensated), and how many rows are counted.</summary>
@@ -281,14 +302,6 @@ internal static class LossEvaluation
 
         return totalWeight.Value;
     }
-
-    private static double Divisor(Reduction reduction, long count, double total)
-        => reduction switch
-        {
-            Reduction.Sum => 1.0,
-            Reduction.Mean => count,
-            _ => total,
-        };
 
     /// <summary>sᵢ/D per row, 0 for an ignored row, a zero weight or D = 0.</summary>
     private static void Factors<T>(int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, double divisor, Span<double> factors)

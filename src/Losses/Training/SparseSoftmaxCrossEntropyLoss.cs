@@ -171,7 +171,8 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         // gradient, unless a share needs double (then the reduction scales the rows).
         T[] pooledFactors = ArrayPool<T>.Shared.Rent(rows);
         Span<T> factors = pooledFactors.AsSpan(0, rows);
-        ReadOnlySpan<T> gradientFactors = LossEvaluation.TryGradientFactors(rows, s.Span, rowWeights, 1, _reduction, 1.0, factors)
+        ReductionWeights weights = LossEvaluation.Weigh(rows, s.Span, rowWeights, 1, _reduction);
+        ReadOnlySpan<T> gradientFactors = LossEvaluation.TryGradientFactors(rows, s.Span, rowWeights, weights.Divisor, 1.0, factors)
             ? factors
             : default;
         if (_labelSmoothing == T.Zero && _classWeights is null)
@@ -200,7 +201,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
 
         ElementTerms.Widen<T>(l.Span, losses);
         LossTotals<T> totals = LossEvaluation.Reduce(
-            losses, g.Span, rows, s.Span, rowWeights, 1, _reduction, inputs: default, gradientScaled: !gradientFactors.IsEmpty);
+            losses, g.Span, rows, s.Span, rowWeights, weights, inputs: default, gradientScaled: !gradientFactors.IsEmpty);
         ArrayPool<T>.Shared.Return(pooledFactors);
         ArrayPool<double>.Shared.Return(pooledWeights);
         g.Commit();
