@@ -43,7 +43,9 @@ internal static class FusedExponentials
         Span<T> labelDot,
         Span<double> tail,
         Span<double> ones,
-        Span<int> maxima)
+        Span<int> maxima,
+        ReadOnlySpan<T> nextLogits,
+        ReadOnlySpan<T> nextLabels)
         where T : struct, IFloatingPointIeee754<T>
     {
         int lanes = Vector<T>.Count;
@@ -69,17 +71,30 @@ internal static class FusedExponentials
             ref MemoryMarshal.GetReference(d),
             ref MemoryMarshal.GetReference(t),
             ref MemoryMarshal.GetReference(o),
-            ref MemoryMarshal.GetReference(c));
+            ref MemoryMarshal.GetReference(c),
+            ref Prefetch.Ahead(logits, nextLogits),
+            ref Prefetch.Ahead(labels, nextLabels));
 
         // One loop with labels and one without, each with only its own code, so that the JIT inlines all of
         // it (one loop holding every path outgrows its inlining budget and calls the small helpers instead).
         if (withLabels)
         {
-            Wholes<T, Yes>(vectors, wholes, perVector, store, keepShifted);
+            if (store)
+            {
+                Wholes<T, Yes, Yes>(vectors, wholes, perVector, keepShifted);
+            }
+            else
+            {
+                Wholes<T, Yes, No>(vectors, wholes, perVector, keepShifted);
+            }
+        }
+        else if (store)
+        {
+            Wholes<T, No, Yes>(vectors, wholes, perVector, keepShifted);
         }
         else
         {
-            Wholes<T, No>(vectors, wholes, perVector, store, keepShifted);
+            Wholes<T, No, No>(vectors, wholes, perVector, keepShifted);
         }
 
         int done = wholes * lanes;
@@ -115,12 +130,21 @@ internal static class FusedExponentials
     }
 
     /// <summary>The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes.</summary>
-    private static void Wholes<T, TLabels>(in Vectors<T> vectors, int wholes, int perVector, bool store, bool keepShifted)
+    private static void Wholes<T, TLabels, TStore>(in Vectors<T> vectors, int wholes, int perVector, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
+        where TStore : struct, IFlag
     {
+        int lanes = Vector<T>.Count;
         for (int i = 0; i < wholes; i++)
         {
+            // The next column's segment is asked for as this one is read (see Prefetch).
+            Prefetch.Line(ref Unsafe.Add(ref vectors.NextLogits, i * lanes));
+            if (TLabels.Value)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref vectors.NextLabels, i * lanes));
+            }
+
             // Unchecked indexing: every span holds at least `wholes` vectors (the statistics spans are padded).
             Vector<T> result = Step(
                 Unsafe.Add(ref vectors.Logits, i),
@@ -133,7 +157,7 @@ internal static class FusedExponentials
                 ref Unsafe.Add(ref vectors.Ones, i * perVector),
                 ref Unsafe.Add(ref vectors.Maxima, i),
                 keepShifted);
-            if (store)
+            if (TStore.Value)
             {
                 Unsafe.Add(ref vectors.Destination, i) = result;
             }
@@ -318,6 +342,8 @@ internal static class FusedExponentials
         public readonly ref Vector<double> Tail;
         public readonly ref Vector<double> Ones;
         public readonly ref Vector<int> Maxima;
+        public readonly ref T NextLogits;
+        public readonly ref T NextLabels;
 
         public Vectors(
             ref Vector<T> logits,
@@ -328,8 +354,12 @@ internal static class FusedExponentials
             ref Vector<T> labelDot,
             ref Vector<double> tail,
             ref Vector<double> ones,
-            ref Vector<int> maxima)
+            ref Vector<int> maxima,
+            ref T nextLogits,
+            ref T nextLabels)
         {
+            NextLogits = ref nextLogits;
+            NextLabels = ref nextLabels;
             Logits = ref logits;
             Labels = ref labels;
             Destination = ref destination;

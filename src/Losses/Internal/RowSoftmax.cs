@@ -123,7 +123,8 @@ internal static class RowSoftmax
                 block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: false);
                 for (int column = 0; column < columns; column++)
                 {
-                    VectorMath.Divide(outputs.Slice((column * rows) + start, block.Length), block.Sum);
+                    int offset = (column * rows) + start;
+                    VectorMath.Divide(outputs.Slice(offset, block.Length), block.Sum, Next<T>(outputs, offset, rows, columns, column, block.Length));
                 }
 
                 break;
@@ -131,7 +132,8 @@ internal static class RowSoftmax
                 block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: true);
                 for (int column = 0; column < columns; column++)
                 {
-                    VectorMath.Subtract(outputs.Slice((column * rows) + start, block.Length), block.LogSum);
+                    int offset = (column * rows) + start;
+                    VectorMath.Subtract(outputs.Slice(offset, block.Length), block.LogSum, Next<T>(outputs, offset, rows, columns, column, block.Length));
                 }
 
                 break;
@@ -172,7 +174,9 @@ internal static class RowSoftmax
                 block.Sum,
                 block.LabelSum,
                 labels.Slice(offset, block.Length),
-                factors.IsEmpty ? factors : factors.Slice(start, block.Length));
+                factors.IsEmpty ? factors : factors.Slice(start, block.Length),
+                Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length),
+                Next(labels, offset, rows, arguments.Columns, column, block.Length));
         }
     }
 
@@ -210,7 +214,8 @@ internal static class RowSoftmax
         {
             for (int column = 0; column < arguments.Columns; column++)
             {
-                VectorMath.Divide(gradient.Slice((column * rows) + start, block.Length), sum);
+                int offset = (column * rows) + start;
+                VectorMath.Divide(gradient.Slice(offset, block.Length), sum, Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length));
             }
 
             for (int i = 0; i < gradientLabels.Length; i++)
@@ -234,7 +239,9 @@ internal static class RowSoftmax
 
         for (int column = 0; column < arguments.Columns; column++)
         {
-            VectorMath.DivideAndScaleOrZero(gradient.Slice((column * rows) + start, block.Length), sum, blockFactors);
+            int offset = (column * rows) + start;
+            VectorMath.DivideAndScaleOrZero(
+                gradient.Slice(offset, block.Length), sum, blockFactors, Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length));
         }
 
         for (int i = 0; i < gradientLabels.Length; i++)
@@ -247,9 +254,13 @@ internal static class RowSoftmax
     /// <c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>; with
     /// <paramref name="factors"/>, that times fᵢ (exactly 0 where fᵢ = 0).
     /// </summary>
-    private static void ScaleToGradient<T>(Span<T> gradient, ReadOnlySpan<T> sum, ReadOnlySpan<T> labelSum, ReadOnlySpan<T> labels, ReadOnlySpan<T> factors)
+    private static void ScaleToGradient<T>(
+        Span<T> gradient, ReadOnlySpan<T> sum, ReadOnlySpan<T> labelSum, ReadOnlySpan<T> labels, ReadOnlySpan<T> factors, ReadOnlySpan<T> nextGradient, ReadOnlySpan<T> nextLabels)
         where T : struct, IFloatingPointIeee754<T>
     {
+        ref T gradientAhead = ref Prefetch.Ahead(gradient, nextGradient);
+        ref T labelsAhead = ref Prefetch.Ahead(labels, nextLabels);
+        int lanes = VectorMath.Lanes<T>();
         Span<Vector<T>> g = VectorMath.Vectors(gradient);
         ReadOnlySpan<Vector<T>> s = VectorMath.Vectors(sum);
         ReadOnlySpan<Vector<T>> l = VectorMath.Vectors(labelSum);
@@ -258,6 +269,8 @@ internal static class RowSoftmax
         {
             for (int i = 0; i < g.Length; i++)
             {
+                Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
+                Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
                 g[i] = (g[i] / s[i] * l[i]) - y[i];
             }
 
@@ -272,6 +285,8 @@ internal static class RowSoftmax
         ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(factors);
         for (int i = 0; i < g.Length; i++)
         {
+            Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
+            Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
             g[i] = VectorMath.TimesOrZero(f[i], (g[i] / s[i] * l[i]) - y[i]);
         }
 
@@ -382,6 +397,14 @@ internal static class RowSoftmax
         }
     }
 
+    /// <summary>
+    /// The segment of <paramref name="length"/> elements one column after the one at <paramref name="offset"/> in column
+    /// <paramref name="column"/> of <paramref name="matrix"/>: the segment to prefetch while that one is worked through
+    /// (empty in the last column, or for an empty matrix).
+    /// </summary>
+    private static ReadOnlySpan<T> Next<T>(ReadOnlySpan<T> matrix, int offset, int rows, int columns, int column, int length)
+        => column + 1 < columns && !matrix.IsEmpty ? matrix.Slice(offset + rows, length) : default;
+
     /// <summary><paramref name="length"/> rounded up to whole <see cref="Vector{T}"/>s.</summary>
     private static int Padded<T>(int length)
         where T : struct
@@ -451,14 +474,23 @@ internal static class RowSoftmax
             // Four columns at a time: four streams from memory at once, and a quarter of the stores. A maximum
             // does not depend on the order it is taken in, and a NaN that a lane's maximum skips still reaches
             // the row's sum, and from there every output.
+            int lanes = VectorMath.Lanes<T>();
             for (; column + 3 < columns; column += 4)
             {
                 ReadOnlySpan<Vector<T>> x0 = VectorMath.Vectors(logits.Slice((column * rows) + _start, Length));
                 ReadOnlySpan<Vector<T>> x1 = VectorMath.Vectors(logits.Slice(((column + 1) * rows) + _start, Length));
                 ReadOnlySpan<Vector<T>> x2 = VectorMath.Vectors(logits.Slice(((column + 2) * rows) + _start, Length));
                 ReadOnlySpan<Vector<T>> x3 = VectorMath.Vectors(logits.Slice(((column + 3) * rows) + _start, Length));
+
+                // The next four columns' segments are asked for as these four are read (see Prefetch).
+                ref T ahead = ref Prefetch.Ahead(logits.Slice(column * rows, 4 * rows), logits[((column + 4) * rows)..]);
                 for (int i = 0; i < max.Length; i++)
                 {
+                    ref T next = ref Unsafe.Add(ref ahead, (i * lanes) + _start);
+                    Prefetch.Line(ref next);
+                    Prefetch.Line(ref Unsafe.Add(ref next, rows));
+                    Prefetch.Line(ref Unsafe.Add(ref next, 2 * rows));
+                    Prefetch.Line(ref Unsafe.Add(ref next, 3 * rows));
                     max[i] = Vector.Max(Vector.Max(max[i], x0[i]), Vector.Max(Vector.Max(x1[i], x2[i]), x3[i]));
                 }
             }
@@ -524,7 +556,9 @@ internal static class RowSoftmax
                         _paddedLabelDot,
                         _tailInDouble,
                         _onesInDouble,
-                        _maxima);
+                        _maxima,
+                        Next(logits, offset, rows, columns, column, Length),
+                        Next(labels, offset, rows, columns, column, Length));
                 }
 
                 if (typeof(T) == typeof(float))

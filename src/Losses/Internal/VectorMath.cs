@@ -454,15 +454,17 @@ internal static unsafe class VectorMath
         }
     }
 
-    /// <summary><c>targetᵢ = fᵢ·(targetᵢ/divisorᵢ)</c> in place, exactly 0 where fᵢ = 0.</summary>
-    public static void DivideAndScaleOrZero<T>(Span<T> target, ReadOnlySpan<T> divisor, ReadOnlySpan<T> factors)
+    /// <summary><c>targetᵢ = fᵢ·(targetᵢ/divisorᵢ)</c> in place, exactly 0 where fᵢ = 0, asking for <paramref name="next"/> meanwhile (<see cref="Prefetch"/>).</summary>
+    public static void DivideAndScaleOrZero<T>(Span<T> target, ReadOnlySpan<T> divisor, ReadOnlySpan<T> factors, ReadOnlySpan<T> next = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         Span<Vector<T>> t = Vectors(target);
         ReadOnlySpan<Vector<T>> d = Vectors(divisor);
         ReadOnlySpan<Vector<T>> f = Vectors(factors);
+        ref T ahead = ref Prefetch.Ahead(target, next);
         for (int i = 0; i < t.Length; i++)
         {
+            Prefetch.Line(ref Unsafe.Add(ref ahead, i * Lanes<T>()));
             t[i] = TimesOrZero(f[i], t[i] / d[i]);
         }
 
@@ -472,14 +474,16 @@ internal static unsafe class VectorMath
         }
     }
 
-    /// <summary><c>targetᵢ /= divisorᵢ</c> in place.</summary>
-    public static void Divide<T>(Span<T> target, ReadOnlySpan<T> divisor)
+    /// <summary><c>targetᵢ /= divisorᵢ</c> in place, asking for <paramref name="next"/> meanwhile (<see cref="Prefetch"/>).</summary>
+    public static void Divide<T>(Span<T> target, ReadOnlySpan<T> divisor, ReadOnlySpan<T> next = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         Span<Vector<T>> t = Vectors(target);
         ReadOnlySpan<Vector<T>> d = Vectors(divisor);
+        ref T ahead = ref Prefetch.Ahead(target, next);
         for (int i = 0; i < t.Length; i++)
         {
+            Prefetch.Line(ref Unsafe.Add(ref ahead, i * Lanes<T>()));
             t[i] /= d[i];
         }
 
@@ -506,14 +510,16 @@ internal static unsafe class VectorMath
         }
     }
 
-    /// <summary><c>targetᵢ -= subtrahendᵢ</c> in place.</summary>
-    public static void Subtract<T>(Span<T> target, ReadOnlySpan<T> subtrahend)
+    /// <summary><c>targetᵢ -= subtrahendᵢ</c> in place, asking for <paramref name="next"/> meanwhile (<see cref="Prefetch"/>).</summary>
+    public static void Subtract<T>(Span<T> target, ReadOnlySpan<T> subtrahend, ReadOnlySpan<T> next = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         Span<Vector<T>> t = Vectors(target);
         ReadOnlySpan<Vector<T>> s = Vectors(subtrahend);
+        ref T ahead = ref Prefetch.Ahead(target, next);
         for (int i = 0; i < t.Length; i++)
         {
+            Prefetch.Line(ref Unsafe.Add(ref ahead, i * Lanes<T>()));
             t[i] -= s[i];
         }
 
