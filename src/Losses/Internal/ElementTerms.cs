@@ -107,27 +107,31 @@ internal static class ElementTerms
     /// <summary>
     /// <c>ℓᵢ = Σⱼ f(pᵢⱼ - yᵢⱼ)</c> into <paramref name="rowSums"/> (one per row), each term and the sum in double
     /// (also for float, where the difference too is taken after widening), and the per-element gradient factor
-    /// f'(pᵢⱼ - yᵢⱼ) in T into <paramref name="gradient"/>. A row's terms are added in column order, in a
-    /// vector lane or in the scalar tail alike, so the sums do not depend on where the vectors fall.
+    /// f'(pᵢⱼ - yᵢⱼ) in T into <paramref name="gradient"/>, or, with <paramref name="rowFactors"/> (one per row, each 0
+    /// or normal), that times the row's factor (exactly 0 where it is 0): the loss objects' share of the reduction,
+    /// with the roundings of scaling the finished gradient afterwards, in the same pass. A row's terms are added in
+    /// column order, in a vector lane or in the scalar tail alike, so the sums do not depend on where the vectors fall.
     /// </summary>
     public static void Regression<T, TTerm>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, T delta, Span<double> rowSums, Span<T> gradient)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, T delta, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : IElementTerm<T>
     {
         rowSums.Clear();
         double deltaInDouble = double.CreateTruncating(delta);
+        bool scaled = !rowFactors.IsEmpty;
         for (int offset = 0; offset < predictions.Length; offset += rows)
         {
             ReadOnlySpan<T> y = labels.Slice(offset, rows);
             ReadOnlySpan<T> p = predictions.Slice(offset, rows);
             Span<T> g = gradient.Slice(offset, rows);
-            int done = RegressionVectors<T, TTerm>(y, p, delta, deltaInDouble, rowSums, g);
+            int done = RegressionVectors<T, TTerm>(y, p, delta, deltaInDouble, rowSums, g, rowFactors);
             for (int row = done; row < rows; row++)
             {
                 double difference = double.CreateTruncating(p[row]) - double.CreateTruncating(y[row]);
                 rowSums[row] += TTerm.Loss(difference, deltaInDouble);
-                g[row] = TTerm.Derivative(p[row] - y[row], delta);
+                T derivative = TTerm.Derivative(p[row] - y[row], delta);
+                g[row] = scaled ? Elementwise.TimesOrZero(rowFactors[row], derivative) : derivative;
             }
         }
     }
@@ -137,7 +141,7 @@ internal static class ElementTerms
     /// vectors); returns how many rows it did.
     /// </summary>
     private static int RegressionVectors<T, TTerm>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T delta, double deltaInDouble, Span<double> rowSums, Span<T> gradient)
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T delta, double deltaInDouble, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : IElementTerm<T>
     {
@@ -150,13 +154,16 @@ internal static class ElementTerms
         ReadOnlySpan<Vector<T>> p = VectorMath.Vectors(predictions);
         Span<Vector<T>> g = VectorMath.Vectors(gradient);
         Span<Vector<double>> sums = VectorMath.Vectors(rowSums);
+        ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(rowFactors);
+        bool scaled = !rowFactors.IsEmpty;
         var deltaVector = new Vector<T>(delta);
         var deltaInDoubleVector = new Vector<double>(deltaInDouble);
         if (typeof(T) == typeof(float))
         {
             for (int i = 0; i < p.Length; i++)
             {
-                g[i] = TTerm.Derivative(p[i] - y[i], deltaVector);
+                Vector<T> derivative = TTerm.Derivative(p[i] - y[i], deltaVector);
+                g[i] = scaled ? VectorMath.TimesOrZero(f[i], derivative) : derivative;
                 Vector.Widen(Vector.As<T, float>(p[i]), out Vector<double> pLow, out Vector<double> pHigh);
                 Vector.Widen(Vector.As<T, float>(y[i]), out Vector<double> yLow, out Vector<double> yHigh);
                 sums[2 * i] += TTerm.Loss(pLow - yLow, deltaInDoubleVector);
@@ -168,7 +175,8 @@ internal static class ElementTerms
             for (int i = 0; i < p.Length; i++)
             {
                 Vector<T> difference = p[i] - y[i];
-                g[i] = TTerm.Derivative(difference, deltaVector);
+                Vector<T> derivative = TTerm.Derivative(difference, deltaVector);
+                g[i] = scaled ? VectorMath.TimesOrZero(f[i], derivative) : derivative;
                 sums[i] += TTerm.Loss(Vector.As<T, double>(difference), deltaInDoubleVector);
             }
         }

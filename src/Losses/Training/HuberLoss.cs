@@ -31,12 +31,15 @@ public sealed class HuberLoss<T> : MatrixLabelLoss<T>
 
     internal override int TermsPerRow(int columns) => columns;
 
+    /// <summary>The kernel applies each row's share of the reduction as it writes the gradient.</summary>
+    internal override bool AppliesGradientFactors => true;
+
     internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
         => RegressionMeans.WeightedSumOfTerms<T, HuberTerm<T>>(labels, predictions, shares, _delta);
 
     internal override void Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
-        ElementTerms.Regression<T, HuberTerm<T>>(labels, predictions, rows, _delta, losses, gradient);
+        ElementTerms.Regression<T, HuberTerm<T>>(labels, predictions, rows, _delta, losses, gradient, gradientFactors);
     }
 }

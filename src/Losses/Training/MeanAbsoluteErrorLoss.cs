@@ -21,12 +21,15 @@ public sealed class MeanAbsoluteErrorLoss<T> : MatrixLabelLoss<T>
 {
     internal override int TermsPerRow(int columns) => columns;
 
+    /// <summary>The kernel applies each row's share of the reduction as it writes the gradient.</summary>
+    internal override bool AppliesGradientFactors => true;
+
     internal override double? RescaledReduction(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, ReadOnlySpan<double> shares)
         => RegressionMeans.WeightedSumOfTerms<T, AbsoluteTerm<T>>(labels, predictions, shares, T.Zero);
 
     internal override void Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
-        ElementTerms.Regression<T, AbsoluteTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient);
+        ElementTerms.Regression<T, AbsoluteTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient, gradientFactors);
     }
 }

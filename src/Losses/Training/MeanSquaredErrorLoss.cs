@@ -22,6 +22,9 @@ public sealed class MeanSquaredErrorLoss<T> : MatrixLabelLoss<T>
 {
     internal override int TermsPerRow(int columns) => columns;
 
+    /// <summary>The kernel applies each row's share of the reduction as it writes the gradient.</summary>
+    internal override bool AppliesGradientFactors => true;
+
     /// <summary>2: the kernel writes d, half of ∂ℓᵢ/∂pᵢⱼ = 2d, so that 2d cannot overflow T.</summary>
     internal override double GradientScale => 2.0;
 
@@ -31,6 +34,6 @@ public sealed class MeanSquaredErrorLoss<T> : MatrixLabelLoss<T>
     internal override void Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
-        ElementTerms.Regression<T, SquaredTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient);
+        ElementTerms.Regression<T, SquaredTerm<T>>(labels, predictions, rows, T.Zero, losses, gradient, gradientFactors);
     }
 }

@@ -7,8 +7,8 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Losses.Tests.Training;
 
 /// <summary>
-/// The softmax and sigmoid loss objects' gradient is the gradient of the reduced value: row i of the functions' gradient times
-/// that row's share sᵢ/D of the reduction (sᵢ the sample weight, D the reduction's divisor). The kernels apply the
+/// The softmax, sigmoid and regression loss objects' gradient is the gradient of the reduced value: row i of the functions'
+/// gradient (for regression, of each element's derivative) times that row's share sᵢ/D of the reduction (sᵢ the sample weight, D the reduction's divisor). The kernels apply the
 /// share as they finish each row instead of in a pass of their own; these tests hold that result, bit for bit, to the
 /// functions' gradient scaled afterwards, at shapes that leave vector tails, span several row blocks and run on more
 /// than one thread, and hold a row of weight 0 to exact zeros whatever its logits.
@@ -78,6 +78,37 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
         ShouldBeScaledRows(result.Gradient, plain, inputs, reduction, rowWeights);
     }
 
+    [Theory]
+    [MemberData(nameof(GradientShareCases.Shapes), MemberType = typeof(GradientShareCases))]
+    public void RegressionLossGradients_AreEachElementsDerivativeTimesItsRowsShare(int rows, int columns, Reduction reduction)
+    {
+        // Labels are the soft labels, predictions the logits: errors of either sign, some beyond Huber's δ = 1.
+        var inputs = new Inputs(rows, columns);
+        Matrix<T> y = inputs.SoftLabels;
+        Matrix<T> p = inputs.Logits;
+        Vector<T> weights = inputs.SampleWeights;
+
+        // ∂/∂p of (p - y)², |p - y| and Huber's term with δ = 1: 2(p - y), sign(p - y), clamp(p - y, -1, 1); the
+        // kernel writes the derivative less its constant factor (2 for the square), which goes into the share.
+        Matrix<T> difference = p - y;
+        ShouldBeScaledRows(
+            new MeanSquaredErrorLoss<T> { Reduction = reduction }.Evaluate(y, p, weights).Gradient, difference, inputs, reduction, null, columns, chain: 2);
+        ShouldBeScaledRows(
+            new MeanAbsoluteErrorLoss<T> { Reduction = reduction }.Evaluate(y, p, weights).Gradient,
+            difference.Map(d => T.CreateTruncating(T.Sign(d))),
+            inputs,
+            reduction,
+            null,
+            columns);
+        ShouldBeScaledRows(
+            new HuberLoss<T> { Reduction = reduction }.Evaluate(y, p, weights).Gradient,
+            difference.Map(d => T.Clamp(d, -T.One, T.One)),
+            inputs,
+            reduction,
+            null,
+            columns);
+    }
+
     [Fact]
     public void RowOfWeightZero_HasAnExactlyZeroGradient_EvenWithNaNAndInfiniteLogits()
     {
@@ -116,13 +147,14 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
     }
 
     /// <summary>
-    /// Each entry exactly the plain gradient's entry times the row's share sᵢ/D rounded to T (0 where the share is 0),
+    /// Each entry exactly the plain gradient's entry times the row's share sᵢ/D (times <paramref name="chain"/>, the
+    /// constant factor of a derivative the plain entries leave out) rounded to T (0 where the share is 0),
     /// as scaling the finished gradient afterwards gives it. D is the reduction's divisor: 1, the number of terms (rows
     /// times <paramref name="termsPerRow"/>), or Σᵢ sᵢ·rᵢ (times the terms per row) with the rows' own weights rᵢ (all 1
     /// when null), compensated as the library sums it.
     /// </summary>
     private static void ShouldBeScaledRows(
-        Matrix<T> actual, Matrix<T> plain, Inputs inputs, Reduction reduction, double[]? rowWeights, int termsPerRow = 1)
+        Matrix<T> actual, Matrix<T> plain, Inputs inputs, Reduction reduction, double[]? rowWeights, int termsPerRow = 1, double chain = 1)
     {
         double[] weights = inputs.SampleWeights.Select(ToDouble).ToArray();
         double divisor = reduction switch
@@ -133,7 +165,7 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
         };
         for (int row = 0; row < plain.RowCount; row++)
         {
-            T share = T.CreateTruncating(weights[row] / divisor);
+            T share = T.CreateTruncating(weights[row] / divisor * chain);
             for (int column = 0; column < plain.ColumnCount; column++)
             {
                 T expected = share == T.Zero ? T.Zero : share * plain[row, column];
