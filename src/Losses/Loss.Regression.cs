@@ -22,8 +22,10 @@ public static partial class Loss
     /// <remarks>
     /// <para><c>L = (1/n)·Σᵢ (pᵢ - yᵢ)²</c>; gradient <c>∂L/∂pᵢ = 2·(pᵢ - yᵢ)/n</c>
     /// (<see cref="MeanSquaredErrorGradient{T}(Matrix{T}, Matrix{T})"/>).</para>
-    /// <para>Summed in double with compensation, also for float, so no float sum overflows or stalls
-    /// before the true value does; a double sum of squares that overflows although the mean does not is
+    /// <para>Summed in double, also for float, so no float sum overflows or stalls before the true value does:
+    /// double with compensation; float in plain double sums over ranges of 65,536 elements (each within 2⁻⁴⁰ relative,
+    /// since a float error and its square are exact or nearly so in double), the ranges' sums added with
+    /// compensation. A double sum of squares that overflows although the mean does not is
     /// redone on the errors scaled by a power of two. Matches <c>tf.reduce_mean(tf.square(labels - predictions))</c> and
     /// PyTorch's <c>mse_loss(reduction='mean')</c>.</para>
     /// </remarks>
@@ -249,7 +251,7 @@ public static partial class Loss
     /// <exception cref="ArgumentException">The shapes differ or the matrices are empty.</exception>
     /// <remarks>
     /// <para><c>L = (1/n)·Σᵢ |pᵢ - yᵢ|</c>; gradient <c>∂L/∂pᵢ = sign(pᵢ - yᵢ)/n</c>, 0 at the kink pᵢ = yᵢ.</para>
-    /// <para>Summed in double with compensation. Matches <c>tf.reduce_mean(tf.abs(labels - predictions))</c>
+    /// <para>Summed in double as <see cref="MeanSquaredError{T}(Matrix{T}, Matrix{T})"/> is. Matches <c>tf.reduce_mean(tf.abs(labels - predictions))</c>
     /// and PyTorch's <c>l1_loss(reduction='mean')</c>.</para>
     /// </remarks>
     public static T MeanAbsoluteError<T>(Matrix<T> labels, Matrix<T> predictions)

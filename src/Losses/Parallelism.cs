@@ -12,7 +12,7 @@ namespace Losses;
 /// (<see cref="Activation.Sigmoid{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>, sigmoid and weighted
 /// cross-entropy with logits, values and gradients, and <see cref="SigmoidCrossEntropyLoss{T}"/>) and the
 /// regression functions (mean squared, root mean squared and mean absolute error, values and gradients) into ranges
-/// of 65,536 elements; a regression value adds its ranges' compensated sums in range order, on one thread too. The
+/// of 65,536 elements; a regression value adds its ranges' sums in range order, with compensation, on one thread too. The
 /// blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and thread-pool threads.
 /// Smaller batches always run on the calling thread, where a hand-off would cost more than it saves. The regression
 /// loss objects, whose per-row sums cross the column-major ranges, run on the calling thread.</para>

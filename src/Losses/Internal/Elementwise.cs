@@ -645,8 +645,9 @@ internal static class Elementwise
     /// Σ term(p - y) in double over one range of float elements. Widened to double, a float difference is exact (or,
     /// where the two exponents lie far apart, rounded once at 2⁻⁵³), and so, to 2⁻⁵³, is its square; and double carries
     /// 29 bits more than a float result shows. So the terms are added plainly, without compensation, in four sums per
-    /// lane (independent chains, so the additions overlap): over a block of 65,536 elements each sum takes at most
-    /// 2,048 additions of terms of one sign, within 2⁻⁴² relative of the exact sum, far below float's half unit (2⁻²⁴).
+    /// lane (independent chains, so the additions overlap): each lane of each sum takes one term per four vectors of
+    /// double, so over a range of 65,536 elements at most 8,192 additions (4,096 with 256-bit vectors) of terms of one
+    /// sign, within 8,192·2⁻⁵³ = 2⁻⁴⁰ relative of the exact sum, far below float's half unit (2⁻²⁴).
     /// The lanes and the scalar tail then go, in a fixed order, into one <see cref="CompensatedSum"/>. Compensating each
     /// addition made the pass compute-bound; this one reads memory as fast as it comes.
     /// </summary>

@@ -6,7 +6,7 @@ namespace Losses.Tests.Kernels;
 
 /// <summary>
 /// Float MSE and MAE sum their terms in double without compensating each addition (a float difference and its square
-/// are exact, or nearly, in double, and a block's plain sums stay within 2⁻⁴² relative): the result must still be the
+/// are exact, or nearly, in double, and a block's plain sums stay within 2⁻⁴⁰ relative): the result must still be the
 /// float nearest the exact mean. The reference adds the same double terms with Neumaier's compensation, within about
 /// 1e-16 relative of the exact sum, so the two floats can differ only where the mean lies within that of a midpoint
 /// between floats, which these inputs do not come near.
