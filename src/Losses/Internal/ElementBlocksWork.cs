@@ -74,7 +74,7 @@ internal unsafe struct ElementBlocksWork<T> : IParallelWork
                 continue;
             }
 
-            Elementwise.LogisticCrossEntropyRange<T>(
+            _ = Elementwise.LogisticCrossEntropyRange<T>(
                 labels.Slice(start, length),
                 logits.Slice(start, length),
                 _positiveWeight,

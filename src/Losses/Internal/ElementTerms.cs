@@ -196,30 +196,36 @@ internal static class ElementTerms
         where T : struct, IFloatingPointIeee754<T>
     {
         rowSums.Clear();
-        bool vectors = VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
-        Span<Vector<double>> sums = vectors ? VectorMath.Vectors(rowSums) : Span<Vector<double>>.Empty;
         for (int offset = 0; offset < values.Length; offset += rows)
         {
-            ReadOnlySpan<T> column = values.Slice(offset, rows);
-            ReadOnlySpan<Vector<T>> v = vectors ? VectorMath.Vectors(column) : ReadOnlySpan<Vector<T>>.Empty;
-            for (int i = 0; i < v.Length; i++)
-            {
-                if (typeof(T) == typeof(float))
-                {
-                    Vector.Widen(Vector.As<T, float>(v[i]), out Vector<double> low, out Vector<double> high);
-                    sums[2 * i] += low;
-                    sums[(2 * i) + 1] += high;
-                }
-                else
-                {
-                    sums[i] += Vector.As<T, double>(v[i]);
-                }
-            }
+            AddWidened(values.Slice(offset, rows), rowSums);
+        }
+    }
 
-            for (int row = v.Length * Vector<T>.Count; row < rows; row++)
+    /// <summary><c>sumsᵢ += valuesᵢ</c> in double (each value widened exactly), whole vectors and the scalar tail alike.</summary>
+    public static void AddWidened<T>(ReadOnlySpan<T> values, Span<double> sums)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        bool vectors = VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
+        ReadOnlySpan<Vector<T>> v = vectors ? VectorMath.Vectors(values) : ReadOnlySpan<Vector<T>>.Empty;
+        Span<Vector<double>> s = vectors ? VectorMath.Vectors(sums) : Span<Vector<double>>.Empty;
+        for (int i = 0; i < v.Length; i++)
+        {
+            if (typeof(T) == typeof(float))
             {
-                rowSums[row] += double.CreateTruncating(column[row]);
+                Vector.Widen(Vector.As<T, float>(v[i]), out Vector<double> low, out Vector<double> high);
+                s[2 * i] += low;
+                s[(2 * i) + 1] += high;
             }
+            else
+            {
+                s[i] += Vector.As<T, double>(v[i]);
+            }
+        }
+
+        for (int i = v.Length * Vector<T>.Count; i < values.Length; i++)
+        {
+            sums[i] += double.CreateTruncating(values[i]);
         }
     }
 

@@ -123,14 +123,47 @@ internal static class Elementwise
     }
 
     /// <summary>
-    /// The weighted logistic loss over one range, on this thread; <paramref name="offset"/> is the range's first
-    /// element in the whole input, which places it among the rows of <paramref name="rowFactors"/>.
+    /// <see cref="LogisticCrossEntropy"/> with each element's loss, rounded to T, added in double to its row's sum in
+    /// <paramref name="rowSums"/> (one per row; element k in row k mod their count) as its chunk is finished, instead of
+    /// being stored: each row's losses are added in column order, so the sums have the bits of
+    /// <see cref="ElementTerms.SumRows{T}"/> over the stored losses, without a pass over a buffer of them. On the calling
+    /// thread only. Returns false, with the outputs meaningless, for an input that would be split between threads (their
+    /// ranges would share rows) or where labels large enough to overflow float call for the redo in double; the caller
+    /// then stores the losses and sums them.
     /// </summary>
-    internal static void LogisticCrossEntropyRange<T>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> rowFactors, int offset)
+    public static bool LogisticCrossEntropyIntoRows<T>(
+        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
         where T : struct, IFloatingPointIeee754<T>
     {
-        T[] pooled = ArrayPool<T>.Shared.Rent(2 * ChunkLength);
+        if (ElementBlocksWork<T>.Threads(logits.Length) > 1)
+        {
+            return false;
+        }
+
+        rowSums.Clear();
+        return LogisticCrossEntropyRange(labels, logits, positiveWeight, Span<T>.Empty, gradient, rowFactors, 0, rowSums);
+    }
+
+    /// <summary>
+    /// The weighted logistic loss over one range, on this thread; <paramref name="offset"/> is the range's first
+    /// element in the whole input, which places it among the rows of <paramref name="rowFactors"/> (and of
+    /// <paramref name="rowSums"/>). With <paramref name="rowSums"/> the losses go into them, as
+    /// <see cref="LogisticCrossEntropyIntoRows"/> describes, and a flagged label ends the range early with false.
+    /// </summary>
+    internal static bool LogisticCrossEntropyRange<T>(
+        ReadOnlySpan<T> labels,
+        ReadOnlySpan<T> logits,
+        T positiveWeight,
+        Span<T> losses,
+        Span<T> gradient,
+        ReadOnlySpan<T> rowFactors,
+        int offset,
+        Span<double> rowSums = default)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        bool intoRows = !rowSums.IsEmpty;
+        bool withLosses = intoRows || !losses.IsEmpty;
+        T[] pooled = ArrayPool<T>.Shared.Rent((intoRows ? 3 : 2) * ChunkLength);
         // Only labels far outside [0, 1] can make c or q·z overflow float: the chunks flag a label of magnitude
         // 1e30/max(1, |q| + 1) or more (or NaN) as they read it, and such a range is looked over again below.
         bool checkLabels = typeof(T) == typeof(float) && T.IsFinite(positiveWeight) && !labels.IsEmpty;
@@ -144,20 +177,32 @@ internal static class Elementwise
             Span<T> e = pooled.AsSpan(0, length);
             Span<T> logOfW = pooled.AsSpan(ChunkLength, length);
             VectorMath.ExpOfMinusAbs(x, e);
-            if (!losses.IsEmpty)
+            if (withLosses)
             {
                 VectorMath.LogOfOnePlus<T>(e, logOfW);
             }
 
+            Span<T> chunkLosses = intoRows ? pooled.AsSpan(2 * ChunkLength, length) : losses.IsEmpty ? losses : losses.Slice(start, length);
             var chunk = new LogisticChunk<T>(
                 labels.Slice(start, length),
                 x,
                 e,
                 logOfW,
                 positiveWeight,
-                losses.IsEmpty ? losses : losses.Slice(start, length),
+                chunkLosses,
                 gradient.IsEmpty ? gradient : gradient.Slice(start, length));
             largeLabels |= chunk.Run(largeLabel);
+            if (intoRows)
+            {
+                if (checkLabels && largeLabels)
+                {
+                    ArrayPool<T>.Shared.Return(pooled);
+                    return false;
+                }
+
+                AddToRows(chunkLosses, rowSums, offset + start);
+            }
+
             if (!rowFactors.IsEmpty && !gradient.IsEmpty)
             {
                 ScaleByRow(gradient.Slice(start, length), rowFactors, offset + start);
@@ -168,6 +213,26 @@ internal static class Elementwise
         if (checkLabels && largeLabels)
         {
             RedoOverflowInDouble(labels, logits, q, losses, gradient, rowFactors, offset);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// <c>sums[(first + k) mod rows] += vₖ</c> in double: a column-major span starting at element <paramref name="first"/>,
+    /// added run by run of consecutive rows, each element once and in element order, so each row's in column order.
+    /// </summary>
+    private static void AddToRows<T>(ReadOnlySpan<T> values, Span<double> rowSums, int first)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = rowSums.Length;
+        int row = first % rows;
+        for (int done = 0; done < values.Length;)
+        {
+            int run = Math.Min(rows - row, values.Length - done);
+            ElementTerms.AddWidened(values.Slice(done, run), rowSums.Slice(row, run));
+            done += run;
+            row = 0;
         }
     }
 

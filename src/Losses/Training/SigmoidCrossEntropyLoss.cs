@@ -52,19 +52,29 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
         int length = predictions.Length;
-        bool smoothing = _labelSmoothing != T.Zero;
-        T[] pooled = ArrayPool<T>.Shared.Rent(smoothing ? 2 * length : length);
-        Span<T> elementLosses = pooled.AsSpan(0, length);
+        T[]? smoothed = null;
         ReadOnlySpan<T> effective = labels;
-        if (smoothing)
+        if (_labelSmoothing != T.Zero)
         {
-            Span<T> smoothed = pooled.AsSpan(length, length);
-            ElementTerms.SmoothBinaryLabels(labels, _labelSmoothing, smoothed);
-            effective = smoothed;
+            smoothed = ArrayPool<T>.Shared.Rent(length);
+            ElementTerms.SmoothBinaryLabels(labels, _labelSmoothing, smoothed.AsSpan(0, length));
+            effective = smoothed.AsSpan(0, length);
         }
 
-        Elementwise.LogisticCrossEntropy(effective, predictions, _positiveWeight, elementLosses, gradient, gradientFactors);
-        ElementTerms.SumRows(elementLosses, rows, losses);
-        ArrayPool<T>.Shared.Return(pooled);
+        // On one thread the element losses go straight into their rows' sums; split between threads (whose ranges share
+        // rows), or with labels that need the redo in double, they are stored and summed after: the same bits.
+        if (!Elementwise.LogisticCrossEntropyIntoRows(effective, predictions, _positiveWeight, losses, gradient, gradientFactors))
+        {
+            T[] pooled = ArrayPool<T>.Shared.Rent(length);
+            Span<T> elementLosses = pooled.AsSpan(0, length);
+            Elementwise.LogisticCrossEntropy(effective, predictions, _positiveWeight, elementLosses, gradient, gradientFactors);
+            ElementTerms.SumRows(elementLosses, rows, losses);
+            ArrayPool<T>.Shared.Return(pooled);
+        }
+
+        if (smoothed is not null)
+        {
+            ArrayPool<T>.Shared.Return(smoothed);
+        }
     }
 }

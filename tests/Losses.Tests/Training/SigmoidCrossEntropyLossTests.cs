@@ -69,6 +69,40 @@ public abstract class SigmoidCrossEntropyLossTests<T>
         LossAssert.Close(result.WeightedSum, 25.450373030156033412, Tolerance, "sum");
     }
 
+    [Theory]
+    [InlineData(7, 3, 0.0)]
+    [InlineData(1000, 37, 0.0)]
+    [InlineData(3, 1500, 0.0)]
+    [InlineData(300, 37, 0.1)]
+    [InlineData(2000, 50, 0.0)]
+    public void PerExample_IsEachRowsElementLossesAddedInDoubleInColumnOrder_BitForBit(int rows, int columns, double smoothing)
+    {
+        // Shapes whose 1024-element chunks end inside a column, span many columns, or are split between threads
+        // (2000x50); the per-example loss is the row's element losses, each rounded to T, added in double column by
+        // column and rounded once, however the kernel gets there.
+        var random = new Random((rows * 7) + columns);
+        Matrix<T> labels = Matrix<T>.Build.Dense(rows, columns, (_, _) => T.CreateTruncating(random.NextDouble()));
+        Matrix<T> logits = Matrix<T>.Build.Dense(rows, columns, (_, _) => T.CreateTruncating((random.NextDouble() * 30) - 15));
+        T epsilon = T.CreateTruncating(smoothing);
+        var loss = new SigmoidCrossEntropyLoss<T> { PositiveWeight = T.CreateTruncating(1.5), LabelSmoothing = epsilon };
+
+        LossResult<T> result = loss.Evaluate(labels, logits);
+
+        // Binary label smoothing: z' = z·(1 - ε) + ε/2, in T as the loss forms it.
+        Matrix<T> effective = smoothing == 0 ? labels : labels.Map(z => ((T.One - epsilon) * z) + (epsilon / T.CreateTruncating(2)));
+        Matrix<T> elements = Loss.WeightedCrossEntropyWithLogits(effective, logits, T.CreateTruncating(1.5));
+        for (int row = 0; row < rows; row++)
+        {
+            double sum = 0;
+            for (int column = 0; column < columns; column++)
+            {
+                sum += double.CreateTruncating(elements[row, column]);
+            }
+
+            result.PerExample[row].Should().Be(T.CreateTruncating(sum), $"row {row}");
+        }
+    }
+
     [Fact]
     public void WithoutOptions_PerElementIsLossSigmoidCrossEntropyWithLogits()
     {
