@@ -31,7 +31,9 @@ internal static class FusedExponentials
     /// <summary>
     /// For one column segment of a block: s = shift(x, m); adds exp(s) to the row sums (apart from the row maxima,
     /// as <see cref="Step"/> describes) and, with labels, y to L and y·s to D;
-    /// stores s (<paramref name="keepShifted"/>) or exp(s) into <paramref name="destination"/> unless empty.
+    /// stores s (<paramref name="keepShifted"/>) or exp(s) into <paramref name="destination"/> unless empty. Meanwhile
+    /// the block's segments of the next column, <paramref name="nextLogits"/> and <paramref name="nextLabels"/> (empty in
+    /// the last column), are prefetched (<see cref="Prefetch"/>).
     /// </summary>
     public static void Column<T>(
         ReadOnlySpan<T> logits,
@@ -75,8 +77,9 @@ internal static class FusedExponentials
             ref Prefetch.Ahead(logits, nextLogits),
             ref Prefetch.Ahead(labels, nextLabels));
 
-        // One loop with labels and one without, each with only its own code, so that the JIT inlines all of
-        // it (one loop holding every path outgrows its inlining budget and calls the small helpers instead).
+        // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
+        // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
+        // instead).
         if (withLabels)
         {
             if (store)
@@ -129,7 +132,10 @@ internal static class FusedExponentials
         }
     }
 
-    /// <summary>The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes.</summary>
+    /// <summary>
+    /// The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes, storing the
+    /// results or not as <typeparamref name="TStore"/> does (without a destination the rounding to T is left out).
+    /// </summary>
     private static void Wholes<T, TLabels, TStore>(in Vectors<T> vectors, int wholes, int perVector, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
