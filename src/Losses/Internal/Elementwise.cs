@@ -225,14 +225,9 @@ internal static class Elementwise
     private static void AddToRows<T>(ReadOnlySpan<T> values, Span<double> rowSums, int first)
         where T : struct, IFloatingPointIeee754<T>
     {
-        int rows = rowSums.Length;
-        int row = first % rows;
-        for (int done = 0; done < values.Length;)
+        for (var runs = new RowRuns(first, rowSums.Length, values.Length); runs.MoveNext();)
         {
-            int run = Math.Min(rows - row, values.Length - done);
-            ElementTerms.AddWidened(values.Slice(done, run), rowSums.Slice(row, run));
-            done += run;
-            row = 0;
+            ElementTerms.AddWidened(values.Slice(runs.Start, runs.Length), rowSums.Slice(runs.Row, runs.Length));
         }
     }
 
@@ -243,14 +238,9 @@ internal static class Elementwise
     private static void ScaleByRow<T>(Span<T> gradient, ReadOnlySpan<T> rowFactors, int first)
         where T : struct, IFloatingPointIeee754<T>
     {
-        int rows = rowFactors.Length;
-        int row = first % rows;
-        for (int done = 0; done < gradient.Length;)
+        for (var runs = new RowRuns(first, rowFactors.Length, gradient.Length); runs.MoveNext();)
         {
-            int run = Math.Min(rows - row, gradient.Length - done);
-            VectorMath.ScaleOrZero(gradient.Slice(done, run), rowFactors.Slice(row, run));
-            done += run;
-            row = 0;
+            VectorMath.ScaleOrZero(gradient.Slice(runs.Start, runs.Length), rowFactors.Slice(runs.Row, runs.Length));
         }
     }
 
@@ -327,6 +317,48 @@ internal static class Elementwise
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The runs of consecutive rows that a span of a column-major matrix covers, from its element
+    /// <c>first</c> of the whole matrix on: each run's start in the span, its first row and its length, up to the end of a
+    /// column or of the span.
+    /// </summary>
+    private struct RowRuns
+    {
+        private readonly int _rows;
+        private readonly int _length;
+        private int _nextRow;
+
+        public RowRuns(int first, int rows, int length)
+        {
+            _rows = rows;
+            _length = length;
+            _nextRow = first % rows;
+            Start = 0;
+            Length = 0;
+            Row = 0;
+        }
+
+        public int Start { get; private set; }
+
+        public int Row { get; private set; }
+
+        public int Length { get; private set; }
+
+        public bool MoveNext()
+        {
+            Start += Length;
+            if (Start >= _length)
+            {
+                return false;
+            }
+
+            Row = _nextRow;
+            Length = Math.Min(_rows - Row, _length - Start);
+            _nextRow = 0;
+            return true;
+        }
     }
 
     /// <summary>
