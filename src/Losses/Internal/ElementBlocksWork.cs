@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Threading;
 
 namespace Losses.Internal;
 
@@ -63,11 +62,9 @@ internal unsafe struct ElementBlocksWork<T> : IParallelWork
         Span<T> logits = _logits.AsSpan<T>();
         Span<T> losses = _losses.AsSpan<T>();
         Span<T> gradient = _gradient.AsSpan<T>();
-        int block;
-        while ((block = Interlocked.Increment(ref next) - 1) < Blocks)
+        while (ParallelWork.TryClaim(ref next, Blocks, out int block))
         {
-            int start = block * BlockLength;
-            int length = Math.Min(BlockLength, _length - start);
+            (int start, int length) = ParallelWork.Range(block, BlockLength, _length);
             if (labels.IsEmpty)
             {
                 Elementwise.SigmoidRange<T>(logits.Slice(start, length), losses.Slice(start, length));

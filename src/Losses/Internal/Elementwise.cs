@@ -705,14 +705,14 @@ internal static class Elementwise
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : struct, IDifferenceTerm
     {
-        var first = default(LaneSum);
-        var second = default(LaneSum);
-        int done = 0;
         if (typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0 && VectorMath.Lanes<double>() != 0)
         {
             return FloatSumOfDifferenceTerms<TTerm>(MemoryMarshal.Cast<T, float>(labels), MemoryMarshal.Cast<T, float>(predictions));
         }
 
+        var first = default(LaneSum);
+        var second = default(LaneSum);
+        int done = 0;
         if (typeof(T) == typeof(double) && VectorMath.Lanes<double>() != 0)
         {
             ReadOnlySpan<Vector<double>> y = MemoryMarshal.Cast<T, Vector<double>>(labels);

@@ -169,6 +169,23 @@ internal static unsafe class ParallelWork
         return Math.Max(1, Math.Min(Math.Min(Parallelism.MaxDegreeOfParallelism, Environment.ProcessorCount), blocks));
     }
 
+    /// <summary>
+    /// Claims the next of <paramref name="blocks"/> blocks from the shared counter (<c>Interlocked.Increment(ref next) - 1</c>):
+    /// false once none is left.
+    /// </summary>
+    public static bool TryClaim(ref int next, int blocks, out int block)
+    {
+        block = Interlocked.Increment(ref next) - 1;
+        return block < blocks;
+    }
+
+    /// <summary>The first element and the length of block <paramref name="block"/> of an input of <paramref name="length"/> elements in blocks of <paramref name="blockLength"/> (the last one shorter).</summary>
+    public static (int Start, int Length) Range(int block, int blockLength, int length)
+    {
+        int start = block * blockLength;
+        return (start, Math.Min(blockLength, length - start));
+    }
+
     /// <summary>A span's address and length, valid while the caller keeps it pinned.</summary>
     public readonly struct Pinned(void* address, int length)
     {

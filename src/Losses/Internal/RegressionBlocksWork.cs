@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Threading;
 
 namespace Losses.Internal;
 
@@ -37,8 +36,7 @@ internal unsafe struct RegressionBlocksWork<T, TTerm> : IParallelWork
     /// <summary>Block <paramref name="block"/>'s compensated sum into <c>partials[2·block]</c> (sum) and <c>[2·block + 1]</c> (compensation).</summary>
     public static void SumBlock(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int block, Span<double> partials)
     {
-        int start = block * BlockLength;
-        int length = Math.Min(BlockLength, predictions.Length - start);
+        (int start, int length) = ParallelWork.Range(block, BlockLength, predictions.Length);
         CompensatedSum sum = Elementwise.SumOfDifferenceTermsRange<T, TTerm>(labels.Slice(start, length), predictions.Slice(start, length));
         partials[2 * block] = sum.Sum;
         partials[(2 * block) + 1] = sum.Compensation;
@@ -87,8 +85,7 @@ internal unsafe struct RegressionBlocksWork<T, TTerm> : IParallelWork
         ReadOnlySpan<T> predictions = _predictions.AsSpan<T>();
         Span<T> gradient = _gradient.AsSpan<T>();
         Span<double> partials = _partials.AsSpan<double>();
-        int block;
-        while ((block = Interlocked.Increment(ref next) - 1) < Blocks)
+        while (ParallelWork.TryClaim(ref next, Blocks, out int block))
         {
             if (gradient.IsEmpty)
             {
@@ -96,8 +93,7 @@ internal unsafe struct RegressionBlocksWork<T, TTerm> : IParallelWork
                 continue;
             }
 
-            int start = block * BlockLength;
-            int length = Math.Min(BlockLength, _length - start);
+            (int start, int length) = ParallelWork.Range(block, BlockLength, _length);
             Elementwise.DifferenceGradientRange<T, TTerm>(
                 labels.Slice(start, length), predictions.Slice(start, length), _scale, gradient.Slice(start, length));
         }

@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Threading;
 
 namespace Losses.Internal;
 
@@ -80,8 +79,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
             _losses.AsSpan<T>(),
             _gradientFactors.AsSpan<T>());
         using var scratch = new RowSoftmax.Scratch<T>(_rowsPerBlock);
-        int block;
-        while ((block = Interlocked.Increment(ref next) - 1) < Blocks)
+        while (ParallelWork.TryClaim(ref next, Blocks, out int block))
         {
             RowSoftmax.RunBlock(arguments, scratch, block * _rowsPerBlock);
         }
