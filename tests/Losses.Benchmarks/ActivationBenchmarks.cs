@@ -8,8 +8,10 @@ namespace Losses.Benchmarks;
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class ActivationBenchmarks : Inputs
 {
-    [Params("2x3", "4096x1000")]
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "2x3";
+
+    public static string[] Shapes => ShapesOfThisProcess("2x3", "4096x1000");
 
     [GlobalSetup]
     public void Setup() => Build(Shape);

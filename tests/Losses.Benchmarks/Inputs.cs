@@ -33,6 +33,44 @@ public abstract class Inputs
 
     protected Matrix<float> PerElement { get; private set; } = null!;
 
+    /// <summary>The environment variable that limits a process of the suite to one shape (see <see cref="Program"/>).</summary>
+    internal const string ShapeVariable = "LOSSES_BENCHMARK_SHAPE";
+
+    /// <summary>Every shape the suite measures, in the order its processes run them.</summary>
+    internal static readonly string[] AllShapes = ["2x3", "256x10", "4096x1000", "1024x32000"];
+
+    /// <summary>
+    /// <paramref name="shapes"/>, or only the one <see cref="ShapeVariable"/> names when it is set (none of them if
+    /// it names another).
+    /// </summary>
+    protected static string[] ShapesOfThisProcess(params string[] shapes)
+        => Environment.GetEnvironmentVariable(ShapeVariable) is { Length: > 0 } only
+            ? Array.FindAll(shapes, shape => shape == only)
+            : shapes;
+
+    /// <summary>
+    /// Calls the floor's <c>TensorPrimitives.Exp</c> over as many elements as <paramref name="shape"/> holds until the
+    /// runtime has compiled its final (tier-1) code, before anything is measured. With few calls per iteration at
+    /// 1024x32000 the measured iterations could otherwise still run its first, unoptimised code.
+    /// </summary>
+    internal static void WarmUpFloor(string shape)
+    {
+        string[] parts = shape.Split('x');
+        int length = int.Parse(parts[0], CultureInfo.InvariantCulture) * int.Parse(parts[1], CultureInfo.InvariantCulture);
+        float[] source = new float[length];
+        float[] destination = new float[length];
+        for (int round = 0; round < 4; round++)
+        {
+            for (int call = 0; call < 60; call++)
+            {
+                TensorPrimitives.Exp(source, destination);
+            }
+
+            // The runtime promotes a method once calls have been counted after a quiet spell.
+            System.Threading.Thread.Sleep(300);
+        }
+    }
+
     protected void Build(string shape)
     {
         // One thread unless a benchmark says otherwise (the _AllThreads ones), as in the reference figures.

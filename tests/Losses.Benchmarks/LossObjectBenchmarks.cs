@@ -17,8 +17,10 @@ public class LossObjectBenchmarks : Inputs
     private readonly SoftmaxCrossEntropyLoss<float> _smoothedSoftmax = new() { LabelSmoothing = 0.1f };
     private readonly SigmoidCrossEntropyLoss<float> _sigmoid = new();
 
-    [Params("2x3", "256x10", "4096x1000")]
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "2x3";
+
+    public static string[] Shapes => ShapesOfThisProcess("2x3", "256x10", "4096x1000");
 
     [GlobalSetup]
     public void Setup() => Build(Shape);

@@ -10,8 +10,10 @@ public class SigmoidCrossEntropyBenchmarks : Inputs
 {
     private const float PositiveWeight = 3f;
 
-    [Params("2x3", "4096x1000")]
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "2x3";
+
+    public static string[] Shapes => ShapesOfThisProcess("2x3", "4096x1000");
 
     [GlobalSetup]
     public void Setup() => Build(Shape);

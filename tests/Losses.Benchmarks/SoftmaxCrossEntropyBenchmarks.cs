@@ -9,8 +9,10 @@ namespace Losses.Benchmarks;
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 public class SoftmaxCrossEntropyBenchmarks : Inputs
 {
-    [Params("2x3", "256x10", "4096x1000", "1024x32000")]
+    [ParamsSource(nameof(Shapes))]
     public string Shape { get; set; } = "2x3";
+
+    public static string[] Shapes => ShapesOfThisProcess("2x3", "256x10", "4096x1000", "1024x32000");
 
     [GlobalSetup]
     public void Setup() => Build(Shape);
