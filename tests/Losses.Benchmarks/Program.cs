@@ -15,7 +15,7 @@ namespace Losses.Benchmarks;
 /// <summary>
 /// Runs the suite. <c>--quick</c> swaps BenchmarkDotNet's default job for a short in-process one
 /// (30 warm-up and 3 measured iterations of about 50 ms, no overhead evaluation) and runs each shape in a process of its
-/// own, so that the whole suite fits in about a quarter of an hour on two cores; every other argument goes to
+/// own, so that the whole suite fits in about 11 minutes on two cores; every other argument goes to
 /// BenchmarkDotNet (e.g. <c>--filter *SoftmaxCrossEntropy*</c>).
 /// </summary>
 /// <remarks>
