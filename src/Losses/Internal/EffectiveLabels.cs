@@ -78,7 +78,7 @@ internal static class EffectiveLabels
         // Float lanes line up with the class indices' int lanes; double takes the scalar loop.
         bool vectorised = typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0 && Vector<int>.Count == Vector<float>.Count;
         ReadOnlySpan<Vector<int>> labelLanes = vectorised ? MemoryMarshal.Cast<int, Vector<int>>(labels) : default;
-        int done = labelLanes.Length * Vector<int>.Count;
+        int done = labelLanes.Length * Vector<int>.Count;   // 0 when not vectorised
         var keepLanes = new Vector<T>(keep);
         var spreadLanes = new Vector<T>(spread);
         for (int column = 0; column < columns; column++)
@@ -103,7 +103,7 @@ internal static class EffectiveLabels
                 }
             }
 
-            for (int row = vectorised ? done : 0; row < rows; row++)
+            for (int row = done; row < rows; row++)
             {
                 int label = labels[row];
                 a[row] = ignoring && label == ignoreIndex
