@@ -55,8 +55,8 @@ public abstract class Inputs
     /// </summary>
     internal static void WarmUpFloor(string shape)
     {
-        string[] parts = shape.Split('x');
-        int length = int.Parse(parts[0], CultureInfo.InvariantCulture) * int.Parse(parts[1], CultureInfo.InvariantCulture);
+        (int rows, int columns) = ParseShape(shape);
+        int length = rows * columns;
         float[] source = new float[length];
         float[] destination = new float[length];
         for (int round = 0; round < 4; round++)
@@ -71,13 +71,18 @@ public abstract class Inputs
         }
     }
 
+    /// <summary>The rows and columns of a shape written "rowsxcolumns", e.g. "4096x1000".</summary>
+    private static (int Rows, int Columns) ParseShape(string shape)
+    {
+        string[] parts = shape.Split('x');
+        return (int.Parse(parts[0], CultureInfo.InvariantCulture), int.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
     protected void Build(string shape)
     {
         // One thread unless a benchmark says otherwise (the _AllThreads ones), as in the reference figures.
         Parallelism.MaxDegreeOfParallelism = 1;
-        string[] parts = shape.Split('x');
-        Rows = int.Parse(parts[0], CultureInfo.InvariantCulture);
-        Columns = int.Parse(parts[1], CultureInfo.InvariantCulture);
+        (Rows, Columns) = ParseShape(shape);
         var random = new Random(20261126);
         Logits = Matrix<float>.Build.Dense(Rows, Columns, (_, _) => (float)((random.NextDouble() * 8) - 4));
         ClassIndices = new int[Rows];
