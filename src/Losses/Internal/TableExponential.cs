@@ -19,12 +19,13 @@ namespace Losses.Internal;
 /// its high part is exact), j = k mod 64 and m = ⌊k/64⌋: <c>eˣ = 2^m · 2^(j/64) · e^r</c>, with
 /// <c>e^r - 1 ≈ r + r²/2 + r³/6 + r⁴/24 + r⁵/120</c> (truncation below 4e-17 relative). The round-to-integer and
 /// the bits of k come from adding 1.5·2⁵²; the table entries are 2^(j/64) rounded once from 60-digit values.
-/// Runs where AVX2 and FMA are (for the gather and fused multiply-adds) and <see cref="Vector{T}"/> is 256 bits.
+/// Runs where AVX2 and FMA are (for the table's permutes and fused multiply-adds) and <see cref="Vector{T}"/> is 256 bits;
+/// the table is read by <see cref="TableLookup"/>, from registers.
 /// Where 512-bit vectors run in hardware (AVX-512F), <see cref="Exp(Vector512{double})"/> evaluates eight lanes at
-/// once by the same operations, the table held in eight registers and read by two-source permutes instead of a
-/// gather, so its results are the 256-bit ones bit for bit.
+/// once by the same operations, the table held in eight registers and read by 512-bit two-source permutes, so its
+/// results are the 256-bit ones bit for bit.
 /// </remarks>
-internal static unsafe class TableExponential
+internal static class TableExponential
 {
     /// <summary>Whether this machine runs the table exponential for <see cref="Vector{T}"/>.</summary>
     public static bool IsSupported
@@ -41,12 +42,12 @@ internal static unsafe class TableExponential
     private const double SixteenOverLn2 = 23.083120654223414;           // 16/ln 2
     private const double Ln2OverSixteen = 0.04332169878499658;           // (ln 2)/16, 1.4e-18 below it
 
-    /// <summary>2^(j/64), j = 0..63, pinned so that the gather can address it.</summary>
+    /// <summary>2^(j/64), j = 0..63, the table of <see cref="Exp(Vector{double})"/>.</summary>
     private static readonly double[] PowersOfTwo = CreatePowersOfTwo();
 
     /// <summary>
-    /// The bits of 2^(j/16) (every fourth entry of <see cref="PowersOfTwo"/>) less j·2⁴⁸, j = 0..15, pinned for the
-    /// gather (see <see cref="ExpForFloat(Vector{double})"/>).
+    /// The bits of 2^(j/16) (every fourth entry of <see cref="PowersOfTwo"/>) less j·2⁴⁸, j = 0..15, the table of
+    /// <see cref="ExpForFloat(Vector{double})"/>.
     /// </summary>
     private static readonly long[] SixteenthPowersOfTwo = CreateSixteenthPowersOfTwo();
 
@@ -68,8 +69,8 @@ internal static unsafe class TableExponential
         Vector256<double> r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixtyFourHigh), value);
         r = Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixtyFourLow), r);
         Vector256<double> p = Polynomial(r);
-        Vector256<double> power = Avx2.GatherVector256(
-            (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(PowersOfTwo)), bits & Vector256.Create(63L), 8);
+        Vector256<double> power = TableLookup.SixtyFour(
+            ref Unsafe.As<double, long>(ref MemoryMarshal.GetArrayDataReference(PowersOfTwo)), bits).AsDouble();
 
         // The low bits of `bits` hold k + 2⁵¹: shifted right by 6 and into the exponent field they add ⌊k/64⌋ to 1.0's.
         Vector256<double> scale = (Vector256.Create(1.0).AsInt64() + ((bits >> 6) << 52)).AsDouble();
@@ -117,15 +118,14 @@ internal static unsafe class TableExponential
         Vector256<double> k = shifted - Vector256.Create(RoundingShift);
         Vector256<long> bits = shifted.AsInt64();
         Vector256<double> p = Polynomial(Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixteen), value));
-        Vector256<long> entry = Avx2.GatherVector256(
-            (long*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(SixteenthPowersOfTwo)), bits & Vector256.Create(15L), 8);
+        Vector256<long> entry = TableLookup.Sixteen(ref MemoryMarshal.GetArrayDataReference(SixteenthPowersOfTwo), bits);
         Vector256<double> power = (entry + (bits << 48)).AsDouble();
         return Vector256.FusedMultiplyAdd(power, p, power).AsVector();
     }
 
     /// <summary>
     /// <see cref="ExpForFloat(Vector{double})"/> for eight lanes, by the same operations in the same order (the
-    /// table read by one permute instead of a gather), so each lane's result is the same bits.
+    /// table read by one 512-bit permute), so each lane's result is the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> ExpForFloat(Vector512<double> value)
@@ -202,7 +202,7 @@ internal static unsafe class TableExponential
 
     private static long[] CreateSixteenthPowersOfTwo()
     {
-        long[] entries = GC.AllocateArray<long>(16, pinned: true);
+        long[] entries = new long[16];
         for (int j = 0; j < entries.Length; j++)
         {
             entries[j] = BitConverter.DoubleToInt64Bits(PowersOfTwo[4 * j]) - ((long)j << 48);
@@ -213,7 +213,7 @@ internal static unsafe class TableExponential
 
     private static double[] CreatePowersOfTwo()
     {
-        double[] powers = GC.AllocateArray<double>(64, pinned: true);
+        double[] powers = new double[64];
         ReadOnlySpan<double> values =
         [
             1.0, 1.0108892860517005, 1.0218971486541166, 1.0330248790212284,

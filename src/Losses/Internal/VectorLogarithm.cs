@@ -43,23 +43,23 @@ internal static unsafe class VectorLogarithm
     /// <summary>The sign and exponent bits of a double.</summary>
     private const long ExponentField = unchecked((long)0xFFF0000000000000);
 
-    /// <summary>cᵢ of <see cref="LogForFloat(Vector{double})"/>, pinned for the gather.</summary>
-    private static readonly double[] Reciprocals = Pinned(
+    /// <summary>cᵢ of <see cref="LogForFloat(Vector{double})"/>.</summary>
+    private static readonly double[] Reciprocals =
     [
         1.3913043513894081, 1.3333333358168602, 1.280000001192093, 1.230769231915474,
         1.1851851865649223, 1.1428571417927742, 1.1034482792019844, 1.0666666701436043,
         1.0322580635547638, 1.0, 0.9411764703691006, 0.8888888880610466,
         0.8421052619814873, 0.8000000007450581, 0.7619047611951828, 0.7272727265954018,
-    ]);
+    ];
 
-    /// <summary>-ln cᵢ, pinned for the gather.</summary>
-    private static readonly double[] MinusLogReciprocals = Pinned(
+    /// <summary>-ln cᵢ.</summary>
+    private static readonly double[] MinusLogReciprocals =
     [
         -0.33024168943171395, -0.28768207431442605, -0.24686007886284836, -0.20763936570956706,
         -0.1698990379595507, -0.13353139169320005, -0.09844007584005088, -0.06453852439720018,
         -0.031748697383257724, 0.0, 0.060624622049265484, 0.11778303658770603,
         0.1718502583236431, 0.2231435503828872, 0.27193371641496433, 0.31845373204985716,
-    ]);
+    ];
 
     /// <summary>The high 32 bits of √2/2: mantissas from here up to √2 keep their exponent.</summary>
     private const long SqrtHalfHighWord = 0x3FE6A09E;
@@ -151,10 +151,9 @@ internal static unsafe class VectorLogarithm
         Vector256<long> index = (t >> 48) & Vector256.Create(15L);
         Vector256<double> k = Vector256.ConvertToDouble(t >> 52);
         Vector256<double> z = (bits - (t & Vector256.Create(ExponentField))).AsDouble();
-        double* reciprocals = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(Reciprocals));
-        double* logarithms = (double*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(MinusLogReciprocals));
-        Vector256<double> c = Avx2.GatherVector256(reciprocals, index, 8);
-        Vector256<double> minusLogC = Avx2.GatherVector256(logarithms, index, 8);
+        Vector256<double> c = TableLookup.Sixteen(ref Unsafe.As<double, long>(ref MemoryMarshal.GetArrayDataReference(Reciprocals)), index).AsDouble();
+        Vector256<double> minusLogC = TableLookup.Sixteen(
+            ref Unsafe.As<double, long>(ref MemoryMarshal.GetArrayDataReference(MinusLogReciprocals)), index).AsDouble();
         Vector256<double> r = Vector256.FusedMultiplyAdd(z, c, Vector256.Create(-1.0));
         Vector256<double> logOnePlusR = Series(r);
         return (Vector256.FusedMultiplyAdd(k, Vector256.Create(Ln2High), minusLogC)
@@ -184,13 +183,6 @@ internal static unsafe class VectorLogarithm
         Vector512<double> logOnePlusR = Series(r);
         return Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2High), minusLogC)
             + Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2Low), logOnePlusR);
-    }
-
-    private static double[] Pinned(ReadOnlySpan<double> values)
-    {
-        double[] array = GC.AllocateArray<double>(values.Length, pinned: true);
-        values.CopyTo(array);
-        return array;
     }
 
     /// <summary>ln(1 + r) ≈ r + r²·(-1/2 + r/3 - r²/4 + r³/5 - r⁴/6 + r⁵/7 - r⁶/8), in the order both widths share.</summary>
