@@ -307,13 +307,15 @@ internal static unsafe class VectorMath
     private static Vector512<double> ExpInRange512(Vector<float> x)
         => TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(x.AsVector256()));
 
-    /// <summary>x clamped to ±<see cref="FarExponent"/>, NaN kept (a comparison with NaN is false).</summary>
+    /// <summary>
+    /// x clamped to ±<see cref="FarExponent"/>, NaN kept: the native minimum and maximum return their second operand
+    /// when either is NaN, and x is the second.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ClampForFloat(Vector<float> x)
     {
         var bound = new Vector<float>(FarExponent);
-        x = Vector.ConditionalSelect(Vector.LessThan(x, -bound), -bound, x);
-        return Vector.ConditionalSelect(Vector.GreaterThan(x, bound), bound, x);
+        return Vector.MinNative(bound, Vector.MaxNative(-bound, x));
     }
 
     /// <summary>
