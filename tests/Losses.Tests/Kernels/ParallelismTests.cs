@@ -175,7 +175,7 @@ public abstract class ParallelismTests<T>
         ["MeanAbsoluteErrorGradient"] = Loss.MeanAbsoluteErrorGradient(inputs.Labels, inputs.Finite).ToColumnMajorArray(),
     };
 
-    /// <summary>Logits in [-30, 30] with some rows holding ±∞ and NaN, soft labels, class indices.</summary>
+    /// <summary>Logits in [-30, 30] with some rows holding ±∞ and NaN, the last of only -∞, soft labels, class indices.</summary>
     private sealed class Inputs
     {
         public Inputs(int rows, int columns)
@@ -189,6 +189,11 @@ public abstract class ParallelismTests<T>
                 T[] specials = [T.PositiveInfinity, T.NegativeInfinity, T.NaN, T.CreateTruncating(-1e30)];
                 Logits[random.Next(rows), random.Next(columns)] = specials[k % specials.Length];
             }
+
+            // In the last row block as well: a row with two +∞ entries and a row of only -∞ (whose results are NaN).
+            Logits[rows - 2, 0] = T.PositiveInfinity;
+            Logits[rows - 2, columns - 1] = T.PositiveInfinity;
+            Logits.SetRow(rows - 1, Enumerable.Repeat(T.NegativeInfinity, columns).ToArray());
         }
 
         public Matrix<T> Logits { get; }
