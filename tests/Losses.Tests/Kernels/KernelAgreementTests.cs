@@ -80,8 +80,8 @@ public abstract class KernelAgreementTests<T>
     [MemberData(nameof(KernelShapes.BlockEdges), MemberType = typeof(KernelShapes))]
     public void RowKernelsAcrossBlockEdges_WithInfiniteAndNaNInputs_MatchTheReferenceLimits(int rows, int columns)
     {
-        // A block's row maxima may be taken while the block before it is worked through: the row of only -∞ (the
-        // last, alone in its block at BlockRows + 1 rows), the ±∞ entries and the NaN must come out as in one block.
+        // Rows in several blocks: the row of only -∞ (the last, alone in its block at BlockRows + 1 rows), the ±∞
+        // entries and the NaN come out as the limits, whichever block they fall in.
         var inputs = new Inputs(rows, columns, seed: rows * 1000 + columns + 6, specials: true);
         var reference = new Reference(inputs);
         foreach ((string name, Func<Inputs, T[]> run) in Functions().Where(function => function.Name.Contains("Softmax", StringComparison.Ordinal)))
