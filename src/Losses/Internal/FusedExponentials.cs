@@ -141,31 +141,44 @@ internal static class FusedExponentials
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
     {
+        // The references are copied out of the struct first, so that the loop keeps them in registers: read through
+        // `vectors` they were loaded again in every iteration, as the loop's stores might have changed them.
+        ref Vector<T> logits = ref vectors.Logits;
+        ref Vector<T> labels = ref vectors.Labels;
+        ref Vector<T> destination = ref vectors.Destination;
+        ref Vector<T> max = ref vectors.Max;
+        ref Vector<T> labelSum = ref vectors.LabelSum;
+        ref Vector<T> labelDot = ref vectors.LabelDot;
+        ref Vector<double> tail = ref vectors.Tail;
+        ref Vector<double> ones = ref vectors.Ones;
+        ref Vector<int> maxima = ref vectors.Maxima;
+        ref T nextLogits = ref vectors.NextLogits;
+        ref T nextLabels = ref vectors.NextLabels;
         int lanes = Vector<T>.Count;
         for (int i = 0; i < wholes; i++)
         {
             // The next column's segment is asked for as this one is read (see Prefetch).
-            Prefetch.Line(ref Unsafe.Add(ref vectors.NextLogits, i * lanes));
+            Prefetch.Line(ref Unsafe.Add(ref nextLogits, i * lanes));
             if (TLabels.Value)
             {
-                Prefetch.Line(ref Unsafe.Add(ref vectors.NextLabels, i * lanes));
+                Prefetch.Line(ref Unsafe.Add(ref nextLabels, i * lanes));
             }
 
             // Unchecked indexing: every span holds at least `wholes` vectors (the statistics spans are padded).
             Vector<T> result = Step(
-                Unsafe.Add(ref vectors.Logits, i),
-                Unsafe.Add(ref vectors.Max, i),
-                TLabels.Value ? Unsafe.Add(ref vectors.Labels, i) : default,
+                Unsafe.Add(ref logits, i),
+                Unsafe.Add(ref max, i),
+                TLabels.Value ? Unsafe.Add(ref labels, i) : default,
                 TLabels.Value,
-                ref Unsafe.Add(ref vectors.LabelSum, i),
-                ref Unsafe.Add(ref vectors.LabelDot, i),
-                ref Unsafe.Add(ref vectors.Tail, i * perVector),
-                ref Unsafe.Add(ref vectors.Ones, i * perVector),
-                ref Unsafe.Add(ref vectors.Maxima, i),
+                ref Unsafe.Add(ref labelSum, i),
+                ref Unsafe.Add(ref labelDot, i),
+                ref Unsafe.Add(ref tail, i * perVector),
+                ref Unsafe.Add(ref ones, i * perVector),
+                ref Unsafe.Add(ref maxima, i),
                 keepShifted);
             if (TStore.Value)
             {
-                Unsafe.Add(ref vectors.Destination, i) = result;
+                Unsafe.Add(ref destination, i) = result;
             }
         }
     }
