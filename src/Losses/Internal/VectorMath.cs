@@ -308,8 +308,8 @@ internal static unsafe class VectorMath
         => TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(x.AsVector256()));
 
     /// <summary>
-    /// x clamped to ±<see cref="FarExponent"/>, NaN kept: the native minimum and maximum return their second operand
-    /// when either is NaN, and x is the second.
+    /// x clamped to ±<see cref="FarExponent"/>, NaN kept: on x86, the only place this runs (for the table exponential),
+    /// the native minimum and maximum return their second operand when either is NaN, and x is the second.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ClampForFloat(Vector<float> x)
