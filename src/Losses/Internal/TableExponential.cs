@@ -21,7 +21,7 @@ namespace Losses.Internal;
 /// the bits of k come from adding 1.5·2⁵²; the table entries are 2^(j/64) rounded once from 60-digit values.
 /// Runs where AVX2 and FMA are (for the table's permutes and fused multiply-adds) and <see cref="Vector{T}"/> is 256 bits;
 /// the table is read by <see cref="TableLookup"/>, from registers.
-/// Where 512-bit vectors run in hardware (AVX-512F), <see cref="Exp(Vector512{double})"/> evaluates eight lanes at
+/// Where the runtime accelerates 512-bit vectors (AVX-512F), <see cref="Exp(Vector512{double})"/> evaluates eight lanes at
 /// once by the same operations, the table held in eight registers and read by 512-bit two-source permutes, so its
 /// results are the 256-bit ones bit for bit.
 /// </remarks>
