@@ -48,7 +48,7 @@ public sealed class TableLookupTests
     [MemberData(nameof(HighBits))]
     public void SixteenEntries_AsThisMachineReadsThem_ReadsEntryIndexModSixteen(long high)
     {
-        if (!TableLookup.IsSupported)
+        if (!Avx2.IsSupported)
         {
             return;
         }
@@ -60,7 +60,7 @@ public sealed class TableLookupTests
     [MemberData(nameof(HighBits))]
     public void SixtyFourEntries_AsThisMachineReadsThem_ReadsEntryIndexModSixtyFour(long high)
     {
-        if (!TableLookup.IsSupported)
+        if (!Avx2.IsSupported)
         {
             return;
         }
