@@ -39,17 +39,11 @@ internal static class TableExponential
     private const double Ln2OverSixtyFourHigh = 0.010830424493178725;    // (ln 2)/64 with 27 trailing zero bits
     private const double Ln2OverSixtyFourLow = 2.030704202170295e-10;    // (ln 2)/64 - the high part
 
-    private const double SixteenOverLn2 = 23.083120654223414;           // 16/ln 2
-    private const double Ln2OverSixteen = 0.04332169878499658;           // (ln 2)/16, 1.4e-18 below it
+    private const double EightOverLn2 = 11.541560327111707;             // 8/ln 2
+    private const double Ln2OverEight = 0.08664339756999316;             // (ln 2)/8, 2.9e-18 below it
 
     /// <summary>2^(j/64), j = 0..63, the table of <see cref="Exp(Vector{double})"/>.</summary>
     private static readonly double[] PowersOfTwo = CreatePowersOfTwo();
-
-    /// <summary>
-    /// The bits of 2^(j/16) (every fourth entry of <see cref="PowersOfTwo"/>) less j·2⁴⁸, j = 0..15, the table of
-    /// <see cref="ExpForFloat(Vector{double})"/>.
-    /// </summary>
-    private static readonly long[] SixteenthPowersOfTwo = CreateSixteenthPowersOfTwo();
 
     /// <summary>Whether this machine runs <see cref="Exp(Vector512{double})"/>: AVX-512F, with 512-bit vectors accelerated.</summary>
     public static bool IsSupported512
@@ -96,30 +90,31 @@ internal static class TableExponential
     }
 
     /// <summary>
-    /// eˣ for the float kernels, which round it to float or add it in double: with k = round(x·16/ln 2),
-    /// r = x - k·(ln 2)/16 (|r| ≤ (ln 2)/32) and j = k mod 16, <c>eˣ = 2^(k/16)·e^r</c>, e^r - 1 by the polynomial of
-    /// <see cref="Exp(Vector{double})"/> (truncation below 1.5e-13 relative, 600 000 times below float's half unit).
-    /// For |x| ≤ 708.
+    /// eˣ for the float kernels, which round it to float or add it in double: with k = round(x·8/ln 2),
+    /// r = x - k·(ln 2)/8 (|r| ≤ (ln 2)/16) and j = k mod 8, <c>eˣ = 2^(k/8)·e^r</c>, e^r - 1 by its Taylor polynomial
+    /// to r⁷/5040 (truncation below 3e-16 relative). For |x| ≤ 708.
     /// </summary>
     /// <remarks>
-    /// 2^(k/16) comes whole from the table: entry j holds the bits of 2^(j/16) less j·2⁴⁸, and k·2⁴⁸ (the low sixteen
-    /// bits of k shifted to the top of the word) is added to it, which puts ⌊k/16⌋ in the exponent field and cancels
-    /// the j·2⁴⁸. (ln 2)/16 is one double (k·its error is below 3e-14 relative for |x| ≤ 708, 5e-15 for |x| ≤ 150).
-    /// Rounded to float the result is the float nearest eˣ in all but about one argument in ten million (measured
-    /// against <see cref="Math.Exp(double)"/> over [-104, 86]), and never a unit further; exp(0) = 1 exactly. In
-    /// 512-bit vectors the whole table is one two-source permute (the double exponential's 64 entries take four and
-    /// three selections), which with the shorter scaling makes it cost a third less.
+    /// 2^(k/8) comes whole from the table: entry j holds the bits of 2^(j/8) less j·2⁴⁹, and k·2⁴⁹ (the low fifteen
+    /// bits of k shifted to the top of the word) is added to it, which puts ⌊k/8⌋ in the exponent field and cancels
+    /// the j·2⁴⁹. Eight entries fit in two registers, read by one permute (<see cref="TableLookup.Eight"/>), and the
+    /// polynomial is evaluated by Estrin's scheme (powers r², r⁴ beside the inner terms), whose longest chain is three
+    /// operations where Horner's rule takes seven. (ln 2)/8 is one double: k times its error is below 5e-15 relative
+    /// for |x| ≤ 150 and 3e-14 for |x| ≤ 708; with the polynomial's roundings the result is within 1e-15 of eˣ
+    /// for |x| ≤ 30 and 6e-15 for |x| ≤ 150. Rounded to float it is the float nearest eˣ in all but about one
+    /// argument in a hundred million (measured against <see cref="Math.Exp(double)"/> over [-150, 150]), and never a
+    /// unit further; exp(0) = 1 exactly.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> ExpForFloat(Vector<double> x)
     {
         Vector256<double> value = x.AsVector256();
-        Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, Vector256.Create(SixteenOverLn2), Vector256.Create(RoundingShift));
+        Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, Vector256.Create(EightOverLn2), Vector256.Create(RoundingShift));
         Vector256<double> k = shifted - Vector256.Create(RoundingShift);
         Vector256<long> bits = shifted.AsInt64();
-        Vector256<double> p = Polynomial(Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverSixteen), value));
-        Vector256<long> entry = TableLookup.Sixteen(ref MemoryMarshal.GetArrayDataReference(SixteenthPowersOfTwo), bits);
-        Vector256<double> power = (entry + (bits << 48)).AsDouble();
+        Vector256<double> p = ExpMinusOneForFloat(Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverEight), value));
+        Vector256<long> entry = TableLookup.Eight(EighthPowersOfTwoLow, EighthPowersOfTwoHigh, bits);
+        Vector256<double> power = (entry + (bits << 49)).AsDouble();
         return Vector256.FusedMultiplyAdd(power, p, power).AsVector();
     }
 
@@ -130,23 +125,61 @@ internal static class TableExponential
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> ExpForFloat(Vector512<double> value)
     {
-        Vector512<double> shifted = Vector512.FusedMultiplyAdd(value, Vector512.Create(SixteenOverLn2), Vector512.Create(RoundingShift));
+        Vector512<double> shifted = Vector512.FusedMultiplyAdd(value, Vector512.Create(EightOverLn2), Vector512.Create(RoundingShift));
         Vector512<double> k = shifted - Vector512.Create(RoundingShift);
         Vector512<long> bits = shifted.AsInt64();
-        Vector512<double> p = Polynomial(Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverSixteen), value));
+        Vector512<double> p = ExpMinusOneForFloat(Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverEight), value));
 
-        // The permute reads each index's low four bits: entry k mod 16 of the sixteen constants below, the values of
-        // CreateSixteenthPowersOfTwo.
-        Vector512<long> entry = Avx512F.PermuteVar8x64x2(
-            Vector512.Create(
-                4607182418800017408L, 4607100335213349135L, 4607027079437701499L, 4606963042313658936L,
-                4606908631985796885L, 4606864274668794914L, 4606830415447468583L, 4606807519112221737L),
-            bits,
-            Vector512.Create(
-                4606796071031487437L, 4606796578062795143L, 4606809569504174299L, 4606835598087680144L,
-                4606875241016906669L, 4606929101050434204L, 4606997807633245319L, 4607082018078232794L));
-        Vector512<double> power = (entry + (bits << 48)).AsDouble();
+        // The permute reads each index's low three bits: entry k mod 8.
+        Vector512<long> entry = Avx512F.PermuteVar8x64(Vector512.Create(EighthPowersOfTwoLow, EighthPowersOfTwoHigh), bits);
+        Vector512<double> power = (entry + (bits << 49)).AsDouble();
         return Vector512.FusedMultiplyAdd(power, p, power);
+    }
+
+    /// <summary>
+    /// Entries 0 to 3 of the table of <see cref="ExpForFloat(Vector{double})"/>: the bits of 2^(j/8) (every eighth
+    /// entry of <see cref="PowersOfTwo"/>) less j·2⁴⁹. As constants, which the JIT keeps in its constant data.
+    /// </summary>
+    private static Vector256<long> EighthPowersOfTwoLow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(4607182418800017408L, 4607027079437701499L, 4606908631985796885L, 4606830415447468583L);
+    }
+
+    /// <summary>Entries 4 to 7 of the table of <see cref="ExpForFloat(Vector{double})"/>.</summary>
+    private static Vector256<long> EighthPowersOfTwoHigh
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(4606796071031487437L, 4606809569504174299L, 4606875241016906669L, 4606997807633245319L);
+    }
+
+    /// <summary>
+    /// e^r - 1 ≈ r + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040)) for |r| ≤ (ln 2)/16, in the order
+    /// both widths share.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> ExpMinusOneForFloat(Vector256<double> r)
+    {
+        Vector256<double> r2 = r * r;
+        Vector256<double> a = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 6), Vector256.Create(0.5));
+        Vector256<double> b = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 120), Vector256.Create(1.0 / 24));
+        Vector256<double> c = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 5040), Vector256.Create(1.0 / 720));
+        b = Vector256.FusedMultiplyAdd(r2, c, b);
+        a = Vector256.FusedMultiplyAdd(r2, a, r);
+        return Vector256.FusedMultiplyAdd(r2 * r2, b, a);
+    }
+
+    /// <inheritdoc cref="ExpMinusOneForFloat(Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> ExpMinusOneForFloat(Vector512<double> r)
+    {
+        Vector512<double> r2 = r * r;
+        Vector512<double> a = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 6), Vector512.Create(0.5));
+        Vector512<double> b = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 120), Vector512.Create(1.0 / 24));
+        Vector512<double> c = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 5040), Vector512.Create(1.0 / 720));
+        b = Vector512.FusedMultiplyAdd(r2, c, b);
+        a = Vector512.FusedMultiplyAdd(r2, a, r);
+        return Vector512.FusedMultiplyAdd(r2 * r2, b, a);
     }
 
     /// <summary>e^r - 1 ≈ r + r²·(1/2 + r/6 + r²/24 + r³/120), in the order both widths share.</summary>
@@ -198,17 +231,6 @@ internal static class TableExponential
         Vector512<double> bit5 = Vector512.Equals(index & Vector512.Create(32L), Vector512.Create(32L)).AsDouble();
         return Vector512.ConditionalSelect(
             bit5, Vector512.ConditionalSelect(bit4, quarter3, quarter2), Vector512.ConditionalSelect(bit4, quarter1, quarter0));
-    }
-
-    private static long[] CreateSixteenthPowersOfTwo()
-    {
-        long[] entries = new long[16];
-        for (int j = 0; j < entries.Length; j++)
-        {
-            entries[j] = BitConverter.DoubleToInt64Bits(PowersOfTwo[4 * j]) - ((long)j << 48);
-        }
-
-        return entries;
     }
 
     private static double[] CreatePowersOfTwo()

@@ -16,6 +16,14 @@ namespace Losses.Internal;
 internal static class TableLookup
 {
     /// <summary>
+    /// Lane i: entry (indexᵢ mod 8) of the eight words <paramref name="low"/> (entries 0 to 3) and <paramref name="high"/>
+    /// (4 to 7), a table small enough to pass in two registers (the index's higher bits are not read).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<long> Eight(Vector256<long> low, Vector256<long> high, Vector256<long> index)
+        => Avx512F.VL.IsSupported ? EightByQuadwordPermute(low, high, index) : EightByDoublewordPermutes(low, high, index);
+
+    /// <summary>
     /// Lane i: entry (indexᵢ mod 16) of the sixteen words from <paramref name="table"/> (the index's higher bits are
     /// not read).
     /// </summary>
@@ -37,6 +45,25 @@ internal static class TableLookup
                 SixteenByQuadwordPermutes(ref Unsafe.Add(ref table, 32), index),
                 SixteenByQuadwordPermutes(ref Unsafe.Add(ref table, 48), index))
             : SixtyFourByDoublewordPermutes(ref table, index);
+
+    /// <summary><see cref="Eight"/> by one AVX-512VL two-source permute (<c>vpermt2q</c>), which reads the index's low three bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<long> EightByQuadwordPermute(Vector256<long> low, Vector256<long> high, Vector256<long> index)
+        => Avx512F.VL.PermuteVar4x64x2(low, index, high);
+
+    /// <summary>
+    /// <see cref="Eight"/> by AVX2's permute of doublewords (<c>vpermd</c>, see <see cref="SixteenByDoublewordPermutes"/>):
+    /// one permute per four entries, and bit 2 of the index chooses.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<long> EightByDoublewordPermutes(Vector256<long> low, Vector256<long> high, Vector256<long> index)
+    {
+        Vector256<int> halves = Halves(index);
+        return Vector256.ConditionalSelect(
+            Bit(index, 4),
+            Avx2.PermuteVar8x32(high.AsInt32(), halves).AsInt64(),
+            Avx2.PermuteVar8x32(low.AsInt32(), halves).AsInt64());
+    }
 
     /// <summary>
     /// <see cref="Sixteen"/> by AVX-512VL's two-source permute (<c>vpermt2q</c>), which picks one of eight words by

@@ -7,18 +7,55 @@ using Losses.Internal;
 namespace Losses.Tests.Kernels;
 
 /// <summary>
-/// The table reads of the 256-bit exponentials and logarithm: lane i of the result is entry (index mod 16), or
-/// (index mod 64), of the table, whatever the index's other bits, by each way of reading that this machine runs. A
+/// The table reads of the 256-bit exponentials and logarithm: lane i of the result is entry (index mod 8), (index
+/// mod 16) or (index mod 64) of the table, whatever the index's other bits, by each way of reading that this machine runs. A
 /// read returns the stored word itself, so each way gives the others' bits and the exponentials and logarithm keep
 /// theirs whichever way the table is read.
 /// </summary>
 public sealed class TableLookupTests
 {
+    private static readonly long[] Eight = Words(8, 0xE1E);
     private static readonly long[] Sixteen = Words(16, 0x5EED);
     private static readonly long[] SixtyFour = Words(64, 0xF00D);
 
     /// <summary>Indices with every low value in every lane, beside bits above the ones the table reads.</summary>
     public static TheoryData<long> HighBits() => new() { 0L, 1L << 8, -1L << 6, long.MinValue, 0x0123_4567_89AB_CD00L };
+
+    [Theory]
+    [MemberData(nameof(HighBits))]
+    public void EightEntries_ByAQuadwordPermute_ReadsEntryIndexModEight(long high)
+    {
+        if (!Avx512F.VL.IsSupported)
+        {
+            return;
+        }
+
+        ShouldReadEntries(8, high, index => TableLookup.EightByQuadwordPermute(Low(Eight), High(Eight), index), Eight);
+    }
+
+    [Theory]
+    [MemberData(nameof(HighBits))]
+    public void EightEntries_ByDoublewordPermutes_ReadsEntryIndexModEight(long high)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return;
+        }
+
+        ShouldReadEntries(8, high, index => TableLookup.EightByDoublewordPermutes(Low(Eight), High(Eight), index), Eight);
+    }
+
+    [Theory]
+    [MemberData(nameof(HighBits))]
+    public void EightEntries_AsThisMachineReadsThem_ReadsEntryIndexModEight(long high)
+    {
+        if (!Avx2.IsSupported)
+        {
+            return;
+        }
+
+        ShouldReadEntries(8, high, index => TableLookup.Eight(Low(Eight), High(Eight), index), Eight);
+    }
 
     [Theory]
     [MemberData(nameof(HighBits))]
@@ -98,6 +135,12 @@ public sealed class TableLookupTests
             }
         }
     }
+
+    /// <summary>Entries 0 to 3 of an eight-word table, as the eight-entry reads take them.</summary>
+    private static Vector256<long> Low(long[] table) => Vector256.Create(table[0], table[1], table[2], table[3]);
+
+    /// <summary>Entries 4 to 7 of an eight-word table.</summary>
+    private static Vector256<long> High(long[] table) => Vector256.Create(table[4], table[5], table[6], table[7]);
 
     /// <summary>Distinct words with both halves set, so that a half read from the wrong entry shows.</summary>
     private static long[] Words(int count, int seed)
