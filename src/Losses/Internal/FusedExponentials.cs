@@ -84,20 +84,20 @@ internal static class FusedExponentials
         {
             if (store)
             {
-                Wholes<T, Yes, Yes>(vectors, wholes, perVector, keepShifted);
+                Wholes<T, Yes, Yes>(vectors, wholes, keepShifted);
             }
             else
             {
-                Wholes<T, Yes, No>(vectors, wholes, perVector, keepShifted);
+                Wholes<T, Yes, No>(vectors, wholes, keepShifted);
             }
         }
         else if (store)
         {
-            Wholes<T, No, Yes>(vectors, wholes, perVector, keepShifted);
+            Wholes<T, No, Yes>(vectors, wholes, keepShifted);
         }
         else
         {
-            Wholes<T, No, No>(vectors, wholes, perVector, keepShifted);
+            Wholes<T, No, No>(vectors, wholes, keepShifted);
         }
 
         int done = wholes * lanes;
@@ -136,7 +136,7 @@ internal static class FusedExponentials
     /// The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes, storing the
     /// results or not as <typeparamref name="TStore"/> does (without a destination the rounding to T is left out).
     /// </summary>
-    private static void Wholes<T, TLabels, TStore>(in Vectors<T> vectors, int wholes, int perVector, bool keepShifted)
+    private static void Wholes<T, TLabels, TStore>(in Vectors<T> vectors, int wholes, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
@@ -152,16 +152,20 @@ internal static class FusedExponentials
         ref Vector<double> tail = ref vectors.Tail;
         ref Vector<double> ones = ref vectors.Ones;
         ref Vector<int> maxima = ref vectors.Maxima;
-        ref T nextLogits = ref vectors.NextLogits;
-        ref T nextLabels = ref vectors.NextLabels;
-        int lanes = Vector<T>.Count;
-        for (int i = 0; i < wholes; i++)
+
+        // The next column's segments as vectors, so that their offsets are the current ones' (the JIT computes one).
+        ref Vector<T> nextLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLogits);
+        ref Vector<T> nextLabels = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLabels);
+
+        // Double vectors per vector of T, a constant to the JIT (no multiplication in the loop).
+        int perVector = Vector<T>.Count / Vector<double>.Count;
+        for (nint i = 0; i < wholes; i++)
         {
             // The next column's segment is asked for as this one is read (see Prefetch).
-            Prefetch.Line(ref Unsafe.Add(ref nextLogits, i * lanes));
+            Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
             if (TLabels.Value)
             {
-                Prefetch.Line(ref Unsafe.Add(ref nextLabels, i * lanes));
+                Prefetch.Line(ref Unsafe.Add(ref nextLabels, i));
             }
 
             // Unchecked indexing: every span holds at least `wholes` vectors (the statistics spans are padded).
