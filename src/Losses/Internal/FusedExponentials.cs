@@ -157,33 +157,66 @@ internal static class FusedExponentials
         ref Vector<T> nextLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLogits);
         ref Vector<T> nextLabels = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLabels);
 
+        // Two vectors per iteration: half the loop's own instructions, and two independent exponentials side by side.
+        nint i = 0;
+        for (; i + 1 < wholes; i += 2)
+        {
+            At<T, TLabels, TStore>(i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, ref nextLogits, ref nextLabels, keepShifted);
+            At<T, TLabels, TStore>(i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, ref nextLogits, ref nextLabels, keepShifted);
+        }
+
+        if (i < wholes)
+        {
+            At<T, TLabels, TStore>(i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, ref nextLogits, ref nextLabels, keepShifted);
+        }
+    }
+
+    /// <summary>
+    /// Vector <paramref name="i"/> of a column segment: asks for the next column's (see <see cref="Prefetch"/>), then
+    /// <see cref="Step"/>, and stores the result as <typeparamref name="TStore"/> says. Unchecked indexing: every span
+    /// holds at least as many vectors as the segment has whole ones (the statistics spans are padded).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void At<T, TLabels, TStore>(
+        nint i,
+        ref Vector<T> logits,
+        ref Vector<T> labels,
+        ref Vector<T> destination,
+        ref Vector<T> max,
+        ref Vector<T> labelSum,
+        ref Vector<T> labelDot,
+        ref Vector<double> tail,
+        ref Vector<double> ones,
+        ref Vector<int> maxima,
+        ref Vector<T> nextLogits,
+        ref Vector<T> nextLabels,
+        bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
+        where TStore : struct, IFlag
+    {
         // Double vectors per vector of T, a constant to the JIT (no multiplication in the loop).
         int perVector = Vector<T>.Count / Vector<double>.Count;
-        for (nint i = 0; i < wholes; i++)
+        Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
+        if (TLabels.Value)
         {
-            // The next column's segment is asked for as this one is read (see Prefetch).
-            Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
-            if (TLabels.Value)
-            {
-                Prefetch.Line(ref Unsafe.Add(ref nextLabels, i));
-            }
+            Prefetch.Line(ref Unsafe.Add(ref nextLabels, i));
+        }
 
-            // Unchecked indexing: every span holds at least `wholes` vectors (the statistics spans are padded).
-            Vector<T> result = Step(
-                Unsafe.Add(ref logits, i),
-                Unsafe.Add(ref max, i),
-                TLabels.Value ? Unsafe.Add(ref labels, i) : default,
-                TLabels.Value,
-                ref Unsafe.Add(ref labelSum, i),
-                ref Unsafe.Add(ref labelDot, i),
-                ref Unsafe.Add(ref tail, i * perVector),
-                ref Unsafe.Add(ref ones, i * perVector),
-                ref Unsafe.Add(ref maxima, i),
-                keepShifted);
-            if (TStore.Value)
-            {
-                Unsafe.Add(ref destination, i) = result;
-            }
+        Vector<T> result = Step(
+            Unsafe.Add(ref logits, i),
+            Unsafe.Add(ref max, i),
+            TLabels.Value ? Unsafe.Add(ref labels, i) : default,
+            TLabels.Value,
+            ref Unsafe.Add(ref labelSum, i),
+            ref Unsafe.Add(ref labelDot, i),
+            ref Unsafe.Add(ref tail, i * perVector),
+            ref Unsafe.Add(ref ones, i * perVector),
+            ref Unsafe.Add(ref maxima, i),
+            keepShifted);
+        if (TStore.Value)
+        {
+            Unsafe.Add(ref destination, i) = result;
         }
     }
 
