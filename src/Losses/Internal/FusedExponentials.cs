@@ -303,7 +303,7 @@ internal static class FusedExponentials
     /// error e of w, and ln(w + e) = ln w + e/w + O(e²): adding e instead of e/w is off by e·tail/w, below 2⁻⁵³·tail,
     /// so a loss as small as the tail (a confident, correct prediction) keeps its digits, without the division of
     /// Kahan's ln(1 + u). Elsewhere ln w ≥ ln 2 (w ≥ 2) or ln w ≥ tail/2, and the bracket, at most a few units in w's
-    /// last place, moves the result by less than 1e-15 relative. With the logarithm's 2e-13 that is far below
+    /// last place, moves the result by less than 1e-15 relative. With the logarithm's 1e-13 that is far below
     /// float's half unit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -24,14 +24,6 @@ internal static class TableLookup
         => Avx512F.VL.IsSupported ? EightByQuadwordPermute(low, high, index) : EightByDoublewordPermutes(low, high, index);
 
     /// <summary>
-    /// Lane i: entry (indexᵢ mod 16) of the sixteen words from <paramref name="table"/> (the index's higher bits are
-    /// not read).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<long> Sixteen(ref long table, Vector256<long> index)
-        => Avx512F.VL.IsSupported ? SixteenByQuadwordPermutes(ref table, index) : SixteenByDoublewordPermutes(ref table, index);
-
-    /// <summary>
     /// Lane i: entry (indexᵢ mod 64) of the sixty-four words from <paramref name="table"/>: a read from each quarter,
     /// and bits 4 and 5 of the index choose between them.
     /// </summary>
@@ -66,8 +58,9 @@ internal static class TableLookup
     }
 
     /// <summary>
-    /// <see cref="Sixteen"/> by AVX-512VL's two-source permute (<c>vpermt2q</c>), which picks one of eight words by
-    /// the index's low three bits: one permute for entries 0 to 7, one for 8 to 15, and bit 3 chooses.
+    /// Lane i: entry (indexᵢ mod 16) of the sixteen words from <paramref name="table"/>, by AVX-512VL's two-source
+    /// permute (<c>vpermt2q</c>), which picks one of eight words by the index's low three bits: one permute for entries
+    /// 0 to 7, one for 8 to 15, and bit 3 chooses.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<long> SixteenByQuadwordPermutes(ref long table, Vector256<long> index)
@@ -80,9 +73,9 @@ internal static class TableLookup
     }
 
     /// <summary>
-    /// <see cref="Sixteen"/> by AVX2's permute of doublewords (<c>vpermd</c>), which picks one of eight 32-bit halves:
-    /// entry j of a four-word vector is its halves 2j and 2j + 1. One permute per four entries, and bits 2 and 3 of
-    /// the index choose.
+    /// <see cref="SixteenByQuadwordPermutes"/>'s read by AVX2's permute of doublewords (<c>vpermd</c>), which picks one
+    /// of eight 32-bit halves: entry j of a four-word vector is its halves 2j and 2j + 1. One permute per four entries,
+    /// and bits 2 and 3 of the index choose.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<long> SixteenByDoublewordPermutes(ref long table, Vector256<long> index)

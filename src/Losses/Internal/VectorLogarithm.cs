@@ -37,29 +37,11 @@ internal static unsafe class VectorLogarithm
     /// <summary>2⁻¹⁰²², the smallest positive normal double.</summary>
     private const double SmallestNormal = 2.2250738585072014E-308;
 
-    /// <summary>The bits of 0.703125, where the sixteen intervals of <see cref="LogForFloat(Vector{double})"/> start.</summary>
+    /// <summary>The bits of 0.703125, where the eight intervals of <see cref="LogForFloat(Vector{double})"/> start.</summary>
     private const long IntervalsStart = 0x3FE6800000000000;
 
     /// <summary>The sign and exponent bits of a double.</summary>
     private const long ExponentField = unchecked((long)0xFFF0000000000000);
-
-    /// <summary>cᵢ of <see cref="LogForFloat(Vector{double})"/>.</summary>
-    private static readonly double[] Reciprocals =
-    [
-        1.3913043513894081, 1.3333333358168602, 1.280000001192093, 1.230769231915474,
-        1.1851851865649223, 1.1428571417927742, 1.1034482792019844, 1.0666666701436043,
-        1.0322580635547638, 1.0, 0.9411764703691006, 0.8888888880610466,
-        0.8421052619814873, 0.8000000007450581, 0.7619047611951828, 0.7272727265954018,
-    ];
-
-    /// <summary>-ln cᵢ.</summary>
-    private static readonly double[] MinusLogReciprocals =
-    [
-        -0.33024168943171395, -0.28768207431442605, -0.24686007886284836, -0.20763936570956706,
-        -0.1698990379595507, -0.13353139169320005, -0.09844007584005088, -0.06453852439720018,
-        -0.031748697383257724, 0.0, 0.060624622049265484, 0.11778303658770603,
-        0.1718502583236431, 0.2231435503828872, 0.27193371641496433, 0.31845373204985716,
-    ];
 
     /// <summary>The high 32 bits of √2/2: mantissas from here up to √2 keep their exponent.</summary>
     private const long SqrtHalfHighWord = 0x3FE6A09E;
@@ -122,17 +104,18 @@ internal static unsafe class VectorLogarithm
 
     /// <summary>
     /// ln x for the float kernels, whose arguments are floats widened to double and whose results are rounded to
-    /// float: within 2e-13 relative (600 000 times below float's half unit), ln 1 = 0 exactly, lane by lane, the
+    /// float: within 1e-13 relative (1 200 000 times below float's half unit), ln 1 = 0 exactly, lane by lane, the
     /// special lanes (not positive, normal and finite) by <see cref="Math.Log(double)"/> as in <see cref="Log(Vector{double})"/>.
     /// </summary>
     /// <remarks>
-    /// With t = bits(x) - bits(0.703125): k = t ≫ 52, z = x·2⁻ᵏ in [0.703125, 1.40625) and i = bits 48..51 of t, so
-    /// that z lies in the i-th of sixteen intervals (1/32 wide below 1, 1/16 above). Then
-    /// <c>ln x = k·ln 2 - ln cᵢ + ln(1 + r)</c> with r = z·cᵢ - 1, cᵢ the reciprocal of the interval's middle rounded
-    /// to 28 bits, so that z·cᵢ (24 + 28 bits) and r are exact, |r| ≤ 1/32, and cᵢ = 1 for the interval around 1,
-    /// where ln x = ln(1 + r) keeps its relative precision. ln(1 + r) = r - r²/2 + r³/3 - … - r⁸/8 (truncation below
-    /// 1.1e-13 relative); -ln cᵢ is tabulated rounded once from 50-digit values. No division, and the tables are two
-    /// permutes in 512-bit vectors: about half the work of <see cref="Log(Vector{double})"/>.
+    /// With t = bits(x) - bits(0.703125): k = t ≫ 52, z = x·2⁻ᵏ in [0.703125, 1.40625) and i = bits 49..51 of t, so
+    /// that z lies in the i-th of eight intervals (1/16 wide below 1, 1/8 above; the fifth, [0.953125, 1.03125), holds 1).
+    /// Then <c>ln x = k·ln 2 - ln cᵢ + ln(1 + r)</c> with r = z·cᵢ - 1, cᵢ the reciprocal of the interval's middle
+    /// rounded to 28 bits, so that z·cᵢ (24 + 28 bits) and r are exact, |r| ≤ 0.058, and cᵢ = 1 for the interval
+    /// around 1, where ln x = ln(1 + r) keeps its relative precision (|r| ≤ 0.047 there). ln(1 + r) = r - r²/2 + r³/3
+    /// - … - r¹⁰/10 by Estrin's scheme (truncation below 5e-15 relative around 1 and 6e-14 elsewhere); -ln cᵢ is
+    /// tabulated rounded once from 60-digit values. No division, and each table is two registers read by one permute
+    /// (<see cref="TableLookup.Eight"/>): about half the work of <see cref="Log(Vector{double})"/>.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> LogForFloat(Vector<double> x)
@@ -148,12 +131,11 @@ internal static unsafe class VectorLogarithm
     {
         Vector256<long> bits = x.AsVector256().AsInt64();
         Vector256<long> t = bits - Vector256.Create(IntervalsStart);
-        Vector256<long> index = (t >> 48) & Vector256.Create(15L);
+        Vector256<long> index = t >> 49;
         Vector256<double> k = Vector256.ConvertToDouble(t >> 52);
         Vector256<double> z = (bits - (t & Vector256.Create(ExponentField))).AsDouble();
-        Vector256<double> c = TableLookup.Sixteen(ref Unsafe.As<double, long>(ref MemoryMarshal.GetArrayDataReference(Reciprocals)), index).AsDouble();
-        Vector256<double> minusLogC = TableLookup.Sixteen(
-            ref Unsafe.As<double, long>(ref MemoryMarshal.GetArrayDataReference(MinusLogReciprocals)), index).AsDouble();
+        Vector256<double> c = TableLookup.Eight(ReciprocalsLow.AsInt64(), ReciprocalsHigh.AsInt64(), index).AsDouble();
+        Vector256<double> minusLogC = TableLookup.Eight(MinusLogReciprocalsLow.AsInt64(), MinusLogReciprocalsHigh.AsInt64(), index).AsDouble();
         Vector256<double> r = Vector256.FusedMultiplyAdd(z, c, Vector256.Create(-1.0));
         Vector256<double> logOnePlusR = Series(r);
         return (Vector256.FusedMultiplyAdd(k, Vector256.Create(Ln2High), minusLogC)
@@ -166,49 +148,82 @@ internal static unsafe class VectorLogarithm
     {
         Vector512<long> bits = x.AsInt64();
         Vector512<long> t = bits - Vector512.Create(IntervalsStart);
-        Vector512<long> index = t >> 48;
+        Vector512<long> index = t >> 49;
         Vector512<double> k = Vector512.ConvertToDouble(t >> 52);
         Vector512<double> z = (bits - (t & Vector512.Create(ExponentField))).AsDouble();
 
-        // Each permute reads its index's low four bits: entry i of the tables' sixteen constants (their values below).
-        Vector512<double> c = Avx512F.PermuteVar8x64x2(
-            Vector512.Create(1.3913043513894081, 1.3333333358168602, 1.280000001192093, 1.230769231915474, 1.1851851865649223, 1.1428571417927742, 1.1034482792019844, 1.0666666701436043),
-            index,
-            Vector512.Create(1.0322580635547638, 1.0, 0.9411764703691006, 0.8888888880610466, 0.8421052619814873, 0.8000000007450581, 0.7619047611951828, 0.7272727265954018));
-        Vector512<double> minusLogC = Avx512F.PermuteVar8x64x2(
-            Vector512.Create(-0.33024168943171395, -0.28768207431442605, -0.24686007886284836, -0.20763936570956706, -0.1698990379595507, -0.13353139169320005, -0.09844007584005088, -0.06453852439720018),
-            index,
-            Vector512.Create(-0.031748697383257724, 0.0, 0.060624622049265484, 0.11778303658770603, 0.1718502583236431, 0.2231435503828872, 0.27193371641496433, 0.31845373204985716));
+        // Each permute reads its index's low three bits: entry i of the eight.
+        Vector512<double> c = Avx512F.PermuteVar8x64(Vector512.Create(ReciprocalsLow, ReciprocalsHigh), index);
+        Vector512<double> minusLogC = Avx512F.PermuteVar8x64(Vector512.Create(MinusLogReciprocalsLow, MinusLogReciprocalsHigh), index);
         Vector512<double> r = Vector512.FusedMultiplyAdd(z, c, Vector512.Create(-1.0));
         Vector512<double> logOnePlusR = Series(r);
         return Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2High), minusLogC)
             + Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2Low), logOnePlusR);
     }
 
-    /// <summary>ln(1 + r) ≈ r + r²·(-1/2 + r/3 - r²/4 + r³/5 - r⁴/6 + r⁵/7 - r⁶/8), in the order both widths share.</summary>
+    /// <summary>cᵢ of <see cref="LogForFloat(Vector{double})"/> for intervals 0 to 3, as constants the JIT keeps in its constant data.</summary>
+    private static Vector256<double> ReciprocalsLow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(1.3617021292448044, 1.254901960492134, 1.163636364042759, 1.0847457647323608);
+    }
+
+    /// <summary>cᵢ for intervals 4 to 7.</summary>
+    private static Vector256<double> ReciprocalsHigh
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(1.0, 0.9142857156693935, 0.8205128200352192, 0.7441860474646091);
+    }
+
+    /// <summary>-ln cᵢ for intervals 0 to 3.</summary>
+    private static Vector256<double> MinusLogReciprocalsLow
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(-0.3087354828137665, -0.22705745040251543, -0.1515498984764469, -0.08134564131659755);
+    }
+
+    /// <summary>-ln cᵢ for intervals 4 to 7.</summary>
+    private static Vector256<double> MinusLogReciprocalsHigh
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector256.Create(0.0, 0.08961215717628795, 0.19782574391199648, 0.29546421161326736);
+    }
+
+    /// <summary>
+    /// ln(1 + r) ≈ r + r²·Q(r), Q(r) = -1/2 + r/3 - r²/4 + … - r⁸/10, by Estrin's scheme: pairs of terms, then pairs
+    /// of pairs by r² and r⁴ (a chain of five operations where Horner's rule takes ten), in the order both widths share.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Series(Vector256<double> r)
     {
-        Vector256<double> p = Vector256.FusedMultiplyAdd(Vector256.Create(-1.0 / 8), r, Vector256.Create(1.0 / 7));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-1.0 / 6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 5));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-1.0 / 4));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(1.0 / 3));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(-0.5));
-        return Vector256.FusedMultiplyAdd(r * r, p, r);
+        Vector256<double> r2 = r * r;
+        Vector256<double> p01 = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 3), Vector256.Create(-0.5));
+        Vector256<double> p23 = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 5), Vector256.Create(-1.0 / 4));
+        Vector256<double> p45 = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 7), Vector256.Create(-1.0 / 6));
+        Vector256<double> p67 = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 9), Vector256.Create(-1.0 / 8));
+        Vector256<double> r4 = r2 * r2;
+        Vector256<double> p03 = Vector256.FusedMultiplyAdd(r2, p23, p01);
+        Vector256<double> p47 = Vector256.FusedMultiplyAdd(r2, p67, p45);
+        Vector256<double> p48 = Vector256.FusedMultiplyAdd(r4, Vector256.Create(-1.0 / 10), p47);
+        Vector256<double> q = Vector256.FusedMultiplyAdd(r4, p48, p03);
+        return Vector256.FusedMultiplyAdd(r2, q, r);
     }
 
     /// <inheritdoc cref="Series(Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Series(Vector512<double> r)
     {
-        Vector512<double> p = Vector512.FusedMultiplyAdd(Vector512.Create(-1.0 / 8), r, Vector512.Create(1.0 / 7));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-1.0 / 6));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0 / 5));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-1.0 / 4));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(1.0 / 3));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(-0.5));
-        return Vector512.FusedMultiplyAdd(r * r, p, r);
+        Vector512<double> r2 = r * r;
+        Vector512<double> p01 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 3), Vector512.Create(-0.5));
+        Vector512<double> p23 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 5), Vector512.Create(-1.0 / 4));
+        Vector512<double> p45 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 7), Vector512.Create(-1.0 / 6));
+        Vector512<double> p67 = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 9), Vector512.Create(-1.0 / 8));
+        Vector512<double> r4 = r2 * r2;
+        Vector512<double> p03 = Vector512.FusedMultiplyAdd(r2, p23, p01);
+        Vector512<double> p47 = Vector512.FusedMultiplyAdd(r2, p67, p45);
+        Vector512<double> p48 = Vector512.FusedMultiplyAdd(r4, Vector512.Create(-1.0 / 10), p47);
+        Vector512<double> q = Vector512.FusedMultiplyAdd(r4, p48, p03);
+        return Vector512.FusedMultiplyAdd(r2, q, r);
     }
 
     /// <summary>
@@ -268,7 +283,7 @@ internal static unsafe class VectorLogarithm
         public static Vector512<double> Ordinary(Vector512<double> x) => OrdinaryLog(x);
     }
 
-    /// <summary>The sixteen-interval table's, within 2e-13: <see cref="LogForFloat(Vector{double})"/>.</summary>
+    /// <summary>The eight-interval table's, within 1e-13: <see cref="LogForFloat(Vector{double})"/>.</summary>
     private readonly struct Tabulated : ILogarithm
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]

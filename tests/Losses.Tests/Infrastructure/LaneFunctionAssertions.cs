@@ -68,7 +68,7 @@ public static class LaneFunctionAssertions
             }
         }
 
-        differing.Should().BeLessThanOrEqualTo(allowed, "an error below 2e-13 relative moves about one float in ten million");
+        differing.Should().BeLessThanOrEqualTo(allowed, "an error below 1e-13 relative moves about one float in ten million");
     }
 
     /// <summary>

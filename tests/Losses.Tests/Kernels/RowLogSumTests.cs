@@ -56,7 +56,7 @@ public sealed class RowLogSumTests
             }
         }
 
-        // Within 2e-13 relative of ln S, a float result can only miss the nearest one where ln S lies within 2e-13
+        // Within 1e-13 relative of ln S, a float result can only miss the nearest one where ln S lies within 1e-13
         // of a midpoint between floats: about one row in a million.
         notNearest.Should().BeLessThanOrEqualTo(Rows / 100_000);
     }

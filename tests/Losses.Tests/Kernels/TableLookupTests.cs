@@ -83,18 +83,6 @@ public sealed class TableLookupTests
 
     [Theory]
     [MemberData(nameof(HighBits))]
-    public void SixteenEntries_AsThisMachineReadsThem_ReadsEntryIndexModSixteen(long high)
-    {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
-        ShouldReadEntries(16, high, index => TableLookup.Sixteen(ref Sixteen[0], index), Sixteen);
-    }
-
-    [Theory]
-    [MemberData(nameof(HighBits))]
     public void SixtyFourEntries_AsThisMachineReadsThem_ReadsEntryIndexModSixtyFour(long high)
     {
         if (!Avx2.IsSupported)
