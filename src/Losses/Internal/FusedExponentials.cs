@@ -161,13 +161,19 @@ internal static class FusedExponentials
         nint i = 0;
         for (; i + 1 < wholes; i += 2)
         {
-            At<T, TLabels, TStore>(i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, ref nextLogits, ref nextLabels, keepShifted);
-            At<T, TLabels, TStore>(i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, ref nextLogits, ref nextLabels, keepShifted);
+            At<T, TLabels, TStore>(
+                i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
+                ref nextLogits, ref nextLabels, keepShifted);
+            At<T, TLabels, TStore>(
+                i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
+                ref nextLogits, ref nextLabels, keepShifted);
         }
 
         if (i < wholes)
         {
-            At<T, TLabels, TStore>(i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, ref nextLogits, ref nextLabels, keepShifted);
+            At<T, TLabels, TStore>(
+                i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
+                ref nextLogits, ref nextLabels, keepShifted);
         }
     }
 
