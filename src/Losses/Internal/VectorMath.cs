@@ -255,7 +255,7 @@ internal static unsafe class VectorMath
     /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
     /// unit in the last place at times (exp(0) = 1.0000001), which would break exact limits such as a loss
     /// of 0 for a certain prediction; evaluated in double, the result is the float nearest eˣ but in about one
-    /// argument in a hundred million (<see cref="TableExponential.ExpForFloat(Vector{double})"/>).
+    /// argument in ten million (<see cref="TableExponential.ExpForFloat(Vector{double})"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> ExpInDouble(Vector<float> x)

@@ -143,7 +143,7 @@ public sealed class TableExponentialTests
         }
 
         // An error below 6e-15 (below 1e-15 for |x| ≤ 30) moves the float only where eˣ lies that close to a midpoint
-        // between two floats: about one argument in a hundred million, so none of these million but by chance.
+        // between two floats: about one argument in ten million, so at most one of these million but by chance.
         differing.Should().BeLessThanOrEqualTo(1);
     }
 
