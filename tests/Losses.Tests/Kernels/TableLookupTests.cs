@@ -8,9 +8,9 @@ namespace Losses.Tests.Kernels;
 
 /// <summary>
 /// The table reads of the 256-bit exponentials and logarithm: lane i of the result is entry (index mod 8), (index
-/// mod 16) or (index mod 64) of the table, whatever the index's other bits, by each way of reading that this machine runs. A
-/// read returns the stored word itself, so each way gives the others' bits and the exponentials and logarithm keep
-/// theirs whichever way the table is read.
+/// mod 16) or (index mod 64) of the table, whatever the index's other bits, by each way of reading that this machine
+/// runs. A read returns the stored word itself, so each way gives the others' bits and the exponentials and logarithm
+/// keep theirs whichever way the table is read.
 /// </summary>
 public sealed class TableLookupTests
 {
