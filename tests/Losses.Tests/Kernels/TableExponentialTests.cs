@@ -43,8 +43,9 @@ public sealed class TableExponentialTests
             }
         }
 
-        // Most lanes agree exactly; the rest differ by the last bit (each of the two is then within 1 ulp).
-        differing.Should().BeLessThan(100_000 * lanes.Length / 2);
+        // The table's two parts leave only the last addition's rounding, so nearly every lane agrees exactly (1.4 % of
+        // four million arguments did not, against 25 % with a table of one part); the rest differ by the last bit.
+        differing.Should().BeLessThan(100_000 * lanes.Length / 20);
     }
 
     [Theory]
@@ -87,21 +88,27 @@ public sealed class TableExponentialTests
     }
 
     [Fact]
-    public void EveryEntryOfTheTable_IsReachedByTheFiveHundredTwelveBitLookup()
+    public void EveryEntryOfTheTable_IsReachedByBothLookups()
     {
-        if (!TableExponential.IsSupported512)
+        if (!TableExponential.IsSupported)
         {
             return;
         }
 
-        // x = j·(ln 2)/64 gives k = j, so the lookup reads entry j alone: e^x = 2^(j/64) to within the polynomial's 1 ulp.
-        for (int j = 0; j < 64; j++)
+        // x = j·(ln 2)/8 gives k = j, so the lookup reads entry j alone: e^x = 2^(j/8) to within the polynomial's 1 ulp.
+        for (int j = 0; j < 8; j++)
         {
-            double x = j * Math.Log(2) / 64;
-            double result = TableExponential.Exp(Vector512.Create(x))[0];
-            double expected = Math.Pow(2, j / 64.0);
-            Math.Abs(BitConverter.DoubleToInt64Bits(result) - BitConverter.DoubleToInt64Bits(expected)).Should().BeLessThanOrEqualTo(
-                1, $"entry {j}: 2^({j}/64) = {expected:R}, lookup gave {result:R}");
+            double x = j * Math.Log(2) / 8;
+            double expected = Math.Pow(2, j / 8.0);
+            double narrow = TableExponential.Exp(new Vector<double>(x))[0];
+            Math.Abs(BitConverter.DoubleToInt64Bits(narrow) - BitConverter.DoubleToInt64Bits(expected)).Should().BeLessThanOrEqualTo(
+                1, $"entry {j}: 2^({j}/8) = {expected:R}, the 256-bit read gave {narrow:R}");
+            if (TableExponential.IsSupported512)
+            {
+                double wide = TableExponential.Exp(Vector512.Create(x))[0];
+                Math.Abs(BitConverter.DoubleToInt64Bits(wide) - BitConverter.DoubleToInt64Bits(expected)).Should().BeLessThanOrEqualTo(
+                    1, $"entry {j}: 2^({j}/8) = {expected:R}, the 512-bit read gave {wide:R}");
+            }
         }
     }
 

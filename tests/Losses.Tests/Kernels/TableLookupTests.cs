@@ -7,16 +7,14 @@ using Losses.Internal;
 namespace Losses.Tests.Kernels;
 
 /// <summary>
-/// The table reads of the 256-bit exponentials and logarithm: lane i of the result is entry (index mod 8), (index
-/// mod 16) or (index mod 64) of the table, whatever the index's other bits, by each way of reading that this machine
-/// runs. A read returns the stored word itself, so each way gives the others' bits and the exponentials and logarithm
-/// keep theirs whichever way the table is read.
+/// The table reads of the 256-bit exponentials and logarithm: lane i of the result is entry (index mod 8) of the
+/// table, whatever the index's other bits, by each way of reading that this machine runs. A read returns the stored
+/// word itself, so each way gives the others' bits and the exponentials and logarithm keep theirs whichever way the
+/// table is read.
 /// </summary>
 public sealed class TableLookupTests
 {
     private static readonly long[] Eight = Words(8, 0xE1E);
-    private static readonly long[] Sixteen = Words(16, 0x5EED);
-    private static readonly long[] SixtyFour = Words(64, 0xF00D);
 
     /// <summary>Indices with every low value in every lane, beside bits above the ones the table reads.</summary>
     public static TheoryData<long> HighBits() => new() { 0L, 1L << 8, -1L << 6, long.MinValue, 0x0123_4567_89AB_CD00L };
@@ -55,53 +53,6 @@ public sealed class TableLookupTests
         }
 
         ShouldReadEntries(8, high, index => TableLookup.Eight(Low(Eight), High(Eight), index), Eight);
-    }
-
-    [Theory]
-    [MemberData(nameof(HighBits))]
-    public void SixteenEntries_ByQuadwordPermutes_ReadsEntryIndexModSixteen(long high)
-    {
-        if (!Avx512F.VL.IsSupported)
-        {
-            return;
-        }
-
-        ShouldReadEntries(16, high, index => TableLookup.SixteenByQuadwordPermutes(ref Sixteen[0], index), Sixteen);
-    }
-
-    [Theory]
-    [MemberData(nameof(HighBits))]
-    public void SixteenEntries_ByDoublewordPermutes_ReadsEntryIndexModSixteen(long high)
-    {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
-        ShouldReadEntries(16, high, index => TableLookup.SixteenByDoublewordPermutes(ref Sixteen[0], index), Sixteen);
-    }
-
-    [Theory]
-    [MemberData(nameof(HighBits))]
-    public void SixtyFourEntries_AsThisMachineReadsThem_ReadsEntryIndexModSixtyFour(long high)
-    {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
-        ShouldReadEntries(64, high, index => TableLookup.SixtyFour(ref SixtyFour[0], index), SixtyFour);
-    }
-
-    [Fact]
-    public void SixtyFourEntries_ByDoublewordPermutes_ReadsEntryIndexModSixtyFour()
-    {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
-        ShouldReadEntries(64, -1L << 6, index => TableLookup.SixtyFourByDoublewordPermutes(ref SixtyFour[0], index), SixtyFour);
     }
 
     /// <summary>Every entry in every lane: lane i asks for entry (e + 5·i) mod size, with <paramref name="high"/> above.</summary>
