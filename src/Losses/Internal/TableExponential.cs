@@ -184,61 +184,66 @@ internal static class TableExponential
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpMinusOneForFloat(Vector256<double> r)
     {
-        Vector256<double> r2 = r * r;
-        Vector256<double> a = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 6), Vector256.Create(0.5));
-        Vector256<double> b = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 120), Vector256.Create(1.0 / 24));
-        Vector256<double> c = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 5040), Vector256.Create(1.0 / 720));
-        b = Vector256.FusedMultiplyAdd(r2, c, b);
-        a = Vector256.FusedMultiplyAdd(r2, a, r);
-        return Vector256.FusedMultiplyAdd(r2 * r2, b, a);
+        Vector256<double> low = LowTerms(r, out Vector256<double> r4, out Vector256<double> high);
+        return Vector256.FusedMultiplyAdd(r4, high, low);
     }
 
     /// <inheritdoc cref="ExpMinusOneForFloat(Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> ExpMinusOneForFloat(Vector512<double> r)
     {
-        Vector512<double> r2 = r * r;
-        Vector512<double> a = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 6), Vector512.Create(0.5));
-        Vector512<double> b = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 120), Vector512.Create(1.0 / 24));
-        Vector512<double> c = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 5040), Vector512.Create(1.0 / 720));
-        b = Vector512.FusedMultiplyAdd(r2, c, b);
-        a = Vector512.FusedMultiplyAdd(r2, a, r);
-        return Vector512.FusedMultiplyAdd(r2 * r2, b, a);
+        Vector512<double> low = LowTerms(r, out Vector512<double> r4, out Vector512<double> high);
+        return Vector512.FusedMultiplyAdd(r4, high, low);
     }
 
     /// <summary>
-    /// e^r - 1 ≈ r + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040)) + r⁸·(1/8! + r/9!) for
-    /// |r| ≤ (ln 2)/16, in the order both widths share.
+    /// e^r - 1 ≈ <see cref="ExpMinusOneForFloat(Vector256{double})"/>'s terms + r⁸·(1/8! + r/9!) for |r| ≤ (ln 2)/16,
+    /// in the order both widths share.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpMinusOne(Vector256<double> r)
     {
-        Vector256<double> r2 = r * r;
-        Vector256<double> a = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 6), Vector256.Create(0.5));
-        Vector256<double> b = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 120), Vector256.Create(1.0 / 24));
-        Vector256<double> c = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 5040), Vector256.Create(1.0 / 720));
-        Vector256<double> d = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 362880), Vector256.Create(1.0 / 40320));
-        Vector256<double> r4 = r2 * r2;
-        a = Vector256.FusedMultiplyAdd(r2, a, r);
-        b = Vector256.FusedMultiplyAdd(r2, c, b);
-        b = Vector256.FusedMultiplyAdd(r4, d, b);
-        return Vector256.FusedMultiplyAdd(r4, b, a);
+        Vector256<double> low = LowTerms(r, out Vector256<double> r4, out Vector256<double> high);
+        Vector256<double> highest = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 362880), Vector256.Create(1.0 / 40320));
+        return Vector256.FusedMultiplyAdd(r4, Vector256.FusedMultiplyAdd(r4, highest, high), low);
     }
 
     /// <inheritdoc cref="ExpMinusOne(Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> ExpMinusOne(Vector512<double> r)
     {
+        Vector512<double> low = LowTerms(r, out Vector512<double> r4, out Vector512<double> high);
+        Vector512<double> highest = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 362880), Vector512.Create(1.0 / 40320));
+        return Vector512.FusedMultiplyAdd(r4, Vector512.FusedMultiplyAdd(r4, highest, high), low);
+    }
+
+    /// <summary>
+    /// The terms both polynomials share, by Estrin's scheme: returns r + r²·(1/2 + r/6), with r⁴ and
+    /// (1/24 + r/120) + r²·(1/720 + r/5040), the factor of r⁴.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> LowTerms(Vector256<double> r, out Vector256<double> r4, out Vector256<double> high)
+    {
+        Vector256<double> r2 = r * r;
+        Vector256<double> a = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 6), Vector256.Create(0.5));
+        Vector256<double> b = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 120), Vector256.Create(1.0 / 24));
+        Vector256<double> c = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 5040), Vector256.Create(1.0 / 720));
+        r4 = r2 * r2;
+        high = Vector256.FusedMultiplyAdd(r2, c, b);
+        return Vector256.FusedMultiplyAdd(r2, a, r);
+    }
+
+    /// <inheritdoc cref="LowTerms(Vector256{double}, out Vector256{double}, out Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> LowTerms(Vector512<double> r, out Vector512<double> r4, out Vector512<double> high)
+    {
         Vector512<double> r2 = r * r;
         Vector512<double> a = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 6), Vector512.Create(0.5));
         Vector512<double> b = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 120), Vector512.Create(1.0 / 24));
         Vector512<double> c = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 5040), Vector512.Create(1.0 / 720));
-        Vector512<double> d = Vector512.FusedMultiplyAdd(r, Vector512.Create(1.0 / 362880), Vector512.Create(1.0 / 40320));
-        Vector512<double> r4 = r2 * r2;
-        a = Vector512.FusedMultiplyAdd(r2, a, r);
-        b = Vector512.FusedMultiplyAdd(r2, c, b);
-        b = Vector512.FusedMultiplyAdd(r4, d, b);
-        return Vector512.FusedMultiplyAdd(r4, b, a);
+        r4 = r2 * r2;
+        high = Vector512.FusedMultiplyAdd(r2, c, b);
+        return Vector512.FusedMultiplyAdd(r2, a, r);
     }
 }
 #endif
