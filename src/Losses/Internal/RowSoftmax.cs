@@ -471,36 +471,42 @@ internal static class RowSoftmax
             int done = max.Length * VectorMath.Lanes<T>();
             int column = 1;
 
-            // Four columns at a time: four streams from memory at once, and a quarter of the stores. A maximum
-            // does not depend on the order it is taken in, and a NaN that a lane's maximum skips still reaches
-            // the row's sum, and from there every output.
+            // Four columns at a time: four streams from memory at once, and a quarter of the stores. The maximum is
+            // the native one (one instruction; the IEEE maximum takes three): where it meets a NaN it may return the
+            // NaN or skip it, but a NaN anywhere in a row reaches the row's sum and from there every output, so the
+            // outputs are the same either way. Of -0 and +0 it may keep either; every output takes m through x - m or
+            // x = m, where the two give the same.
             int lanes = VectorMath.Lanes<T>();
+            ref Vector<T> m = ref MemoryMarshal.GetReference(max);
             for (; column + 3 < columns; column += 4)
             {
-                ReadOnlySpan<Vector<T>> x0 = VectorMath.Vectors(logits.Slice((column * rows) + _start, Length));
-                ReadOnlySpan<Vector<T>> x1 = VectorMath.Vectors(logits.Slice(((column + 1) * rows) + _start, Length));
-                ReadOnlySpan<Vector<T>> x2 = VectorMath.Vectors(logits.Slice(((column + 2) * rows) + _start, Length));
-                ReadOnlySpan<Vector<T>> x3 = VectorMath.Vectors(logits.Slice(((column + 3) * rows) + _start, Length));
+                // Each segment holds at least max.Length vectors (Slice checks it), so the loop reads them unchecked.
+                ref Vector<T> x0 = ref Segment(logits, (column * rows) + _start);
+                ref Vector<T> x1 = ref Segment(logits, ((column + 1) * rows) + _start);
+                ref Vector<T> x2 = ref Segment(logits, ((column + 2) * rows) + _start);
+                ref Vector<T> x3 = ref Segment(logits, ((column + 3) * rows) + _start);
 
                 // The next four columns' segments are asked for as these four are read (see Prefetch).
                 ref T ahead = ref Prefetch.Ahead(logits.Slice(column * rows, 4 * rows), logits[((column + 4) * rows)..]);
-                for (int i = 0; i < max.Length; i++)
+                for (nint i = 0; i < max.Length; i++)
                 {
                     ref T next = ref Unsafe.Add(ref ahead, (i * lanes) + _start);
                     Prefetch.Line(ref next);
                     Prefetch.Line(ref Unsafe.Add(ref next, rows));
                     Prefetch.Line(ref Unsafe.Add(ref next, 2 * rows));
                     Prefetch.Line(ref Unsafe.Add(ref next, 3 * rows));
-                    max[i] = Vector.Max(Vector.Max(max[i], x0[i]), Vector.Max(Vector.Max(x1[i], x2[i]), x3[i]));
+                    Unsafe.Add(ref m, i) = NativeMax(
+                        NativeMax(Unsafe.Add(ref m, i), Unsafe.Add(ref x0, i)),
+                        NativeMax(NativeMax(Unsafe.Add(ref x1, i), Unsafe.Add(ref x2, i)), Unsafe.Add(ref x3, i)));
                 }
             }
 
             for (; column < columns; column++)
             {
-                ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(logits.Slice((column * rows) + _start, Length));
-                for (int i = 0; i < max.Length; i++)
+                ref Vector<T> x = ref Segment(logits, (column * rows) + _start);
+                for (nint i = 0; i < max.Length; i++)
                 {
-                    max[i] = Vector.Max(max[i], x[i]);
+                    Unsafe.Add(ref m, i) = NativeMax(Unsafe.Add(ref m, i), Unsafe.Add(ref x, i));
                 }
             }
 
@@ -509,7 +515,8 @@ internal static class RowSoftmax
                 ReadOnlySpan<T> segment = logits.Slice((column * rows) + _start, Length);
                 for (int i = done; i < Length; i++)
                 {
-                    Max[i] = T.Max(Max[i], segment[i]);
+                    // The native maximum's rule lane by lane: the second operand unless the first is greater.
+                    Max[i] = Max[i] > segment[i] ? Max[i] : segment[i];
                 }
             }
 
@@ -527,6 +534,20 @@ internal static class RowSoftmax
                 Max[i] = T.IsNegativeInfinity(Max[i]) ? T.NaN : Max[i];
             }
         }
+
+        /// <summary>The first vector of the segment of the block's rows from <paramref name="offset"/>, checked to hold them all.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private ref Vector<T> Segment(ReadOnlySpan<T> logits, int offset)
+            => ref Unsafe.As<T, Vector<T>>(ref MemoryMarshal.GetReference(logits.Slice(offset, Length)));
+
+        /// <summary>max(a, b) lane-wise by the processor's own instruction: b unless a is greater (so b where either is NaN).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<T> NativeMax(Vector<T> a, Vector<T> b)
+#if NET9_0_OR_GREATER
+            => Vector.MaxNative(a, b);
+#else
+            => Vector.ConditionalSelect(Vector.GreaterThan(a, b), a, b);
+#endif
 
         /// <summary>
         /// One pass over the block's logits: S and log S, with L and D when <paramref name="labels"/>

@@ -30,6 +30,21 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
     }
 
     [Theory]
+    [MemberData(nameof(LossNames.All), MemberType = typeof(LossNames))]
+    public void NaNInSecondArgumentOfAWideBatch_GivesNaNOnlyWhereItIsUsed(string name)
+    {
+        // 37x11: row 3 lies in a whole vector of rows and row 35 in the last, partial vector of floats (a whole one of
+        // doubles); the row maxima of both read the NaN in the first column, in one of a group of four and in the last.
+        foreach (int row in new[] { 3, 35 })
+        {
+            foreach (int column in new[] { 0, 6, 10 })
+            {
+                ShouldPropagateNaN(name, inLabels: false, column, rows: 37, columns: 11, row);
+            }
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(LossNames.MatrixLabels), MemberType = typeof(LossNames))]
     public void NaNInLabels_GivesNaNOnlyWhereItIsUsed(string name)
     {
@@ -358,34 +373,41 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
         => NumericAssertions.ShouldBeClose(RowMajor(actual), expectedRowMajor.Select(ToDouble).ToArray(), 4 * MachineEpsilon, 0, "the result");
 
     /// <summary>
-    /// Puts NaN at (1, column) of one argument of a 3x3 batch and checks that exactly the outputs that depend on it
-    /// are NaN and that every other output keeps its NaN-free value (to within rounding).
+    /// Puts NaN at (<paramref name="row"/>, <paramref name="column"/>) of one argument of a batch (3x3 unless given) and
+    /// checks that exactly the outputs that depend on it are NaN and that every other output keeps its NaN-free value
+    /// (to within rounding).
     /// </summary>
-    private static void ShouldPropagateNaN(string name, bool inLabels, int column)
+    private static void ShouldPropagateNaN(string name, bool inLabels, int column, int rows = 3, int columns = 3, int row = 1)
     {
         LossFunction<T> function = LossCatalog<T>.Get(name);
-        (double[,] y, double[,] x) = RandomInputs.Draw(function.Labels, function.SecondParameter, new Random(7), 3, 3);
+        var random = new Random(7);
+        (double[,] y, double[,] x) = RandomInputs.Draw(function.Labels, function.SecondParameter, random, rows, columns);
         if (function.Labels == LabelKind.ClassIndex)
         {
-            y = new double[,] { { 0, 1, 0 }, { 1, 0, 0 }, { 0, 0, 1 } };
+            // One-hot rows, row i of class (i + 1) mod columns.
+            y = new double[rows, columns];
+            for (int i = 0; i < rows; i++)
+            {
+                y[i, (i + 1) % columns] = 1;
+            }
         }
         else
         {
-            y[1, column] = 0.75;
+            y[row, column] = 0.75;
         }
 
         Matrix<T> labels = MatrixOf(y);
         Matrix<T> second = MatrixOf(x);
         object clean = function.Compute(labels, second);
-        (inLabels ? labels : second)[1, column] = T.NaN;
+        (inLabels ? labels : second)[row, column] = T.NaN;
         object result = function.Compute(labels, second);
 
         Func<int, int, bool> depends = function.Result switch
         {
             ResultKind.Scalar => (_, _) => true,
             _ when name.StartsWith("RootMeanSquaredError", StringComparison.Ordinal) => (_, _) => true,
-            _ when function.Result == ResultKind.PerRow || name.Contains("Softmax", StringComparison.Ordinal) => (i, _) => i == 1,
-            _ => (i, j) => i == 1 && j == column,
+            _ when function.Result == ResultKind.PerRow || name.Contains("Softmax", StringComparison.Ordinal) => (i, _) => i == row,
+            _ => (i, j) => i == row && j == column,
         };
 
         switch (result)
