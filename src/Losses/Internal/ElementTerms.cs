@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Losses.Internal;
 
@@ -233,7 +234,21 @@ internal static class ElementTerms
     public static void Widen<T>(ReadOnlySpan<T> values, Span<double> widened)
         where T : struct, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < values.Length; i++)
+        int done = 0;
+        if (typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0 && VectorMath.Lanes<double>() != 0)
+        {
+            // Every float is a double exactly, so the vector widening gives the scalar conversion's bits.
+            ReadOnlySpan<Vector<float>> source = MemoryMarshal.Cast<T, Vector<float>>(values);
+            Span<Vector<double>> target = MemoryMarshal.Cast<double, Vector<double>>(widened[..values.Length]);
+            for (int i = 0; i < source.Length; i++)
+            {
+                Vector.Widen(source[i], out target[2 * i], out target[(2 * i) + 1]);
+            }
+
+            done = source.Length * Vector<float>.Count;
+        }
+
+        for (int i = done; i < values.Length; i++)
         {
             widened[i] = double.CreateTruncating(values[i]);
         }

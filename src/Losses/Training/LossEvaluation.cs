@@ -238,6 +238,15 @@ internal static class LossEvaluation
         int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, double divisor, double chain, Span<T> factorsInT)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
+        if (sampleWeights.IsEmpty && rowWeights.IsEmpty)
+        {
+            // Every row's factor is 1/D·chain, as Factors and FactorsInT give it row by row: rounded and checked once.
+            double share = divisor == 0.0 ? 0.0 : 1.0 / divisor;
+            T shared = T.CreateTruncating(share == 0.0 || chain == 0.0 ? 0.0 : share * chain);
+            factorsInT[..rows].Fill(shared);
+            return !InDouble(shared);
+        }
+
         double[] pooled = ArrayPool<double>.Shared.Rent(rows);
         Span<double> factors = pooled.AsSpan(0, rows);
         Factors(rows, sampleWeights, rowWeights, divisor, factors);

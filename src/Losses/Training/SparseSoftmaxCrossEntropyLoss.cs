@@ -163,9 +163,14 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         int ignoreIndex = IgnoreIndex.GetValueOrDefault();
         ReadOnlySpan<T> classWeights = _classWeights;
         double[] pooledWeights = ArrayPool<double>.Shared.Rent(2 * rows);
-        Span<double> rowWeights = pooledWeights.AsSpan(0, rows);
         Span<double> losses = pooledWeights.AsSpan(rows, rows);
-        EffectiveLabels.RowWeights(labels, ignoring, ignoreIndex, classWeights, rowWeights);
+
+        // Without ignored rows or class weights every row weighs 1, which the reduction takes from an empty span.
+        Span<double> rowWeights = ignoring || !classWeights.IsEmpty ? pooledWeights.AsSpan(0, rows) : Span<double>.Empty;
+        if (!rowWeights.IsEmpty)
+        {
+            EffectiveLabels.RowWeights(labels, ignoring, ignoreIndex, classWeights, rowWeights);
+        }
 
         // Each row's share of the reduction is known from the weights alone: the kernel applies it as it finishes the
         // gradient, unless a share needs double (then the reduction scales the rows).

@@ -29,6 +29,22 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
 
     [Theory]
     [MemberData(nameof(GradientShareCases.Shapes), MemberType = typeof(GradientShareCases))]
+    public void SparseLoss_WithoutSampleWeights_HasTheBitsOfSampleWeightsOfOne(int rows, int columns, Reduction reduction)
+    {
+        // Without sample weights, ignored rows or class weights every row's share is the same 1/D, taken once for the
+        // batch; sample weights of 1 give it row by row, and the same D (the count, their sum being exact).
+        var inputs = new Inputs(rows, columns);
+        var loss = new SparseSoftmaxCrossEntropyLoss<T> { Reduction = reduction };
+        LossResult<T> without = loss.Evaluate(inputs.ClassIndices, inputs.Logits);
+        LossResult<T> ones = loss.Evaluate(inputs.ClassIndices, inputs.Logits, Vector<T>.Build.Dense(rows, T.One));
+
+        without.Value.Should().Be(ones.Value);
+        without.PerExample.ToArray().Should().Equal(ones.PerExample.ToArray());
+        without.Gradient.ToColumnMajorArray().Should().Equal(ones.Gradient.ToColumnMajorArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientShareCases.Shapes), MemberType = typeof(GradientShareCases))]
     public void SigmoidLossGradient_IsTheFunctionsGradientTimesEachRowsShare(int rows, int columns, Reduction reduction)
     {
         var inputs = new Inputs(rows, columns);
