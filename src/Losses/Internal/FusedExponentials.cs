@@ -29,84 +29,117 @@ internal static class FusedExponentials
             && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 
     /// <summary>
-    /// For one column segment of a block: s = shift(x, m); adds exp(s) to the row sums (apart from the row maxima,
-    /// as <see cref="Step"/> describes) and, with labels, y to L and y·s to D;
-    /// stores s (<paramref name="keepShifted"/>) or exp(s) into <paramref name="destination"/> unless empty. Meanwhile
-    /// the block's segments of the next column, <paramref name="nextLogits"/> and <paramref name="nextLabels"/> (empty in
-    /// the last column), are prefetched (<see cref="Prefetch"/>).
+    /// For the rows [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) of each of the
+    /// <paramref name="columns"/> columns in turn (column j's segment at j·<paramref name="rows"/> + start of each
+    /// column-major matrix): s = shift(x, m); adds exp(s) to the row sums (apart from the row maxima, as
+    /// <see cref="Step"/> describes) and, with labels, y to L and y·s to D; stores s (<paramref name="keepShifted"/>) or
+    /// exp(s) into <paramref name="destination"/> unless empty. Meanwhile each column's next segment is prefetched
+    /// (<see cref="Prefetch"/>). The statistics spans are the block's, padded to whole vectors.
     /// </summary>
-    public static void Column<T>(
+    /// <remarks>
+    /// One call per block: the spans are checked once, for the region from the first column's segment to the last's,
+    /// and each column's references are the first's moved on by a multiple of <paramref name="rows"/>.
+    /// </remarks>
+    public static void Block<T>(
         ReadOnlySpan<T> logits,
         ReadOnlySpan<T> labels,
         Span<T> destination,
         bool keepShifted,
-        ReadOnlySpan<T> max,
-        Span<T> labelSum,
-        Span<T> labelDot,
-        Span<double> tail,
-        Span<double> ones,
-        Span<int> maxima,
-        ReadOnlySpan<T> nextLogits,
-        ReadOnlySpan<T> nextLabels)
+        int rows,
+        int columns,
+        int start,
+        int length,
+        Statistics<T> statistics)
         where T : struct, IFloatingPointIeee754<T>
     {
-        int lanes = Vector<T>.Count;
-        int wholes = logits.Length / lanes;
-        int perVector = lanes / Vector<double>.Count;
-        ReadOnlySpan<Vector<T>> x = MemoryMarshal.Cast<T, Vector<T>>(logits);
-        ReadOnlySpan<Vector<T>> y = MemoryMarshal.Cast<T, Vector<T>>(labels);
-        Span<Vector<T>> target = MemoryMarshal.Cast<T, Vector<T>>(destination);
-        ReadOnlySpan<Vector<T>> m = MemoryMarshal.Cast<T, Vector<T>>(max);
-        Span<Vector<T>> l = MemoryMarshal.Cast<T, Vector<T>>(labelSum);
-        Span<Vector<T>> d = MemoryMarshal.Cast<T, Vector<T>>(labelDot);
-        Span<Vector<double>> t = MemoryMarshal.Cast<double, Vector<double>>(tail);
-        Span<Vector<double>> o = MemoryMarshal.Cast<double, Vector<double>>(ones);
-        Span<Vector<int>> c = MemoryMarshal.Cast<int, Vector<int>>(maxima);
-        bool withLabels = !labels.IsEmpty;
-        bool store = !destination.IsEmpty;
-        var vectors = new Vectors<T>(
-            ref MemoryMarshal.GetReference(x),
-            ref MemoryMarshal.GetReference(y),
-            ref MemoryMarshal.GetReference(target),
-            ref MemoryMarshal.GetReference(m),
-            ref MemoryMarshal.GetReference(l),
-            ref MemoryMarshal.GetReference(d),
-            ref MemoryMarshal.GetReference(t),
-            ref MemoryMarshal.GetReference(o),
-            ref MemoryMarshal.GetReference(c),
-            ref Prefetch.Ahead(logits, nextLogits),
-            ref Prefetch.Ahead(labels, nextLabels));
-
-        // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
-        // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
-        // instead).
-        if (withLabels)
-        {
-            if (store)
-            {
-                Wholes<T, Yes, Yes>(vectors, wholes, keepShifted);
-            }
-            else
-            {
-                Wholes<T, Yes, No>(vectors, wholes, keepShifted);
-            }
-        }
-        else if (store)
-        {
-            Wholes<T, No, Yes>(vectors, wholes, keepShifted);
-        }
-        else
-        {
-            Wholes<T, No, No>(vectors, wholes, keepShifted);
-        }
-
-        int done = wholes * lanes;
-        if (done == logits.Length)
+        if (columns == 0 || length == 0)
         {
             return;
         }
 
-        // The partial vector: zero padding in the logits (and labels) gives harmless finite lanes.
+        int extent = ((columns - 1) * rows) + length;
+        var region = new Region<T>(
+            logits.Slice(start, extent),
+            labels.IsEmpty ? labels : labels.Slice(start, extent),
+            destination.IsEmpty ? destination : destination.Slice(start, extent),
+            rows,
+            columns,
+            length);
+
+        // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
+        // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
+        // instead).
+        if (!labels.IsEmpty)
+        {
+            if (!destination.IsEmpty)
+            {
+                Columns<T, Yes, Yes>(region, statistics, keepShifted);
+            }
+            else
+            {
+                Columns<T, Yes, No>(region, statistics, keepShifted);
+            }
+        }
+        else if (!destination.IsEmpty)
+        {
+            Columns<T, No, Yes>(region, statistics, keepShifted);
+        }
+        else
+        {
+            Columns<T, No, No>(region, statistics, keepShifted);
+        }
+    }
+
+    /// <summary>Every column of <paramref name="region"/>: the whole vectors by <see cref="Wholes"/>, then the partial one.</summary>
+    private static void Columns<T, TLabels, TStore>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
+        where TStore : struct, IFlag
+    {
+        int lanes = Vector<T>.Count;
+        int length = region.Length;
+        int wholes = length / lanes;
+        ref T logits = ref MemoryMarshal.GetReference(region.Logits);
+        ref T labels = ref MemoryMarshal.GetReference(region.Labels);
+        ref T destination = ref MemoryMarshal.GetReference(region.Destination);
+        for (int column = 0; column < region.Columns; column++)
+        {
+            // The last column's "next" segment is itself, already in cache (see Prefetch.Ahead).
+            nint offset = (nint)column * region.Rows;
+            nint ahead = column + 1 < region.Columns ? offset + region.Rows : offset;
+            var vectors = new Vectors<T>(
+                ref AsVector(ref Unsafe.Add(ref logits, offset)),
+                ref AsVector(ref TLabels.Value ? ref Unsafe.Add(ref labels, offset) : ref labels),
+                ref AsVector(ref TStore.Value ? ref Unsafe.Add(ref destination, offset) : ref destination),
+                statistics,
+                ref Unsafe.Add(ref logits, ahead),
+                ref TLabels.Value ? ref Unsafe.Add(ref labels, ahead) : ref labels);
+            Wholes<T, TLabels, TStore>(vectors, wholes, keepShifted);
+            if (wholes * lanes < length)
+            {
+                Partial(
+                    region.Logits.Slice((int)offset, length),
+                    TLabels.Value ? region.Labels.Slice((int)offset, length) : default,
+                    TStore.Value ? region.Destination.Slice((int)offset, length) : default,
+                    statistics,
+                    wholes,
+                    keepShifted);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A column segment's last, partial vector, copied into a zero-padded vector (zero padding in the logits and labels
+    /// gives harmless finite lanes) and run through the same <see cref="Step"/>, kept out of the loops' code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Partial<T>(
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, Statistics<T> statistics, int wholes, bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int done = wholes * Vector<T>.Count;
+        int perVector = Vector<T>.Count / Vector<double>.Count;
+        bool withLabels = !labels.IsEmpty;
         Vector<T> paddedLogits = Vector<T>.Zero;
         Vector<T> paddedLabels = Vector<T>.Zero;
         logits[done..].CopyTo(Lanes(ref paddedLogits));
@@ -115,18 +148,18 @@ internal static class FusedExponentials
             labels[done..].CopyTo(Lanes(ref paddedLabels));
         }
 
-        Vector<T> last = PartialStep(
+        Vector<T> last = Step(
             paddedLogits,
-            m[wholes],
+            Unsafe.Add(ref statistics.Max, wholes),
             paddedLabels,
             withLabels,
-            ref l[wholes],
-            ref d[wholes],
-            ref t[wholes * perVector],
-            ref o[wholes * perVector],
-            ref Unsafe.Add(ref vectors.Maxima, wholes),
+            ref Unsafe.Add(ref statistics.LabelSum, wholes),
+            ref Unsafe.Add(ref statistics.LabelDot, wholes),
+            ref Unsafe.Add(ref statistics.Tail, wholes * perVector),
+            ref Unsafe.Add(ref statistics.Ones, wholes * perVector),
+            ref Unsafe.Add(ref statistics.Maxima, wholes),
             keepShifted);
-        if (store)
+        if (!destination.IsEmpty)
         {
             Lanes(ref last)[..(logits.Length - done)].CopyTo(destination[done..]);
         }
@@ -225,22 +258,6 @@ internal static class FusedExponentials
             Unsafe.Add(ref destination, i) = result;
         }
     }
-
-    /// <summary><see cref="Step"/> for a segment's last, partial vector, kept out of the loops' code.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector<T> PartialStep<T>(
-        Vector<T> x,
-        Vector<T> max,
-        Vector<T> y,
-        bool withLabels,
-        ref Vector<T> labelSum,
-        ref Vector<T> labelDot,
-        ref Vector<double> tail,
-        ref Vector<double> ones,
-        ref Vector<int> maxima,
-        bool keepShifted)
-        where T : struct, IFloatingPointIeee754<T>
-        => Step(x, max, y, withLabels, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima, keepShifted);
 
     /// <summary>
     /// S = ones + tail and log S for every (padded) row: ln(1 + tail) where exactly one maximum gave
@@ -391,7 +408,62 @@ internal static class FusedExponentials
         public static bool Value => false;
     }
 
-    /// <summary>References to the first vector of each span of a column segment.</summary>
+    /// <summary>
+    /// References to the first vector of a block's statistics spans (each padded to whole vectors): m, L, D, the tail
+    /// and ones in double, and the counts of maxima.
+    /// </summary>
+    public readonly ref struct Statistics<T>
+        where T : struct
+    {
+        public readonly ref Vector<T> Max;
+        public readonly ref Vector<T> LabelSum;
+        public readonly ref Vector<T> LabelDot;
+        public readonly ref Vector<double> Tail;
+        public readonly ref Vector<double> Ones;
+        public readonly ref Vector<int> Maxima;
+
+        /// <summary>The statistics of a block of <paramref name="length"/> rows, each span checked to hold its whole vectors.</summary>
+        public Statistics(int length, ReadOnlySpan<T> max, Span<T> labelSum, Span<T> labelDot, Span<double> tail, Span<double> ones, Span<int> maxima)
+        {
+            int vectors = (length + Vector<T>.Count - 1) / Vector<T>.Count;
+            int doubles = vectors * (Vector<T>.Count / Vector<double>.Count);
+            Max = ref First(MemoryMarshal.Cast<T, Vector<T>>(max), vectors);
+            LabelSum = ref First(MemoryMarshal.Cast<T, Vector<T>>(labelSum), vectors);
+            LabelDot = ref First(MemoryMarshal.Cast<T, Vector<T>>(labelDot), vectors);
+            Tail = ref First(MemoryMarshal.Cast<double, Vector<double>>(tail), doubles);
+            Ones = ref First(MemoryMarshal.Cast<double, Vector<double>>(ones), doubles);
+
+            // Only float counts its maxima (a vector of ints per vector of floats); double leaves them alone.
+            Maxima = ref First(MemoryMarshal.Cast<int, Vector<int>>(maxima), typeof(T) == typeof(float) ? vectors : 0);
+        }
+
+        private static ref TVector First<TVector>(ReadOnlySpan<TVector> vectors, int count)
+            => ref MemoryMarshal.GetReference(vectors[..count]);
+    }
+
+    /// <summary>A block's region of each matrix, from its first column's segment to its last's, and the block's shape.</summary>
+    private readonly ref struct Region<T>
+        where T : struct
+    {
+        public readonly ReadOnlySpan<T> Logits;
+        public readonly ReadOnlySpan<T> Labels;
+        public readonly Span<T> Destination;
+        public readonly int Rows;
+        public readonly int Columns;
+        public readonly int Length;
+
+        public Region(ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, int rows, int columns, int length)
+        {
+            Logits = logits;
+            Labels = labels;
+            Destination = destination;
+            Rows = rows;
+            Columns = columns;
+            Length = length;
+        }
+    }
+
+    /// <summary>References to the first vector of each span of a column segment, and to the next column's segments.</summary>
     private readonly ref struct Vectors<T>
         where T : struct
     {
@@ -411,12 +483,7 @@ internal static class FusedExponentials
             ref Vector<T> logits,
             ref Vector<T> labels,
             ref Vector<T> destination,
-            ref Vector<T> max,
-            ref Vector<T> labelSum,
-            ref Vector<T> labelDot,
-            ref Vector<double> tail,
-            ref Vector<double> ones,
-            ref Vector<int> maxima,
+            Statistics<T> statistics,
             ref T nextLogits,
             ref T nextLabels)
         {
@@ -425,14 +492,18 @@ internal static class FusedExponentials
             Logits = ref logits;
             Labels = ref labels;
             Destination = ref destination;
-            Max = ref max;
-            LabelSum = ref labelSum;
-            LabelDot = ref labelDot;
-            Tail = ref tail;
-            Ones = ref ones;
-            Maxima = ref maxima;
+            Max = ref statistics.Max;
+            LabelSum = ref statistics.LabelSum;
+            LabelDot = ref statistics.LabelDot;
+            Tail = ref statistics.Tail;
+            Ones = ref statistics.Ones;
+            Maxima = ref statistics.Maxima;
         }
     }
+
+    private static ref Vector<T> AsVector<T>(ref T element)
+        where T : struct
+        => ref Unsafe.As<T, Vector<T>>(ref element);
 
     private static Span<T> Lanes<T>(ref Vector<T> vector)
         where T : struct

@@ -564,23 +564,16 @@ internal static class RowSoftmax
 #if NET9_0_OR_GREATER
             if (FusedExponentials.Supported<T>())
             {
-                for (int column = 0; column < columns; column++)
-                {
-                    int offset = (column * rows) + _start;
-                    FusedExponentials.Column(
-                        logits.Slice(offset, Length),
-                        labels.IsEmpty ? labels : labels.Slice(offset, Length),
-                        destination.IsEmpty ? destination : destination.Slice(offset, Length),
-                        keepShifted,
-                        _paddedMax,
-                        _paddedLabelSum,
-                        _paddedLabelDot,
-                        _tailInDouble,
-                        _onesInDouble,
-                        _maxima,
-                        Next(logits, offset, rows, columns, column, Length),
-                        Next(labels, offset, rows, columns, column, Length));
-                }
+                FusedExponentials.Block(
+                    logits,
+                    labels,
+                    destination,
+                    keepShifted,
+                    rows,
+                    columns,
+                    _start,
+                    Length,
+                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _paddedLabelSum, _paddedLabelDot, _tailInDouble, _onesInDouble, _maxima));
 
                 if (typeof(T) == typeof(float))
                 {
