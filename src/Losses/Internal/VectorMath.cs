@@ -139,6 +139,9 @@ internal static unsafe class VectorMath
         return true;
     }
 
+    // Not inlined: in a caller's code the JIT's inlining budget runs out and the operation's own helpers (the logarithm's
+    // lanes, the exponential's tables) become calls in the loop; on its own the whole operation is inlined.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void LaneWise<T, TOperation>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct
         where TOperation : struct, ILaneOperation
