@@ -168,7 +168,10 @@ internal static class FusedExponentials
     /// <summary>
     /// The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes, storing the
     /// results or not as <typeparamref name="TStore"/> does (without a destination the rounding to T is left out).
+    /// Never inlined, so that it is compiled the same way in every process: with the whole loop inlined into it. Inlined
+    /// into <see cref="Columns"/> it was or was not, from one process to the next, as the runtime's profile had it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Wholes<T, TLabels, TStore>(in Vectors<T> vectors, int wholes, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
