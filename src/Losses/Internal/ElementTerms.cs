@@ -258,7 +258,21 @@ internal static class ElementTerms
     public static void Round<T>(ReadOnlySpan<double> values, Span<T> rounded)
         where T : struct, IFloatingPointIeee754<T>
     {
-        for (int i = 0; i < values.Length; i++)
+        int done = 0;
+        if (typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0 && VectorMath.Lanes<double>() != 0)
+        {
+            // The vector narrowing rounds each lane as the scalar conversion does (to nearest, subnormals and ±∞ alike).
+            ReadOnlySpan<Vector<double>> source = MemoryMarshal.Cast<double, Vector<double>>(values);
+            Span<Vector<float>> target = MemoryMarshal.Cast<T, Vector<float>>(rounded[..values.Length]);
+            for (int i = 0; i < target.Length; i++)
+            {
+                target[i] = Vector.Narrow(source[2 * i], source[(2 * i) + 1]);
+            }
+
+            done = target.Length * Vector<float>.Count;
+        }
+
+        for (int i = done; i < values.Length; i++)
         {
             rounded[i] = T.CreateTruncating(values[i]);
         }

@@ -238,9 +238,10 @@ internal static class LossEvaluation
         int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, double divisor, double chain, Span<T> factorsInT)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (sampleWeights.IsEmpty && rowWeights.IsEmpty)
+        if (sampleWeights.IsEmpty && !rowWeights.Contains(EffectiveLabels.IgnoredRow))
         {
-            // Every row's factor is 1/D·chain, as Factors and FactorsInT give it row by row: rounded and checked once.
+            // Without sample weights or ignored rows every row's factor is 1/D·chain (a row weight enters D alone), as
+            // Factors and FactorsInT give it row by row: rounded and checked once.
             double share = divisor == 0.0 ? 0.0 : 1.0 / divisor;
             T shared = T.CreateTruncating(share == 0.0 || chain == 0.0 ? 0.0 : share * chain);
             factorsInT[..rows].Fill(shared);

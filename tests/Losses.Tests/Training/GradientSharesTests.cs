@@ -38,9 +38,22 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
         LossResult<T> without = loss.Evaluate(inputs.ClassIndices, inputs.Logits);
         LossResult<T> ones = loss.Evaluate(inputs.ClassIndices, inputs.Logits, Vector<T>.Build.Dense(rows, T.One));
 
-        without.Value.Should().Be(ones.Value);
-        without.PerExample.ToArray().Should().Equal(ones.PerExample.ToArray());
-        without.Gradient.ToColumnMajorArray().Should().Equal(ones.Gradient.ToColumnMajorArray());
+        ShouldBeTheSame(without, ones);
+    }
+
+    [Theory]
+    [MemberData(nameof(GradientShareCases.Shapes), MemberType = typeof(GradientShareCases))]
+    public void DenseAndSigmoidLosses_WithoutSampleWeights_HaveTheBitsOfSampleWeightsOfOne(int rows, int columns, Reduction reduction)
+    {
+        // Without sample weights (and no row ignored) every row's share is 1/D, taken once for the batch, whatever the
+        // rows' label sums weigh in D; sample weights of 1 give the same shares row by row.
+        var inputs = new Inputs(rows, columns);
+        Vector<T> ones = Vector<T>.Build.Dense(rows, T.One);
+        var dense = new SoftmaxCrossEntropyLoss<T> { Reduction = reduction };
+        var sigmoid = new SigmoidCrossEntropyLoss<T> { Reduction = reduction };
+
+        ShouldBeTheSame(dense.Evaluate(inputs.SoftLabels, inputs.Logits), dense.Evaluate(inputs.SoftLabels, inputs.Logits, ones));
+        ShouldBeTheSame(sigmoid.Evaluate(inputs.SoftLabels, inputs.Logits), sigmoid.Evaluate(inputs.SoftLabels, inputs.Logits, ones));
     }
 
     [Theory]
@@ -221,6 +234,13 @@ public abstract class GradientSharesTests<T> : TypedTests<T>
         public Matrix<T> SoftLabels { get; }
 
         public Vector<T> SampleWeights { get; }
+    }
+
+    private static void ShouldBeTheSame(LossResult<T> actual, LossResult<T> expected)
+    {
+        actual.Value.Should().Be(expected.Value);
+        actual.PerExample.ToArray().Should().Equal(expected.PerExample.ToArray());
+        actual.Gradient.ToColumnMajorArray().Should().Equal(expected.Gradient.ToColumnMajorArray());
     }
 }
 
