@@ -182,12 +182,12 @@ internal static class FusedExponentials
         ref Vector<T> logits = ref vectors.Logits;
         ref Vector<T> labels = ref vectors.Labels;
         ref Vector<T> destination = ref vectors.Destination;
-        ref Vector<T> max = ref vectors.Max;
-        ref Vector<T> labelSum = ref vectors.LabelSum;
-        ref Vector<T> labelDot = ref vectors.LabelDot;
-        ref Vector<double> tail = ref vectors.Tail;
-        ref Vector<double> ones = ref vectors.Ones;
-        ref Vector<int> maxima = ref vectors.Maxima;
+        ref Vector<T> max = ref vectors.Statistics.Max;
+        ref Vector<T> labelSum = ref vectors.Statistics.LabelSum;
+        ref Vector<T> labelDot = ref vectors.Statistics.LabelDot;
+        ref Vector<double> tail = ref vectors.Statistics.Tail;
+        ref Vector<double> ones = ref vectors.Statistics.Ones;
+        ref Vector<int> maxima = ref vectors.Statistics.Maxima;
 
         // The next column's segments as vectors, so that their offsets are the current ones' (the JIT computes one).
         ref Vector<T> nextLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLogits);
@@ -473,12 +473,7 @@ internal static class FusedExponentials
         public readonly ref Vector<T> Logits;
         public readonly ref Vector<T> Labels;
         public readonly ref Vector<T> Destination;
-        public readonly ref Vector<T> Max;
-        public readonly ref Vector<T> LabelSum;
-        public readonly ref Vector<T> LabelDot;
-        public readonly ref Vector<double> Tail;
-        public readonly ref Vector<double> Ones;
-        public readonly ref Vector<int> Maxima;
+        public readonly Statistics<T> Statistics;
         public readonly ref T NextLogits;
         public readonly ref T NextLabels;
 
@@ -495,12 +490,7 @@ internal static class FusedExponentials
             Logits = ref logits;
             Labels = ref labels;
             Destination = ref destination;
-            Max = ref statistics.Max;
-            LabelSum = ref statistics.LabelSum;
-            LabelDot = ref statistics.LabelDot;
-            Tail = ref statistics.Tail;
-            Ones = ref statistics.Ones;
-            Maxima = ref statistics.Maxima;
+            Statistics = statistics;
         }
     }
 
