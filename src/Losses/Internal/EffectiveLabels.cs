@@ -14,8 +14,32 @@ namespace Losses.Internal;
 /// </summary>
 internal static class EffectiveLabels
 {
-    /// <summary>Marks, in a row-weight span, a row that is ignored: it counts for nothing.</summary>
-    public const double IgnoredRow = -1.0;
+    /// <summary>
+    /// Marks, in a row-weight span, a row that is ignored: it counts for nothing. A NaN with a payload of its own, so
+    /// that no weight computed from labels is taken for it (a row of dense labels may sum to any number, and a NaN label
+    /// gives the processor's default NaN or one from a float's, whose low bits are zero); anything that used it as a
+    /// number would give NaN, not a plausible value. Tested by <see cref="IsIgnored"/>, never by ==.
+    /// </summary>
+    public static readonly double IgnoredRow = BitConverter.Int64BitsToDouble(IgnoredRowBits);
+
+    private const long IgnoredRowBits = 0x7FF8_0000_0000_1D1E;
+
+    /// <summary>Whether <paramref name="rowWeight"/> is <see cref="IgnoredRow"/>.</summary>
+    public static bool IsIgnored(double rowWeight) => BitConverter.DoubleToInt64Bits(rowWeight) == IgnoredRowBits;
+
+    /// <summary>Whether any of <paramref name="rowWeights"/> is <see cref="IgnoredRow"/>.</summary>
+    public static bool AnyIgnored(ReadOnlySpan<double> rowWeights)
+    {
+        foreach (double rowWeight in rowWeights)
+        {
+            if (IsIgnored(rowWeight))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary><c>a = w·((1 - ε)·y + ε/C)</c> with keep = 1 - ε and spread = ε/C.</summary>
     private static T Of<T>(T label, T classWeight, T keep, T spread)

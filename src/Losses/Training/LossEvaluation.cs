@@ -177,7 +177,7 @@ internal static class LossEvaluation
         for (int row = 0; row < rows; row++)
         {
             double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
-            if (sampleWeight != 0.0 && (rowWeights.IsEmpty || rowWeights[row] != EffectiveLabels.IgnoredRow))
+            if (sampleWeight != 0.0 && (rowWeights.IsEmpty || !EffectiveLabels.IsIgnored(rowWeights[row])))
             {
                 weightedSum.Add(sampleWeight * losses[row]);
             }
@@ -238,7 +238,7 @@ internal static class LossEvaluation
         int rows, ReadOnlySpan<T> sampleWeights, ReadOnlySpan<double> rowWeights, double divisor, double chain, Span<T> factorsInT)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
-        if (sampleWeights.IsEmpty && !rowWeights.Contains(EffectiveLabels.IgnoredRow))
+        if (sampleWeights.IsEmpty && !EffectiveLabels.AnyIgnored(rowWeights))
         {
             // Without sample weights or ignored rows every row's factor is 1/D·chain (a row weight enters D alone), as
             // Factors and FactorsInT give it row by row: rounded and checked once.
@@ -284,8 +284,8 @@ internal static class LossEvaluation
         for (int row = 0; row < rowWeights.Length; row++)
         {
             double rowWeight = rowWeights[row];
-            countedRows += rowWeight == EffectiveLabels.IgnoredRow ? 0 : 1;
-            unitWeights &= rowWeight == 1.0 || rowWeight == EffectiveLabels.IgnoredRow;
+            countedRows += EffectiveLabels.IsIgnored(rowWeight) ? 0 : 1;
+            unitWeights &= rowWeight == 1.0 || EffectiveLabels.IsIgnored(rowWeight);
         }
 
         if (rowWeights.IsEmpty)
@@ -304,7 +304,7 @@ internal static class LossEvaluation
         {
             double rowWeight = rowWeights.IsEmpty ? 1.0 : rowWeights[row];
             double sampleWeight = sampleWeights.IsEmpty ? 1.0 : double.CreateTruncating(sampleWeights[row]);
-            if (rowWeight != EffectiveLabels.IgnoredRow && sampleWeight != 0.0)
+            if (!EffectiveLabels.IsIgnored(rowWeight) && sampleWeight != 0.0)
             {
                 totalWeight.Add(sampleWeight * rowWeight);
             }
@@ -323,7 +323,7 @@ internal static class LossEvaluation
         {
             for (int row = 0; row < rows; row++)
             {
-                factors[row] = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow ? 0.0 : share;
+                factors[row] = !rowWeights.IsEmpty && EffectiveLabels.IsIgnored(rowWeights[row]) ? 0.0 : share;
             }
 
             return;
@@ -331,7 +331,7 @@ internal static class LossEvaluation
 
         for (int row = 0; row < rows; row++)
         {
-            bool ignored = !rowWeights.IsEmpty && rowWeights[row] == EffectiveLabels.IgnoredRow;
+            bool ignored = !rowWeights.IsEmpty && EffectiveLabels.IsIgnored(rowWeights[row]);
             double sampleWeight = double.CreateTruncating(sampleWeights[row]);
             factors[row] = ignored || divisor == 0.0 || sampleWeight == 0.0 ? 0.0
                 : sampleWeight == 1.0 ? share

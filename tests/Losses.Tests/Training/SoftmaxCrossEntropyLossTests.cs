@@ -126,6 +126,28 @@ public abstract class SoftmaxCrossEntropyLossTests<T>
         result.Gradient.ToColumnMajorArray().Should().AllBeEquivalentTo(T.Zero);
     }
 
+    [Theory]
+    [InlineData(Reduction.Sum)]
+    [InlineData(Reduction.Mean)]
+    public void DenseLabelsSummingToMinusOne_CountLikeAnyOtherRow(Reduction reduction)
+    {
+        // Labels outside [0, 1] are not probabilities (Strict rejects them), but without Strict a row whose labels sum to
+        // exactly -1 must count as any row does, not vanish from the reduction as an ignored row would.
+        var labels = TestMatrices.Of<T>(new double[,] { { -1, 0, 0 }, { 0, 0, 1 } });
+        var logits = TestMatrices.Of<T>(new double[,] { { 1, 2, 3 }, { 0.5, 0.1, 2 } });
+        T[] perExample = Loss.SoftmaxCrossEntropyWithLogits(labels, logits).ToArray();
+        Matrix<T> gradient = Loss.SoftmaxCrossEntropyWithLogitsGradient(labels, logits);
+        double share = reduction == Reduction.Mean ? 0.5 : 1.0;
+
+        LossResult<T> result = new SoftmaxCrossEntropyLoss<T> { Reduction = reduction }.Evaluate(labels, logits);
+
+        result.Count.Should().Be(2);
+        result.PerExample.ToArray().Should().Equal(perExample);
+        double expected = (double.CreateTruncating(perExample[0]) + double.CreateTruncating(perExample[1])) * share;
+        double.CreateTruncating(result.Value).Should().BeApproximately(expected, 1e-6 * Math.Abs(expected));
+        result.Gradient.Row(0).ToArray().Should().Equal(gradient.Row(0).Select(g => T.CreateTruncating(share) * g).ToArray());
+    }
+
     [Fact]
     public void DecimalExample_ClassWeightsSmoothingAndIgnoreIndex()
     {
