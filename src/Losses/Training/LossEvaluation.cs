@@ -245,7 +245,7 @@ internal static class LossEvaluation
             double share = divisor == 0.0 ? 0.0 : 1.0 / divisor;
             T shared = T.CreateTruncating(share == 0.0 || chain == 0.0 ? 0.0 : share * chain);
             factorsInT[..rows].Fill(shared);
-            return !InDouble(shared);
+            return !InDouble(share, chain, shared);
         }
 
         double[] pooled = ArrayPool<double>.Shared.Rent(rows);
@@ -340,10 +340,10 @@ internal static class LossEvaluation
     }
 
     /// <summary>
-    /// <c>factors[i]·chain</c> in place (0 where either is 0) and rounded to T; whether any rounded factor is
-    /// neither 0 nor normal in T.
+    /// <c>factors[i]·chain</c> rounded to T (0 where either is 0); whether any row's factor is to be applied in
+    /// double (<see cref="InDouble{T}(double, double, T)"/>).
     /// </summary>
-    private static bool FactorsInT<T>(Span<double> factors, double chain, Span<T> factorsInT)
+    private static bool FactorsInT<T>(ReadOnlySpan<double> factors, double chain, Span<T> factorsInT)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         bool anyInDouble = false;
@@ -351,14 +351,13 @@ internal static class LossEvaluation
         T lastInT = T.Zero;
         for (int row = 0; row < factors.Length; row++)
         {
-            double factor = factors[row] == 0.0 || chain == 0.0 ? 0.0 : factors[row] * chain;
-            factors[row] = factor;
-            if (factor != last)
+            double factor = factors[row];
+            if (!factor.Equals(last))
             {
                 // Rows mostly share one factor (1/D without sample weights): it is rounded and checked once.
                 last = factor;
-                lastInT = T.CreateTruncating(factor);
-                anyInDouble |= InDouble(lastInT);
+                lastInT = T.CreateTruncating(factor == 0.0 || chain == 0.0 ? 0.0 : factor * chain);
+                anyInDouble |= InDouble(factor, chain, lastInT);
             }
 
             factorsInT[row] = lastInT;
@@ -370,10 +369,11 @@ internal static class LossEvaluation
     /// <summary>
     /// Scales row i of the column-major <paramref name="gradient"/> by <c>factors[i]·chain</c>, rounded to T
     /// once per row. A factor that is not a normal number in T (beyond its range, as 1/W for a tiny total
-    /// weight W, or below its smallest normal, where it would keep few digits) is applied in double and each
-    /// entry rounded once; the others in T, as the functions do. A zero factor gives exactly 0.
+    /// weight W, or below its smallest normal, where it would keep few digits or none) is applied in double, by
+    /// <see cref="Product"/>, and each entry rounded once; the others in T, as the functions do. A zero factor
+    /// gives exactly 0.
     /// </summary>
-    private static void ScaleRows<T>(Span<T> gradient, int rows, Span<double> factors, double chain)
+    private static void ScaleRows<T>(Span<T> gradient, int rows, ReadOnlySpan<double> factors, double chain)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         T[] pooled = ArrayPool<T>.Shared.Rent(rows);
@@ -390,8 +390,8 @@ internal static class LossEvaluation
 
             for (int row = 0; row < rows; row++)
             {
-                column[row] = InDouble(factorsInT[row])
-                    ? T.CreateTruncating(factors[row] * double.CreateTruncating(column[row]))
+                column[row] = InDouble(factors[row], chain, factorsInT[row])
+                    ? T.CreateTruncating(Product(factors[row], chain, double.CreateTruncating(column[row])))
                     : Elementwise.TimesOrZero(factorsInT[row], column[row]);
             }
         }
@@ -399,9 +399,39 @@ internal static class LossEvaluation
         ArrayPool<T>.Shared.Return(pooled);
     }
 
-    private static bool InDouble<T>(T factor)
+    /// <summary>
+    /// Whether a row's factor f·c (<paramref name="factorInT"/>, f·c rounded to T) is applied in double: neither f nor c
+    /// is 0, and f·c is not a normal number in double or not in T. Such a factor may have rounded to 0 or to ∞ (a tiny
+    /// sample weight beside a large total, a huge one with Sum), though the entries it scales are in range.
+    /// </summary>
+    private static bool InDouble<T>(double factor, double chain, T factorInT)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
-        => factor != T.Zero && !T.IsNormal(factor);
+        => factor != 0.0 && chain != 0.0 && !(double.IsNormal(factor * chain) && T.IsNormal(factorInT));
+
+    /// <summary>
+    /// f·c·e in double without an intermediate leaving its range: the three significands (each in [1, 2)) multiplied,
+    /// then scaled by 2 to the sum of the exponents, so the only roundings are the two products' and, below double's
+    /// normal range, the last scaling's. A zero or non-finite operand (a NaN weight, say) takes the plain product.
+    /// </summary>
+    private static double Product(double factor, double chain, double entry)
+    {
+        if (factor == 0.0 || chain == 0.0 || !double.IsFinite(factor) || !double.IsFinite(chain) || !double.IsFinite(entry))
+        {
+            return factor * chain * entry;
+        }
+
+        int factorExponent = Math.ILogB(factor);
+        int chainExponent = Math.ILogB(chain);
+        double significands = Math.ScaleB(factor, -factorExponent) * Math.ScaleB(chain, -chainExponent);
+        if (entry == 0.0)
+        {
+            // A zero with the product's sign.
+            return significands * entry;
+        }
+
+        int entryExponent = Math.ILogB(entry);
+        return Math.ScaleB(significands * Math.ScaleB(entry, -entryExponent), factorExponent + chainExponent + entryExponent);
+    }
 }
 
 /// <summary>

@@ -184,6 +184,88 @@ public sealed class RegressionLossRangeTestsSingle : RegressionLossRangeTests<fl
         NumericAssertions.ShouldBeClose(
             Array.ConvertAll(result.Gradient.ToRowMajorArray(), g => (double)g), [1.0 / 3, 1.0 / 3, 1.0 / 3], Tolerance, 0, "gradient");
     }
+
+    [Fact]
+    public void RootMeanSquaredError_OfATinySampleWeight_KeepsItsGradientRow()
+    {
+        // Errors [1e20, 1e20] (one column), sample weights [1e-27, 1], WeightedMean: W = 1 + s₀, Value = 1e20, and
+        // ∂Value/∂pᵢ = sᵢ·eᵢ/(W·Value) = [s₀, 1]/W ≈ [1e-27, 1], both normal floats, though the row factor
+        // s₀/(W·Value) ≈ 1e-47 lies below float's range. Hand-worked, evaluated in double from the float inputs.
+        float e = 1e20f;
+        float tiny = 1e-27f;
+        Matrix<float> labels = Matrix<float>.Build.Dense(2, 1);
+        Matrix<float> predictions = Matrix<float>.Build.Dense(2, 1, e);
+
+        LossResult<float> result = new RootMeanSquaredErrorLoss<float> { Reduction = Reduction.WeightedMean }
+            .Evaluate(labels, predictions, Vector<float>.Build.Dense([tiny, 1f]));
+
+        double total = 1 + (double)tiny;
+        double value = Math.Sqrt((((double)tiny * e * e) + ((double)e * e)) / total);
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, value, Tolerance, "value");
+        NumericAssertions.ShouldBeClose(
+            Array.ConvertAll(result.Gradient.ToColumnMajorArray(), g => (double)g),
+            [tiny * (double)e / (total * value), e / (total * value)],
+            Tolerance,
+            0,
+            "gradient");
+    }
+
+    [Fact]
+    public void RootMeanSquaredError_WithSumOfTinySampleWeights_KeepsTheWholeGradient()
+    {
+        // Errors [[1e30, -2e30], [3e30, 1e30]], sample weights [1e-30, 2e-30], Sum: Value = √(Σ sᵢℓᵢ) ≈ 5.5e15 and
+        // ∂Value/∂pᵢⱼ = sᵢ·eᵢⱼ/Value ≈ 1e-16, normal floats, though each row factor sᵢ/Value ≈ 2e-46 lies below float's
+        // range. Hand-worked, evaluated in double from the float inputs.
+        float[,] errors = { { 1e30f, -2e30f }, { 3e30f, 1e30f } };
+        float[] weights = [1e-30f, 2e-30f];
+        Matrix<float> labels = Matrix<float>.Build.Dense(2, 2);
+        Matrix<float> predictions = Matrix<float>.Build.DenseOfArray(errors);
+
+        LossResult<float> result = new RootMeanSquaredErrorLoss<float> { Reduction = Reduction.Sum }
+            .Evaluate(labels, predictions, Vector<float>.Build.Dense(weights));
+
+        double sum = 0;
+        for (int row = 0; row < 2; row++)
+        {
+            sum += weights[row] * (((double)errors[row, 0] * errors[row, 0]) + ((double)errors[row, 1] * errors[row, 1]));
+        }
+
+        double value = Math.Sqrt(sum);
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, value, Tolerance, "value");
+        NumericAssertions.ShouldBeClose(
+            Array.ConvertAll(result.Gradient.ToRowMajorArray(), g => (double)g),
+            [weights[0] * (double)errors[0, 0] / value, weights[0] * (double)errors[0, 1] / value,
+             weights[1] * (double)errors[1, 0] / value, weights[1] * (double)errors[1, 1] / value],
+            Tolerance,
+            0,
+            "gradient");
+    }
+
+    [Fact]
+    public void MeanSquaredError_OfATinySampleWeightBesideAHugeOne_KeepsItsGradientRow()
+    {
+        // Errors of 1e30 at 4x3, sample weights [1e-30, 1e20, 0, 0], WeightedMean: W = 3·(1e-30 + 1e20), and
+        // ∂Value/∂pᵢⱼ = 2·sᵢ·e/W: about 6.7e-21 on row 0 and 6.7e9 on row 1 (the zero-weight rows 0), though row 0's
+        // factor 2·s₀/W ≈ 6.7e-51 lies below float's range. Hand-worked, evaluated in double from the float inputs.
+        float e = 1e30f;
+        float[] weights = [1e-30f, 1e20f, 0f, 0f];
+        Matrix<float> labels = Matrix<float>.Build.Dense(4, 3);
+        Matrix<float> predictions = Matrix<float>.Build.Dense(4, 3, e);
+
+        LossResult<float> result = new MeanSquaredErrorLoss<float> { Reduction = Reduction.WeightedMean }
+            .Evaluate(labels, predictions, Vector<float>.Build.Dense(weights));
+
+        double total = 3 * ((double)weights[0] + weights[1]);
+        for (int row = 0; row < 4; row++)
+        {
+            NumericAssertions.ShouldBeClose(
+                Array.ConvertAll(result.Gradient.Row(row).ToArray(), g => (double)g),
+                [2 * weights[row] * (double)e / total, 2 * weights[row] * (double)e / total, 2 * weights[row] * (double)e / total],
+                Tolerance,
+                0,
+                $"gradient row {row}");
+        }
+    }
 }
 
 public sealed class RegressionLossRangeTestsDouble : RegressionLossRangeTests<double>
@@ -327,5 +409,36 @@ public sealed class RegressionLossRangeTestsDouble : RegressionLossRangeTests<do
             .Evaluate(labels, predictions, Vector<double>.Build.Dense(1, 1e300));
 
         NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e-20, 4 * Tolerance, "value");
+    }
+
+    [Fact]
+    public void RootMeanSquaredError_OfATinySampleWeight_KeepsItsGradientRow()
+    {
+        // Errors [1e150, 1e150] (one column), sample weights [1e-200, 1], WeightedMean: W = 1 + 1e-200 = 1 in double,
+        // Value = 1e150, and ∂Value/∂pᵢ = sᵢ·eᵢ/(W·Value) = [1e-200, 1], though the row factor s₀/(W·Value) = 1e-350
+        // lies below double's range. Hand-worked.
+        var labels = Matrix<double>.Build.Dense(2, 1);
+        var predictions = Matrix<double>.Build.Dense(2, 1, 1e150);
+
+        LossResult<double> result = new RootMeanSquaredErrorLoss<double> { Reduction = Reduction.WeightedMean }
+            .Evaluate(labels, predictions, Vector<double>.Build.Dense([1e-200, 1]));
+
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e150, Tolerance, "value");
+        NumericAssertions.ShouldBeClose(result.Gradient.ToColumnMajorArray(), [1e-200, 1], Tolerance, 0, "gradient");
+    }
+
+    [Fact]
+    public void MeanSquaredError_OfAHugeSampleWeightOnATinyError_HasTheFiniteGradient()
+    {
+        // Errors [1e-10, 0] with sample weight 1e308, Sum: Value = 1e308·1e-20 = 1e288 and ∂Value/∂p₀ = 2·s·e = 2e298,
+        // though the row factor 2·s = 2e308 lies beyond double's range. Hand-worked.
+        var labels = Matrix<double>.Build.Dense(1, 2);
+        var predictions = Matrix<double>.Build.DenseOfRowArrays([1e-10, 0]);
+
+        LossResult<double> result = new MeanSquaredErrorLoss<double> { Reduction = Reduction.Sum }
+            .Evaluate(labels, predictions, Vector<double>.Build.Dense(1, 1e308));
+
+        NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e288, 4 * Tolerance, "value");
+        NumericAssertions.ShouldBeClose(result.Gradient.ToRowMajorArray(), [2e298, 0], Tolerance, 0, "gradient");
     }
 }
