@@ -116,20 +116,29 @@ public sealed class LossAccumulator<T>
         Batches = 0;
     }
 
+    /// <summary>
+    /// Throws if this accumulator holds results of another reduction (or of a square root where the results are
+    /// none, or the other way round), naming <paramref name="name"/>; the buffer overloads ask before any work.
+    /// </summary>
+    internal void CheckAccepts(Reduction reduction, bool takesSquareRoot, string name)
+    {
+        if (_reduction is { } held && (held != reduction || _takesSquareRoot != takesSquareRoot))
+        {
+            throw new ArgumentException(
+                $"{name} comes from a loss with reduction {reduction}{(takesSquareRoot ? " (square root)" : string.Empty)}, "
+                + $"but this accumulator holds {held}{(_takesSquareRoot ? " (square root)" : string.Empty)} results: "
+                + "use one accumulator per loss.",
+                name);
+        }
+    }
+
     private void Adopt(Reduction reduction, bool takesSquareRoot, string name)
     {
+        CheckAccepts(reduction, takesSquareRoot, name);
         if (_reduction is null)
         {
             _reduction = reduction;
             _takesSquareRoot = takesSquareRoot;
-        }
-        else if (_reduction != reduction || _takesSquareRoot != takesSquareRoot)
-        {
-            throw new ArgumentException(
-                $"{name} comes from a loss with reduction {reduction}{(takesSquareRoot ? " (square root)" : string.Empty)}, "
-                + $"but this accumulator holds {_reduction}{(_takesSquareRoot ? " (square root)" : string.Empty)} results: "
-                + "use one accumulator per loss.",
-                name);
         }
     }
 }

@@ -101,6 +101,7 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
         Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, LossAccumulator<T> accumulator, Vector<T>? sampleWeights = null)
     {
         ArgumentNullException.ThrowIfNull(accumulator);
+        accumulator.CheckAccepts(Reduction, TakesSquareRoot, nameof(accumulator));
         LossTotals<T> totals = LossEvaluation.Evaluate(this, labels, predictions, gradient, perExample, sampleWeights);
         accumulator.Add(totals.WeightedSum, totals.TotalWeight, totals.Count, Reduction, TakesSquareRoot, nameof(accumulator));
         return totals.Value;

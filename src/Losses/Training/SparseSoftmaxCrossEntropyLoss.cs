@@ -126,6 +126,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         ReadOnlySpan<int> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, LossAccumulator<T> accumulator, Vector<T>? sampleWeights = null)
     {
         ArgumentNullException.ThrowIfNull(accumulator);
+        accumulator.CheckAccepts(_reduction, takesSquareRoot: false, nameof(accumulator));
         LossTotals<T> totals = Compute(labels, predictions, gradient, perExample, sampleWeights);
         accumulator.Add(totals.WeightedSum, totals.TotalWeight, totals.Count, _reduction, takesSquareRoot: false, nameof(accumulator));
         return totals.Value;

@@ -236,16 +236,23 @@ public sealed class LossAccumulatorTests
     }
 
     [Fact]
-    public void BufferOverloadWithAccumulator_RejectsAnAccumulatorOfAnotherReduction()
+    public void BufferOverloadWithAccumulator_RejectsAnAccumulatorOfAnotherReduction_BeforeWritingTheBuffers()
     {
+        // The check comes first: the caller's buffers keep what they held (7 everywhere).
         var accumulator = new LossAccumulator<double>();
         accumulator.Add(new MeanSquaredErrorLoss<double> { Reduction = Reduction.Sum }.Evaluate(Targets, Logits));
-        var gradient = Matrix<double>.Build.Dense(Rows, Columns);
-        var perExample = Vector<double>.Build.Dense(Rows);
+        var gradient = Matrix<double>.Build.Dense(Rows, Columns, 7);
+        var perExample = Vector<double>.Build.Dense(Rows, 7);
+        int[] classes = new int[Rows];
 
         Action mixed = () => new MeanSquaredErrorLoss<double>().Evaluate(Targets, Logits, gradient, perExample, accumulator);
+        Action sparse = () => new SparseSoftmaxCrossEntropyLoss<double>().Evaluate(classes, Logits, gradient, perExample, accumulator);
 
         mixed.Should().Throw<ArgumentException>().WithParameterName("accumulator").WithMessage("*use one accumulator per loss*");
+        sparse.Should().Throw<ArgumentException>().WithParameterName("accumulator").WithMessage("*use one accumulator per loss*");
+        gradient.Enumerate().Should().OnlyContain(entry => entry == 7, "the gradient buffer is left as it was");
+        perExample.Enumerate().Should().OnlyContain(entry => entry == 7, "the per-example buffer is left as it was");
+        accumulator.Batches.Should().Be(1);
     }
 
     private static (ILoss<double>? MatrixLoss, Matrix<double> Labels, SparseSoftmaxCrossEntropyLoss<double> Sparse) Configured(
