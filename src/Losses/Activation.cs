@@ -39,7 +39,7 @@ public static class Activation
     /// <param name="logits">Logits, N×C.</param>
     /// <param name="result">The N×C destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty or <paramref name="result"/> is not N×C.</exception>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <remarks><c>softmax(x)ᵢⱼ = exp(xᵢⱼ - mᵢ) / Σₖ exp(xᵢₖ - mᵢ)</c>; see <see cref="Softmax{T}(Matrix{T})"/>.
     /// Allocates nothing when both matrices use dense storage.</remarks>
     public static void Softmax<T>(Matrix<T> logits, Matrix<T> result)
@@ -116,7 +116,7 @@ public static class Activation
     /// <param name="logits">Logits, N×C.</param>
     /// <param name="result">The N×C destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty or <paramref name="result"/> is not N×C.</exception>
+    /// <exception cref="ArgumentException"><paramref name="logits"/> is empty or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <remarks><c>log softmax(x)ᵢⱼ = (xᵢⱼ - mᵢ) - ln Σₖ exp(xᵢₖ - mᵢ)</c>; see <see cref="LogSoftmax{T}(Matrix{T})"/>.</remarks>
     public static void LogSoftmax<T>(Matrix<T> logits, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -191,7 +191,7 @@ public static class Activation
     /// <param name="x">Any matrix.</param>
     /// <param name="result">The destination of <paramref name="x"/>'s shape; it may be <paramref name="x"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or <paramref name="result"/> has another shape.</exception>
+    /// <exception cref="ArgumentException"><paramref name="x"/> is empty or <paramref name="result"/> has another shape or is a diagonal matrix.</exception>
     /// <remarks><c>σ(x) = 1 / (1 + e⁻ˣ)</c>; see <see cref="Sigmoid{T}(Matrix{T})"/>.</remarks>
     public static void Sigmoid<T>(Matrix<T> x, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>

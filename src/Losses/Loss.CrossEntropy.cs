@@ -73,7 +73,7 @@ public static partial class Loss
     /// <param name="probabilities">Probabilities p, N×C.</param>
     /// <param name="result">The N×C destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓᵢ/∂pᵢⱼ = -yᵢⱼ/pᵢⱼ</c>, 0 where yᵢⱼ = 0. Allocates nothing for dense storage.</remarks>
     public static void CrossEntropyGradient<T>(Matrix<T> labels, Matrix<T> probabilities, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>

@@ -78,7 +78,7 @@ public static partial class Loss
     /// <param name="predictions">Predicted values, N×K.</param>
     /// <param name="result">The N×K destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂L/∂pᵢ = 2·(pᵢ - yᵢ)/n</c>. Allocates nothing when every matrix uses dense storage.</remarks>
     public static void MeanSquaredErrorGradient<T>(Matrix<T> labels, Matrix<T> predictions, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -191,7 +191,7 @@ public static partial class Loss
     /// <param name="predictions">Predicted values, N×K.</param>
     /// <param name="result">The N×K destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂L/∂pᵢ = (pᵢ - yᵢ)/(n·L)</c>, 0 at the kink L = 0. Allocates nothing for dense storage.</remarks>
     public static void RootMeanSquaredErrorGradient<T>(Matrix<T> labels, Matrix<T> predictions, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -303,7 +303,7 @@ public static partial class Loss
     /// <param name="predictions">Predicted values, N×K.</param>
     /// <param name="result">The N×K destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂L/∂pᵢ = sign(pᵢ - yᵢ)/n</c>, 0 at the kink. Allocates nothing for dense storage.</remarks>
     public static void MeanAbsoluteErrorGradient<T>(Matrix<T> labels, Matrix<T> predictions, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>

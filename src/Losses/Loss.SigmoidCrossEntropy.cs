@@ -32,7 +32,7 @@ public static partial class Loss
     /// <param name="logits">Logits x, N×K.</param>
     /// <param name="result">The N×K destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>ℓ = max(x, 0) - x·z + ln(1 + e^-|x|)</c>; see <see cref="SigmoidCrossEntropyWithLogits{T}(Matrix{T}, Matrix{T})"/>.</remarks>
     public static void SigmoidCrossEntropyWithLogits<T>(Matrix<T> labels, Matrix<T> logits, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -56,7 +56,7 @@ public static partial class Loss
     /// <param name="logits">Logits x, N×K.</param>
     /// <param name="result">The N×K destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓ/∂x = σ(x) - z</c>. Allocates nothing for dense storage.</remarks>
     public static void SigmoidCrossEntropyWithLogitsGradient<T>(Matrix<T> labels, Matrix<T> logits, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -94,7 +94,7 @@ public static partial class Loss
     /// <param name="positiveWeight">The weight q of positive examples.</param>
     /// <param name="result">The N×K destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>ℓ = (1 - z)·x + (1 + (q - 1)·z)·(ln(1 + e^-|x|) + max(-x, 0))</c>; see
     /// <see cref="WeightedCrossEntropyWithLogits{T}(Matrix{T}, Matrix{T}, T)"/>. Allocates nothing for dense storage.</remarks>
     public static void WeightedCrossEntropyWithLogits<T>(Matrix<T> labels, Matrix<T> logits, T positiveWeight, Matrix<T> result)
@@ -134,7 +134,7 @@ public static partial class Loss
     /// <param name="positiveWeight">The weight q of positive examples.</param>
     /// <param name="result">The N×K destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓ/∂x = (q·z + 1 - z)·σ(x) - q·z</c>. Allocates nothing for dense storage.</remarks>
     public static void WeightedCrossEntropyWithLogitsGradient<T>(Matrix<T> labels, Matrix<T> logits, T positiveWeight, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>

@@ -77,7 +77,7 @@ public static partial class Loss
     /// <param name="logits">Logits x, N×C.</param>
     /// <param name="result">The N×C destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓᵢ/∂xᵢⱼ = (Σₖ yᵢₖ)·pᵢⱼ - yᵢⱼ</c>. Allocates nothing for dense storage.</remarks>
     public static void SoftmaxCrossEntropyWithLogitsGradient<T>(Matrix<T> labels, Matrix<T> logits, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -161,7 +161,7 @@ public static partial class Loss
     /// <param name="logits">Logits x, N×C.</param>
     /// <param name="result">The N×C destination.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The label count is not N, <paramref name="logits"/> is empty, or <paramref name="result"/> is not N×C.</exception>
+    /// <exception cref="ArgumentException">The label count is not N, <paramref name="logits"/> is empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
     /// <remarks><c>∂ℓᵢ/∂xᵢⱼ = pᵢⱼ - [j = kᵢ]</c>. Allocates nothing for dense storage.</remarks>
     public static void SparseSoftmaxCrossEntropyWithLogitsGradient<T>(ReadOnlySpan<int> labels, Matrix<T> logits, Matrix<T> result)

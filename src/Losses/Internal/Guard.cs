@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using MathNet.Numerics.LinearAlgebra;
+using MathNet.Numerics.LinearAlgebra.Storage;
 
 namespace Losses.Internal;
 
@@ -75,6 +76,24 @@ internal static class Guard
             throw new ArgumentException(
                 $"result is {Shape(result)} but {inputName} is {Shape(input)}: result must have the shape of {inputName}.",
                 nameof(result));
+        }
+
+        Writable(result, nameof(result));
+    }
+
+    /// <summary>
+    /// A caller's result matrix that can hold a value at every entry: not diagonal storage (nor any other that is not
+    /// fully mutable), which would fail halfway through the writing.
+    /// </summary>
+    public static void Writable<T>(Matrix<T> result, string name)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (!result.Storage.IsFullyMutable)
+        {
+            string kind = result.Storage is DiagonalMatrixStorage<T> ? "diagonal" : "partly read-only";
+            throw new ArgumentException(
+                $"{name} is a {kind} matrix, which cannot hold a value at every entry: pass a dense (or sparse) {Shape(result)} matrix.",
+                name);
         }
     }
 

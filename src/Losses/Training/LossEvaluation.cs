@@ -120,6 +120,7 @@ internal static class LossEvaluation
                 nameof(gradient));
         }
 
+        Guard.Writable(gradient, nameof(gradient));
         if (perExample.Count != predictions.RowCount)
         {
             throw new ArgumentException(

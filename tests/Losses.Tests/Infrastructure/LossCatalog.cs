@@ -98,6 +98,9 @@ public static class LossNames
 
     public static TheoryData<string> WithResult => Data(f => f.ComputeInto is not null);
 
+    /// <summary>Functions whose result buffer is a matrix of the second argument's shape.</summary>
+    public static TheoryData<string> WithMatrixResult => Data(f => f.ComputeInto is not null && f.Result == ResultKind.Elementwise);
+
     public static TheoryData<string> VectorForms => new(LossCatalog<double>.VectorForms.Select(f => f.Name));
 
     public static TheoryData<string> Activations => new(LossCatalog<double>.Activations.Select(f => f.Name));

@@ -113,6 +113,36 @@ public abstract class StorageTests<T> : TypedTests<T>
     }
 
     [Theory]
+    [MemberData(nameof(LossNames.WithMatrixResult), MemberType = typeof(LossNames))]
+    public void DiagonalResultBuffer_IsRejectedBeforeAnyWork(string name)
+    {
+        // Diagonal storage cannot hold the entries off its diagonal: the call must say so up front, not fail halfway
+        // through writing the result.
+        LossFunction<T> function = LossCatalog<T>.Get(name);
+        (Matrix<T> labels, Matrix<T> second) = Draw(function);
+        Matrix<T> diagonal = Matrix<T>.Build.Diagonal(Rows, Columns, Of(42));
+
+        Action act = () => function.ComputeInto!(labels, second, diagonal);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("result").WithMessage("result is a diagonal matrix*");
+        diagonal.Diagonal().ToArray().Should().Equal(Enumerable.Repeat(Of(42), Math.Min(diagonal.RowCount, diagonal.ColumnCount)), "nothing is written before the check");
+    }
+
+    [Theory]
+    [MemberData(nameof(LossNames.Activations), MemberType = typeof(LossNames))]
+    public void Activation_DiagonalResultBuffer_IsRejectedBeforeAnyWork(string name)
+    {
+        ActivationFunction<T> function = LossCatalog<T>.GetActivation(name);
+        Matrix<T> logits = MatrixOf(new double[,] { { 2, 0.5, 6 }, { 0.1, 0, 3 } });
+        Matrix<T> diagonal = Matrix<T>.Build.Diagonal(2, 3, Of(42));
+
+        Action act = () => function.ComputeInto(logits, diagonal);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("result").WithMessage("result is a diagonal matrix*");
+        diagonal.Diagonal().ToArray().Should().Equal(Enumerable.Repeat(Of(42), Math.Min(diagonal.RowCount, diagonal.ColumnCount)), "nothing is written before the check");
+    }
+
+    [Theory]
     [MemberData(nameof(LossNames.All), MemberType = typeof(LossNames))]
     public void Inputs_AreNeverModified(string name)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Threading.Tasks;
 using FluentAssertions;
 using MathNet.Numerics.LinearAlgebra;
@@ -25,6 +26,27 @@ public sealed class StorageAndConcurrencyTests
         value.Should().Be(expected.Value);
         LossAssert.Identical(gradient, expected.Gradient, "gradient");
         perExample.ToArray().Should().Equal(expected.PerExample.ToArray());
+    }
+
+    [Fact]
+    public void DiagonalGradientBuffer_IsRejectedBeforeAnyWork()
+    {
+        // Diagonal storage cannot hold a gradient's entries off its diagonal: rejected up front, with nothing written.
+        Matrix<double> labels = TestMatrices.Of<double>(TestMatrices.OneHot(ClassIndices, 4));
+        var gradient = Matrix<double>.Build.Diagonal(5, 4, 42);
+        var perExample = Vector<double>.Build.Dense(5, 42);
+
+        Action dense = () => new SoftmaxCrossEntropyLoss<double>().Evaluate(labels, X, gradient, perExample);
+        Action sparse = () => new SparseSoftmaxCrossEntropyLoss<double>().Evaluate(ClassIndices, X, gradient, perExample);
+        Action regression = () => new MeanSquaredErrorLoss<double>().Evaluate(labels, X, gradient, perExample);
+
+        foreach (Action act in new[] { dense, sparse, regression })
+        {
+            act.Should().Throw<ArgumentException>().WithParameterName("gradient").WithMessage("gradient is a diagonal matrix*");
+        }
+
+        gradient.Diagonal().Should().OnlyContain(entry => entry == 42, "nothing is written before the check");
+        perExample.Should().OnlyContain(entry => entry == 42, "nothing is written before the check");
     }
 
     [Fact]
