@@ -153,8 +153,8 @@ internal static class FusedExponentials
             Unsafe.Add(ref statistics.Max, wholes),
             paddedLabels,
             withLabels,
-            ref Unsafe.Add(ref statistics.LabelSum, wholes),
-            ref Unsafe.Add(ref statistics.LabelDot, wholes),
+            ref Unsafe.Add(ref statistics.LabelSum, wholes * perVector),
+            ref Unsafe.Add(ref statistics.LabelDot, wholes * perVector),
             ref Unsafe.Add(ref statistics.Tail, wholes * perVector),
             ref Unsafe.Add(ref statistics.Ones, wholes * perVector),
             ref Unsafe.Add(ref statistics.Maxima, wholes),
@@ -183,8 +183,8 @@ internal static class FusedExponentials
         ref Vector<T> labels = ref vectors.Labels;
         ref Vector<T> destination = ref vectors.Destination;
         ref Vector<T> max = ref vectors.Statistics.Max;
-        ref Vector<T> labelSum = ref vectors.Statistics.LabelSum;
-        ref Vector<T> labelDot = ref vectors.Statistics.LabelDot;
+        ref Vector<double> labelSum = ref vectors.Statistics.LabelSum;
+        ref Vector<double> labelDot = ref vectors.Statistics.LabelDot;
         ref Vector<double> tail = ref vectors.Statistics.Tail;
         ref Vector<double> ones = ref vectors.Statistics.Ones;
         ref Vector<int> maxima = ref vectors.Statistics.Maxima;
@@ -225,8 +225,8 @@ internal static class FusedExponentials
         ref Vector<T> labels,
         ref Vector<T> destination,
         ref Vector<T> max,
-        ref Vector<T> labelSum,
-        ref Vector<T> labelDot,
+        ref Vector<double> labelSum,
+        ref Vector<double> labelDot,
         ref Vector<double> tail,
         ref Vector<double> ones,
         ref Vector<int> maxima,
@@ -250,8 +250,8 @@ internal static class FusedExponentials
             Unsafe.Add(ref max, i),
             TLabels.Value ? Unsafe.Add(ref labels, i) : default,
             TLabels.Value,
-            ref Unsafe.Add(ref labelSum, i),
-            ref Unsafe.Add(ref labelDot, i),
+            ref Unsafe.Add(ref labelSum, i * perVector),
+            ref Unsafe.Add(ref labelDot, i * perVector),
             ref Unsafe.Add(ref tail, i * perVector),
             ref Unsafe.Add(ref ones, i * perVector),
             ref Unsafe.Add(ref maxima, i),
@@ -359,8 +359,8 @@ internal static class FusedExponentials
         Vector<T> max,
         Vector<T> y,
         bool withLabels,
-        ref Vector<T> labelSum,
-        ref Vector<T> labelDot,
+        ref Vector<double> labelSum,
+        ref Vector<double> labelDot,
         ref Vector<double> tail,
         ref Vector<double> ones,
         ref Vector<int> maxima,
@@ -412,27 +412,27 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// References to the first vector of a block's statistics spans (each padded to whole vectors): m, L, D, the tail
-    /// and ones in double, and the counts of maxima.
+    /// References to the first vector of a block's statistics spans (each padded to whole vectors): m; L, D, the tail
+    /// and ones in double (also for float); and the counts of maxima.
     /// </summary>
     public readonly ref struct Statistics<T>
         where T : struct
     {
         public readonly ref Vector<T> Max;
-        public readonly ref Vector<T> LabelSum;
-        public readonly ref Vector<T> LabelDot;
+        public readonly ref Vector<double> LabelSum;
+        public readonly ref Vector<double> LabelDot;
         public readonly ref Vector<double> Tail;
         public readonly ref Vector<double> Ones;
         public readonly ref Vector<int> Maxima;
 
         /// <summary>The statistics of a block of <paramref name="length"/> rows, each span checked to hold its whole vectors.</summary>
-        public Statistics(int length, ReadOnlySpan<T> max, Span<T> labelSum, Span<T> labelDot, Span<double> tail, Span<double> ones, Span<int> maxima)
+        public Statistics(int length, ReadOnlySpan<T> max, Span<double> labelSum, Span<double> labelDot, Span<double> tail, Span<double> ones, Span<int> maxima)
         {
             int vectors = (length + Vector<T>.Count - 1) / Vector<T>.Count;
             int doubles = vectors * (Vector<T>.Count / Vector<double>.Count);
             Max = ref First(MemoryMarshal.Cast<T, Vector<T>>(max), vectors);
-            LabelSum = ref First(MemoryMarshal.Cast<T, Vector<T>>(labelSum), vectors);
-            LabelDot = ref First(MemoryMarshal.Cast<T, Vector<T>>(labelDot), vectors);
+            LabelSum = ref First(MemoryMarshal.Cast<double, Vector<double>>(labelSum), doubles);
+            LabelDot = ref First(MemoryMarshal.Cast<double, Vector<double>>(labelDot), doubles);
             Tail = ref First(MemoryMarshal.Cast<double, Vector<double>>(tail), doubles);
             Ones = ref First(MemoryMarshal.Cast<double, Vector<double>>(ones), doubles);
 

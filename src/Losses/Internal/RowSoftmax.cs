@@ -38,7 +38,7 @@ internal static class RowSoftmax
     /// </summary>
     internal const int BlockBytes = 2 * 1024 * 1024;
 
-    private const int ScratchSpans = 6;
+    private const int ScratchSpans = 5;
 
     /// <summary>Rows per block for a matrix of <paramref name="columns"/> columns.</summary>
     internal static int RowsPerBlock<T>(int columns)
@@ -298,10 +298,10 @@ internal static class RowSoftmax
 
     /// <summary>
     /// <c>sᵢ = shift(xᵢ, mᵢ)</c> into <paramref name="shifted"/>; with labels also <c>Lᵢ += yᵢ</c> and
-    /// <c>Dᵢ += yᵢ·sᵢ</c> (0 where yᵢ = 0).
+    /// <c>Dᵢ += yᵢ·sᵢ</c> (0 where yᵢ = 0), in double (<see cref="AddLabelled"/>).
     /// </summary>
     private static void Shift<T>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<T> max, Span<T> shifted, ReadOnlySpan<T> labels, Span<T> labelSum, Span<T> labelDot)
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> max, Span<T> shifted, ReadOnlySpan<T> labels, Span<double> labelSum, Span<double> labelDot)
         where T : struct, IFloatingPointIeee754<T>
     {
         ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(logits);
@@ -324,49 +324,100 @@ internal static class RowSoftmax
         }
 
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
-        Span<Vector<T>> l = VectorMath.Vectors(labelSum);
-        Span<Vector<T>> d = VectorMath.Vectors(labelDot);
+        // Double vectors per vector of T (none where vectors do not run, and then no vector of T either).
+        int perVector = s.IsEmpty ? 0 : VectorMath.Lanes<T>() / VectorMath.Lanes<double>();
+        ref Vector<double> l = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(labelSum[..(s.Length * VectorMath.Lanes<T>())]));
+        ref Vector<double> d = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<double, Vector<double>>(labelDot[..(s.Length * VectorMath.Lanes<T>())]));
         for (int i = 0; i < s.Length; i++)
         {
             Vector<T> value = VectorMath.Shift(x[i], m[i]);
             s[i] = value;
-            AddLabelled(x[i], m[i], value, y[i], ref l[i], ref d[i]);
+            AddLabelled(x[i], m[i], value, y[i], ref Unsafe.Add(ref l, i * perVector), ref Unsafe.Add(ref d, i * perVector));
         }
 
         for (int i = done; i < shifted.Length; i++)
         {
             T value = VectorMath.Shift(logits[i], max[i]);
             shifted[i] = value;
-            labelSum[i] += labels[i];
+            labelSum[i] += double.CreateTruncating(labels[i]);
             bool overflowed = T.IsNegativeInfinity(value) && !T.IsNegativeInfinity(logits[i]) && !T.IsPositiveInfinity(max[i]);
-            labelDot[i] += overflowed ? (labels[i] * logits[i]) - (labels[i] * max[i]) : Elementwise.TimesOrZero(labels[i], value);
+            labelDot[i] += LabelledTerm(logits[i], max[i], value, labels[i], overflowed);
         }
     }
 
     /// <summary>
-    /// <c>L += y</c> and <c>D += y·s</c> lane-wise for shifted logits s = shift(x, m), a zero label adding 0.
+    /// y·s in double, 0 where y = 0. Where x - m overflowed T to -∞ for finite logits of opposite extremes (-MaxValue
+    /// against MaxValue): for float y·(x - m) with x - m exact in double; for double y·x - y·m, the same product, finite.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void AddLabelled<T>(Vector<T> x, Vector<T> m, Vector<T> s, Vector<T> y, ref Vector<T> labelSum, ref Vector<T> labelDot)
+    private static double LabelledTerm<T>(T x, T m, T s, T y, bool overflowed)
         where T : struct, IFloatingPointIeee754<T>
     {
-        labelSum += y;
-        if (Vector.LessThanAll(Vector.Abs(s), new Vector<T>(T.PositiveInfinity)))
+        if (!overflowed)
         {
-            // Every s is finite: a zero label adds ±0, which leaves the sum as the 0 it must add would.
-            labelDot += y * s;
+            return double.CreateTruncating(Elementwise.TimesOrZero(y, s));
+        }
+
+        return typeof(T) == typeof(float)
+            ? double.CreateTruncating(y) * (double.CreateTruncating(x) - double.CreateTruncating(m))
+            : double.CreateTruncating((y * x) - (y * m));
+    }
+
+    /// <summary>
+    /// <c>L += y</c> and <c>D += y·s</c> lane-wise for shifted logits s = shift(x, m), a zero label adding 0, into
+    /// double sums (the <see cref="Vector{T}.Count"/> lanes of T in as many double lanes from
+    /// <paramref name="labelSum"/> and <paramref name="labelDot"/> on): for float each y and y·s exactly (a product of
+    /// two floats fits in double), so that a row of many soft labels loses no more than double's rounding.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddLabelled<T>(Vector<T> x, Vector<T> m, Vector<T> s, Vector<T> y, ref Vector<double> labelSum, ref Vector<double> labelDot)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            ref Vector<T> sum = ref Unsafe.As<Vector<double>, Vector<T>>(ref labelSum);
+            ref Vector<T> dot = ref Unsafe.As<Vector<double>, Vector<T>>(ref labelDot);
+            sum += y;
+            if (Vector.LessThanAll(Vector.Abs(s), new Vector<T>(T.PositiveInfinity)))
+            {
+                // Every s is finite: a zero label adds ±0, which leaves the sum as the 0 it must add would.
+                dot += y * s;
+                return;
+            }
+
+            // x - m overflows to -∞ for finite logits of opposite extremes (-MaxValue against MaxValue), while
+            // y·x - y·m, the same product, is finite.
+            dot += Vector.ConditionalSelect(Overflowed(x, m, s), (y * x) - (y * m), VectorMath.TimesOrZero(y, s));
             return;
         }
 
-        // x - m overflows to -∞ for finite logits of opposite extremes (-MaxValue against MaxValue), while
-        // y·x - y·m, the same product, is finite.
-        Vector<T> overflowed = Vector.Equals(s, new Vector<T>(T.NegativeInfinity))
-            & ~Vector.Equals(x, new Vector<T>(T.NegativeInfinity)) & ~Vector.Equals(m, new Vector<T>(T.PositiveInfinity));
-        labelDot += Vector.ConditionalSelect(overflowed, (y * x) - (y * m), VectorMath.TimesOrZero(y, s));
+        Vector.Widen(y.As<T, float>(), out Vector<double> yLow, out Vector<double> yHigh);
+        labelSum += yLow;
+        Unsafe.Add(ref labelSum, 1) += yHigh;
+        Vector.Widen(s.As<T, float>(), out Vector<double> sLow, out Vector<double> sHigh);
+        if (Vector.LessThanAll(Vector.Abs(s), new Vector<T>(T.PositiveInfinity)))
+        {
+            labelDot += yLow * sLow;
+            Unsafe.Add(ref labelDot, 1) += yHigh * sHigh;
+            return;
+        }
+
+        // Where x - m overflowed float, y·(x - m) with x - m exact in double.
+        Vector.Widen(Overflowed(x, m, s).As<T, int>(), out Vector<long> overflowedLow, out Vector<long> overflowedHigh);
+        Vector.Widen(x.As<T, float>(), out Vector<double> xLow, out Vector<double> xHigh);
+        Vector.Widen(m.As<T, float>(), out Vector<double> mLow, out Vector<double> mHigh);
+        labelDot += Vector.ConditionalSelect(Vector.AsVectorDouble(overflowedLow), yLow * (xLow - mLow), VectorMath.TimesOrZero(yLow, sLow));
+        Unsafe.Add(ref labelDot, 1) += Vector.ConditionalSelect(Vector.AsVectorDouble(overflowedHigh), yHigh * (xHigh - mHigh), VectorMath.TimesOrZero(yHigh, sHigh));
     }
 
+    /// <summary>The lanes where s = x - m overflowed to -∞ though x is not -∞ and m is not +∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Overflowed<T>(Vector<T> x, Vector<T> m, Vector<T> s)
+        where T : struct, IFloatingPointIeee754<T>
+        => Vector.Equals(s, new Vector<T>(T.NegativeInfinity))
+            & ~Vector.Equals(x, new Vector<T>(T.NegativeInfinity)) & ~Vector.Equals(m, new Vector<T>(T.PositiveInfinity));
+
     /// <summary>
-    /// Pooled scratch for every block of one call: six spans of T, two of double and one of int, each padded to whole
+    /// Pooled scratch for every block of one call: five spans of T, four of double and one of int, each padded to whole
     /// vectors so that a block's last, partial vector of rows runs through the same vector code as the others.
     /// </summary>
     internal readonly struct Scratch<T> : IDisposable
@@ -380,7 +431,7 @@ internal static class RowSoftmax
             RowsPerBlock = rowsPerBlock;
             Stride = Padded<T>(RowsPerBlock);
             _values = ArrayPool<T>.Shared.Rent(ScratchSpans * Stride);
-            _sums = ArrayPool<double>.Shared.Rent(3 * Stride);
+            _sums = ArrayPool<double>.Shared.Rent(5 * Stride);
         }
 
         public int RowsPerBlock { get; }
@@ -425,7 +476,8 @@ internal static class RowSoftmax
         private readonly Span<T> _paddedSum;
         private readonly Span<T> _paddedLogSum;
         private readonly Span<T> _paddedLabelSum;
-        private readonly Span<T> _paddedLabelDot;
+        private readonly Span<double> _labelSumInDouble;
+        private readonly Span<double> _labelDotInDouble;
 
         public Block(T[] values, double[] sums, int stride, int start, int length)
         {
@@ -437,10 +489,11 @@ internal static class RowSoftmax
             _paddedLogSum = values.AsSpan(2 * stride, padded);
             Work = values.AsSpan(3 * stride, length);
             _paddedLabelSum = values.AsSpan(4 * stride, padded);
-            _paddedLabelDot = values.AsSpan(5 * stride, padded);
             _tailInDouble = sums.AsSpan(0, padded);
             _onesInDouble = sums.AsSpan(stride, padded);
             _maxima = MemoryMarshal.Cast<double, int>(sums.AsSpan(2 * stride, padded))[..padded];
+            _labelSumInDouble = sums.AsSpan(3 * stride, padded);
+            _labelDotInDouble = sums.AsSpan(4 * stride, padded);
         }
 
         public int Length { get; }
@@ -456,11 +509,8 @@ internal static class RowSoftmax
 
         public Span<T> Work { get; }
 
-        /// <summary>L = Σⱼ yⱼ, when labels were given.</summary>
+        /// <summary>L = Σⱼ yⱼ, summed in double and rounded once to T, when labels were given.</summary>
         public Span<T> LabelSum => _paddedLabelSum[..Length];
-
-        /// <summary>D = Σⱼ yⱼ·sⱼ (zero labels contributing 0), when labels were given.</summary>
-        public Span<T> LabelDot => _paddedLabelDot[..Length];
 
         /// <summary>Row maxima m for the block's rows.</summary>
         public void ComputeMax(ReadOnlySpan<T> logits, int rows, int columns)
@@ -559,8 +609,8 @@ internal static class RowSoftmax
             _tailInDouble.Clear();
             _onesInDouble.Clear();
             _maxima.Clear();
-            _paddedLabelSum.Clear();
-            _paddedLabelDot.Clear();
+            _labelSumInDouble.Clear();
+            _labelDotInDouble.Clear();
 #if NET9_0_OR_GREATER
             if (FusedExponentials.Supported<T>())
             {
@@ -573,7 +623,7 @@ internal static class RowSoftmax
                     columns,
                     _start,
                     Length,
-                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _paddedLabelSum, _paddedLabelDot, _tailInDouble, _onesInDouble, _maxima));
+                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima));
 
                 if (typeof(T) == typeof(float))
                 {
@@ -582,6 +632,7 @@ internal static class RowSoftmax
                 }
 
                 FusedExponentials.Logarithms(_tailInDouble, _onesInDouble, _paddedSum, _paddedLogSum);
+                RoundLabelSums(labels);
                 return;
             }
 #endif
@@ -592,7 +643,7 @@ internal static class RowSoftmax
                 ReadOnlySpan<T> y = labels.IsEmpty ? labels : labels.Slice(offset, Length);
                 Span<T> target = destination.IsEmpty ? destination : destination.Slice(offset, Length);
                 Span<T> shifted = target.IsEmpty ? Work : target;
-                Shift(x, Max, shifted, y, LabelSum, LabelDot);
+                Shift(x, Max, shifted, y, _labelSumInDouble[..Length], _labelDotInDouble[..Length]);
                 Span<T> exponential = keepShifted ? Work : shifted;
                 VectorMath.Exp(shifted, exponential);
                 VectorMath.AddInDoubleApartFromOnes(_tailInDouble, _onesInDouble, exponential);
@@ -607,17 +658,37 @@ internal static class RowSoftmax
                 Sum[i] = T.CreateTruncating(ones + tail);
                 LogSum[i] = T.CreateTruncating(ones == 1.0 ? Elementwise.LogOnePlus(tail) : Math.Log(ones + tail));
             }
+
+            RoundLabelSums(labels);
         }
 
-        /// <summary><c>ℓᵢ = Lᵢ·log Sᵢ - Dᵢ</c> (a row of zero labels gives 0 whatever its logits).</summary>
+        /// <summary>L rounded once to T, for the gradient, when labels were given.</summary>
+        private void RoundLabelSums(ReadOnlySpan<T> labels)
+        {
+            if (labels.IsEmpty)
+            {
+                return;
+            }
+
+            for (int i = 0; i < Length; i++)
+            {
+                LabelSum[i] = T.CreateTruncating(_labelSumInDouble[i]);
+            }
+        }
+
+        /// <summary>
+        /// <c>ℓᵢ = Lᵢ·log Sᵢ - Dᵢ</c> in double from L and D in double, rounded once to T (a row of zero labels gives 0
+        /// whatever its logits). With one-hot labels (L = 1, D = the label's s) that is log S - s rounded once, as the
+        /// class-index kernel gives it.
+        /// </summary>
         public void LabelledLosses(Span<T> losses)
         {
-            ReadOnlySpan<T> labelSum = LabelSum;
+            ReadOnlySpan<double> labelSum = _labelSumInDouble;
             ReadOnlySpan<T> logSum = LogSum;
-            ReadOnlySpan<T> labelDot = LabelDot;
+            ReadOnlySpan<double> labelDot = _labelDotInDouble;
             for (int i = 0; i < losses.Length; i++)
             {
-                losses[i] = Elementwise.TimesOrZero(labelSum[i], logSum[i]) - labelDot[i];
+                losses[i] = T.CreateTruncating(Elementwise.TimesOrZero(labelSum[i], double.CreateTruncating(logSum[i])) - labelDot[i]);
             }
         }
     }
