@@ -485,24 +485,26 @@ internal static class Elementwise
 
     /// <summary>
     /// The losses of <see cref="ProbabilityCrossEntropy"/>, column by column within blocks of rows (a block's
-    /// losses stay in cache). Where the lane-wise logarithm runs, it is taken only for vectors of labels that
-    /// are not all zero, which with one-hot labels skips nearly all of them; else a logarithm pass over each
-    /// column segment precedes the labelled subtraction.
+    /// losses stay in cache), summed in double (also for float) and rounded once. Where the lane-wise logarithm runs,
+    /// it is taken only for vectors of labels that are not all zero, which with one-hot labels skips nearly all of
+    /// them, and for float its double value is added, unrounded; else a logarithm pass over each column segment
+    /// precedes the labelled subtraction.
     /// </summary>
     private static void ProbabilityCrossEntropyLosses<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities, int rows, Span<T> losses)
         where T : struct, IFloatingPointIeee754<T>
     {
-        losses.Clear();
         bool laneWise = false;
 #if NET9_0_OR_GREATER
         laneWise = VectorMath.Lanes<T>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double));
 #endif
         int blockRows = Math.Min(rows, ChunkLength);
         T[] pooled = laneWise ? [] : ArrayPool<T>.Shared.Rent(blockRows);
+        double[] pooledSums = ArrayPool<double>.Shared.Rent(blockRows);
         for (int start = 0; start < rows; start += blockRows)
         {
             int length = Math.Min(blockRows, rows - start);
-            Span<T> loss = losses.Slice(start, length);
+            Span<double> loss = pooledSums.AsSpan(0, length);
+            loss.Clear();
             for (int offset = start; offset < probabilities.Length; offset += rows)
             {
                 ReadOnlySpan<T> y = labels.Slice(offset, length);
@@ -518,29 +520,28 @@ internal static class Elementwise
                 VectorMath.Log(p, logarithm);
                 SubtractLabelled(loss, y, logarithm);
             }
+
+            Span<T> blockLosses = losses.Slice(start, length);
+            for (int i = 0; i < length; i++)
+            {
+                blockLosses[i] = T.CreateTruncating(loss[i]);
+            }
         }
 
+        ArrayPool<double>.Shared.Return(pooledSums);
         if (!laneWise)
         {
             ArrayPool<T>.Shared.Return(pooled);
         }
     }
 
-    /// <summary><c>ℓᵢ -= yᵢ·ln pᵢ</c>, nothing where yᵢ = 0.</summary>
-    private static void SubtractLabelled<T>(Span<T> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> logarithm)
+    /// <summary><c>ℓᵢ -= yᵢ·ln pᵢ</c> in double, nothing where yᵢ = 0.</summary>
+    private static void SubtractLabelled<T>(Span<double> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> logarithm)
         where T : struct, IFloatingPointIeee754<T>
     {
-        Span<Vector<T>> l = VectorMath.Vectors(losses);
-        ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
-        ReadOnlySpan<Vector<T>> lp = VectorMath.Vectors(logarithm);
-        for (int i = 0; i < l.Length; i++)
+        for (int i = 0; i < losses.Length; i++)
         {
-            l[i] -= VectorMath.TimesOrZero(y[i], lp[i]);
-        }
-
-        for (int i = l.Length * VectorMath.Lanes<T>(); i < losses.Length; i++)
-        {
-            losses[i] -= TimesOrZero(labels[i], logarithm[i]);
+            losses[i] -= TimesOrZero(double.CreateTruncating(labels[i]), double.CreateTruncating(logarithm[i]));
         }
     }
 

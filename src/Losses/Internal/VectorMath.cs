@@ -164,37 +164,56 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
-    /// <c>lossesᵢ -= yᵢ·ln pᵢ</c>, nothing where yᵢ = 0 (as <see cref="TimesOrZero{T}(Vector{T}, Vector{T})"/>), with
-    /// ln evaluated lane-wise as <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> (the last, partial vector zero-padded),
-    /// so the bits are those of the logarithm pass followed by the subtraction. The logarithm is skipped for a
-    /// vector whose labels are all 0, which with one-hot labels is nearly every vector: it would add nothing.
+    /// <c>lossesᵢ -= yᵢ·ln pᵢ</c> in double, nothing where yᵢ = 0 (as <see cref="TimesOrZero{T}(Vector{T}, Vector{T})"/>),
+    /// with ln evaluated lane-wise as <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> does it (the last, partial vector
+    /// zero-padded) but, for float, not rounded to float: y and ln p are both taken in double. The logarithm is skipped
+    /// for a vector whose labels are all 0, which with one-hot labels is nearly every vector: it would add nothing.
     /// </summary>
-    public static void SubtractLabelledLog<T>(Span<T> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities)
+    public static void SubtractLabelledLog<T>(Span<double> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities)
         where T : struct, IFloatingPointIeee754<T>
     {
-        Span<Vector<T>> l = MemoryMarshal.Cast<T, Vector<T>>(losses);
         ReadOnlySpan<Vector<T>> y = MemoryMarshal.Cast<T, Vector<T>>(labels);
         ReadOnlySpan<Vector<T>> p = MemoryMarshal.Cast<T, Vector<T>>(probabilities);
-        for (int i = 0; i < l.Length; i++)
+        Span<Vector<double>> l = MemoryMarshal.Cast<double, Vector<double>>(losses[..(y.Length * Vector<T>.Count)]);
+        for (int i = 0; i < y.Length; i++)
         {
             if (!Vector.EqualsAll(y[i], Vector<T>.Zero))
             {
-                l[i] -= TimesOrZero(y[i], LogOperation.Apply(p[i]));
+                SubtractLabelledLog(ref l[i * (Vector<T>.Count / Vector<double>.Count)], y[i], p[i]);
             }
         }
 
-        int done = l.Length * Vector<T>.Count;
+        int done = y.Length * Vector<T>.Count;
         if (done < losses.Length)
         {
             Vector<T> paddedLabels = Vector<T>.Zero;
             Vector<T> paddedProbabilities = Vector<T>.Zero;
-            Vector<T> paddedLosses = Vector<T>.Zero;
+            Span<Vector<double>> paddedLosses = stackalloc Vector<double>[Vector<T>.Count / Vector<double>.Count];
+            Span<double> lanes = MemoryMarshal.Cast<Vector<double>, double>(paddedLosses);
             labels[done..].CopyTo(Lanes(ref paddedLabels));
             probabilities[done..].CopyTo(Lanes(ref paddedProbabilities));
-            losses[done..].CopyTo(Lanes(ref paddedLosses));
-            paddedLosses -= TimesOrZero(paddedLabels, LogOperation.Apply(paddedProbabilities));
-            Lanes(ref paddedLosses)[..(losses.Length - done)].CopyTo(losses[done..]);
+            lanes.Clear();
+            losses[done..].CopyTo(lanes);
+            SubtractLabelledLog(ref paddedLosses[0], paddedLabels, paddedProbabilities);
+            lanes[..(losses.Length - done)].CopyTo(losses[done..]);
         }
+    }
+
+    /// <summary>One vector of <see cref="SubtractLabelledLog{T}(Span{double}, ReadOnlySpan{T}, ReadOnlySpan{T})"/>, its losses from <paramref name="losses"/> on.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SubtractLabelledLog<T>(ref Vector<double> losses, Vector<T> y, Vector<T> p)
+        where T : struct
+    {
+        if (typeof(T) == typeof(double))
+        {
+            losses -= TimesOrZero(y.As<T, double>(), VectorLogarithm.Log(p.As<T, double>()));
+            return;
+        }
+
+        Vector.Widen(y.As<T, float>(), out Vector<double> yLow, out Vector<double> yHigh);
+        LogWidened(p.As<T, float>(), out Vector<double> logLow, out Vector<double> logHigh);
+        losses -= TimesOrZero(yLow, logLow);
+        Unsafe.Add(ref losses, 1) -= TimesOrZero(yHigh, logHigh);
     }
 
     private static Span<T> Lanes<T>(ref Vector<T> vector)
@@ -381,10 +400,27 @@ internal static unsafe class VectorMath
             return Avx512F.ConvertToVector256Single(VectorLogarithm.LogForFloat(Avx512F.ConvertToVector512Double(x.AsVector256()))).AsVector();
         }
 
-        Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-        return TableExponential.IsSupported
-            ? Vector.Narrow(VectorLogarithm.LogForFloat(low), VectorLogarithm.LogForFloat(high))
-            : Vector.Narrow(VectorLogarithm.Log(low), VectorLogarithm.Log(high));
+        LogWidened(x, out Vector<double> low, out Vector<double> high);
+        return Vector.Narrow(low, high);
+    }
+
+    /// <summary>
+    /// The double values <see cref="LogInDouble"/> rounds to float, lanes 0 to 3 in <paramref name="low"/> and the rest in
+    /// <paramref name="high"/> (the 512-bit evaluation, where it runs, gives each lane the same bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LogWidened(Vector<float> x, out Vector<double> low, out Vector<double> high)
+    {
+        Vector.Widen(x, out low, out high);
+        if (TableExponential.IsSupported)
+        {
+            low = VectorLogarithm.LogForFloat(low);
+            high = VectorLogarithm.LogForFloat(high);
+            return;
+        }
+
+        low = VectorLogarithm.Log(low);
+        high = VectorLogarithm.Log(high);
     }
 
     private interface ILaneOperation

@@ -9,7 +9,8 @@ namespace Losses.Tests.Kernels;
 /// <see cref="Loss.CrossEntropy{T}(Matrix{T}, Matrix{T}, Vector{T})"/> skips the logarithm of a vector of
 /// probabilities whose labels are all zero. With one-hot labels that is nearly every vector, so these tests
 /// pin down that the skip changes nothing: the losses are, bit for bit, those of the plain composition (the
-/// lane-wise logarithm of every probability, then <c>ℓᵢ -= yᵢⱼ·ln pᵢⱼ</c> column by column, 0 where yᵢⱼ = 0),
+/// lane-wise logarithm of every probability, then <c>ℓᵢ -= yᵢⱼ·ln pᵢⱼ</c> in double column by column, 0 where
+/// yᵢⱼ = 0),
 /// and a probability under a zero label never reaches its row's loss, whatever its value.
 /// </summary>
 public abstract class ProbabilityCrossEntropyKernelTests<T>
@@ -115,25 +116,36 @@ public abstract class ProbabilityCrossEntropyKernelTests<T>
         return (labels, probabilities);
     }
 
-    /// <summary>The plain composition: the lane-wise logarithm of every probability, then the labelled subtraction in column order.</summary>
+    /// <summary>
+    /// The plain composition: the lane-wise logarithm of every probability (for float its double value, before the
+    /// rounding to float), then the labelled subtraction in double in column order, rounded once to T.
+    /// </summary>
     private static T[] Composition(Matrix<T> labels, Matrix<T> probabilities)
     {
         T[] p = probabilities.ToColumnMajorArray();
         T[] y = labels.ToColumnMajorArray();
-        var logarithm = new T[p.Length];
+        var logarithm = new double[p.Length];
         int rows = probabilities.RowCount;
-        var losses = new T[rows];
+        var losses = new double[rows];
         for (int column = 0; column < probabilities.ColumnCount; column++)
         {
             // Column by column, as the kernel's segments: the lane-wise logarithm depends only on its lane.
-            VectorMath.Log<T>(p.AsSpan(column * rows, rows), logarithm.AsSpan(column * rows, rows));
             for (int row = 0; row < rows; row++)
             {
-                losses[row] -= Elementwise.TimesOrZero(y[(column * rows) + row], logarithm[(column * rows) + row]);
+                int index = (column * rows) + row;
+                logarithm[index] = LogInDouble(p[index]);
+                losses[row] -= Elementwise.TimesOrZero(double.CreateTruncating(y[index]), logarithm[index]);
             }
         }
 
-        return losses;
+        return Array.ConvertAll(losses, T.CreateTruncating);
+    }
+
+    /// <summary>ln p lane-wise in double: for float the value the float logarithm rounds (see <see cref="VectorMath.Log{T}"/>).</summary>
+    private static double LogInDouble(T probability)
+    {
+        var lane = new System.Numerics.Vector<double>(double.CreateTruncating(probability));
+        return typeof(T) == typeof(float) && TableExponential.IsSupported ? VectorLogarithm.LogForFloat(lane)[0] : VectorLogarithm.Log(lane)[0];
     }
 }
 
