@@ -127,13 +127,16 @@ public abstract class ProbabilityCrossEntropyKernelTests<T>
         var logarithm = new double[p.Length];
         int rows = probabilities.RowCount;
         var losses = new double[rows];
+        var segment = new T[rows];
         for (int column = 0; column < probabilities.ColumnCount; column++)
         {
-            // Column by column, as the kernel's segments: the lane-wise logarithm depends only on its lane.
+            // Column by column, as the kernel's segments: the lane-wise logarithm depends only on its lane. Where
+            // vectors do not run, the kernel takes VectorMath.Log over each segment, rounded to T.
+            VectorMath.Log<T>(p.AsSpan(column * rows, rows), segment);
             for (int row = 0; row < rows; row++)
             {
                 int index = (column * rows) + row;
-                logarithm[index] = LogInDouble(p[index]);
+                logarithm[index] = VectorMath.Lanes<T>() == 0 ? double.CreateTruncating(segment[row]) : LaneWiseLog(p[index]);
                 losses[row] -= Elementwise.TimesOrZero(double.CreateTruncating(y[index]), logarithm[index]);
             }
         }
@@ -142,7 +145,7 @@ public abstract class ProbabilityCrossEntropyKernelTests<T>
     }
 
     /// <summary>ln p lane-wise in double: for float the value the float logarithm rounds (see <see cref="VectorMath.Log{T}"/>).</summary>
-    private static double LogInDouble(T probability)
+    private static double LaneWiseLog(T probability)
     {
         var lane = new System.Numerics.Vector<double>(double.CreateTruncating(probability));
         return typeof(T) == typeof(float) && TableExponential.IsSupported ? VectorLogarithm.LogForFloat(lane)[0] : VectorLogarithm.Log(lane)[0];
