@@ -88,7 +88,7 @@ public static partial class Loss
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
-        Elementwise.ScaledDifference(y.Span, p.Span, T.CreateTruncating(2.0 / p.Span.Length), g.Span);
+        Elementwise.ScaledDifference(y.Span, p.Span, 2.0 / p.Span.Length, g.Span);
         g.Commit();
     }
 
@@ -125,7 +125,7 @@ public static partial class Loss
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
-        Elementwise.ScaledDifference(y.Span, p.Span, T.CreateTruncating(2.0 / p.Span.Length), g.Span);
+        Elementwise.ScaledDifference(y.Span, p.Span, 2.0 / p.Span.Length, g.Span);
         g.Commit();
     }
 

@@ -556,10 +556,12 @@ internal static class Elementwise
         => SumOfDifferenceTerms<T, Absolute>(labels, predictions);
 
     /// <summary>
-    /// <c>gᵢ = (pᵢ - yᵢ)·scale</c>; a zero scale gives 0 (the kink of RMSE at 0). Element by element, so large inputs
-    /// are split between threads (when <see cref="Parallelism"/> allows) with the same result.
+    /// <c>gᵢ = (pᵢ - yᵢ)·scale</c>; a zero scale gives 0. For float in double (p - y exact, the product rounded once
+    /// more to float); for double with p - y in double, and where that overflows for finite p and y, as
+    /// p·scale - y·scale, which is finite wherever the result is. Element by element, so large inputs are split between
+    /// threads (when <see cref="Parallelism"/> allows) with the same result.
     /// </summary>
-    public static void ScaledDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+    public static void ScaledDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
         => DifferenceGradient<T, Square>(labels, predictions, scale, gradient);
 
@@ -569,10 +571,10 @@ internal static class Elementwise
     /// </summary>
     public static void ScaledSignOfDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
-        => DifferenceGradient<T, Absolute>(labels, predictions, scale, gradient);
+        => DifferenceGradient<T, Absolute>(labels, predictions, double.CreateTruncating(scale), gradient);
 
     /// <summary>The gradient of the sum of term(p - y), scaled, on this thread or split between threads.</summary>
-    private static void DifferenceGradient<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+    private static void DifferenceGradient<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : struct, IDifferenceTerm
     {
@@ -590,7 +592,7 @@ internal static class Elementwise
     /// <see cref="ScaledDifference{T}"/> (squares) or <see cref="ScaledSignOfDifference{T}"/> (absolute values) over one
     /// range, on this thread.
     /// </summary>
-    internal static void DifferenceGradientRange<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+    internal static void DifferenceGradientRange<T, TTerm>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : struct, IDifferenceTerm
     {
@@ -600,15 +602,16 @@ internal static class Elementwise
         }
         else
         {
-            ScaledSignOfDifferenceRange(labels, predictions, scale, gradient);
+            // The scale came from T (ScaledSignOfDifference), so it goes back exactly.
+            ScaledSignOfDifferenceRange(labels, predictions, T.CreateTruncating(scale), gradient);
         }
     }
 
     /// <summary><see cref="ScaledDifference{T}"/> over one range, on this thread.</summary>
-    private static void ScaledDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient)
+    private static void ScaledDifferenceRange<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
     {
-        if (scale == T.Zero)
+        if (scale == 0.0)
         {
             gradient.Clear();
             return;
@@ -617,15 +620,46 @@ internal static class Elementwise
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
         ReadOnlySpan<Vector<T>> p = VectorMath.Vectors(predictions);
         Span<Vector<T>> g = VectorMath.Vectors(gradient);
-        var factor = new Vector<T>(scale);
+        if (typeof(T) == typeof(float))
+        {
+            var factorInDouble = new Vector<double>(scale);
+            for (int i = 0; i < g.Length; i++)
+            {
+                Vector.Widen(p[i].As<T, float>(), out Vector<double> pLow, out Vector<double> pHigh);
+                Vector.Widen(y[i].As<T, float>(), out Vector<double> yLow, out Vector<double> yHigh);
+                g[i] = Vector.Narrow((pLow - yLow) * factorInDouble, (pHigh - yHigh) * factorInDouble).As<float, T>();
+            }
+
+            for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
+            {
+                gradient[i] = T.CreateTruncating((double.CreateTruncating(predictions[i]) - double.CreateTruncating(labels[i])) * scale);
+            }
+
+            return;
+        }
+
+        T factor = T.CreateTruncating(scale);
+        var factors = new Vector<T>(factor);
+        var infinity = new Vector<T>(T.PositiveInfinity);
         for (int i = 0; i < g.Length; i++)
         {
-            g[i] = factor * (p[i] - y[i]);
+            Vector<T> difference = p[i] - y[i];
+            g[i] = factors * difference;
+            if (!Vector.LessThanAll(Vector.Abs(difference), infinity))
+            {
+                // p - y overflowed (or is NaN) somewhere: where it overflowed for finite p and y, the scaled terms apart.
+                Vector<T> overflowed = Vector.Equals(Vector.Abs(difference), infinity)
+                    & Vector.LessThan(Vector.Abs(p[i]), infinity) & Vector.LessThan(Vector.Abs(y[i]), infinity);
+                g[i] = Vector.ConditionalSelect(overflowed, (factors * p[i]) - (factors * y[i]), g[i]);
+            }
         }
 
         for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
-            gradient[i] = scale * (predictions[i] - labels[i]);
+            T difference = predictions[i] - labels[i];
+            gradient[i] = T.IsInfinity(difference) && T.IsFinite(predictions[i]) && T.IsFinite(labels[i])
+                ? (factor * predictions[i]) - (factor * labels[i])
+                : factor * difference;
         }
     }
 

@@ -19,7 +19,7 @@ internal unsafe struct RegressionBlocksWork<T, TTerm> : IParallelWork
     public const int BlockLength = 1 << 16;
 
     private int _length;
-    private T _scale;
+    private double _scale;
     private ParallelWork.Pinned _labels;
     private ParallelWork.Pinned _predictions;
     private ParallelWork.Pinned _gradient;
@@ -61,7 +61,7 @@ internal unsafe struct RegressionBlocksWork<T, TTerm> : IParallelWork
     }
 
     /// <summary>The gradient, (p - y)·scale for squares and sign(p - y)·scale for absolute values, on up to <paramref name="threads"/> threads.</summary>
-    public static void Gradient(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, T scale, Span<T> gradient, int threads)
+    public static void Gradient(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double scale, Span<T> gradient, int threads)
     {
         fixed (byte* y = MemoryMarshal.AsBytes(labels))
         fixed (byte* p = MemoryMarshal.AsBytes(predictions))

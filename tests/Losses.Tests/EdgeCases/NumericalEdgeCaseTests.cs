@@ -333,6 +333,34 @@ public abstract class NumericalEdgeCaseTests<T> : TypedTests<T>
     }
 
     [Fact]
+    public void MeanSquaredErrorGradientOfErrorsBeyondTheRange_IsFinite()
+    {
+        // Errors p - y = 1.5·2ᵉ⁺¹ (p = 1.5·2ᵉ, y = -1.5·2ᵉ, 2ᵉ T's largest power of two) lie beyond T's range, but
+        // 2(p - y)/n with n = 18 does not: 2·3·2ᵉ/18 = 2ᵉ/3. Placed in whole vectors and in the tail, both signs;
+        // the other entries are 0. Worked by hand.
+        double top = Math.ScaleB(1.0, typeof(T) == typeof(float) ? 127 : 1023);
+        Matrix<T> labels = Matrix<T>.Build.Dense(2, 9);
+        Matrix<T> predictions = Matrix<T>.Build.Dense(2, 9);
+        int[] columns = [0, 4, 8];
+        foreach (int column in columns)
+        {
+            predictions[0, column] = Of(1.5 * top);
+            labels[0, column] = Of(-1.5 * top);
+            predictions[1, column] = Of(-1.5 * top);
+            labels[1, column] = Of(1.5 * top);
+        }
+
+        Matrix<T> gradient = Loss.MeanSquaredErrorGradient(labels, predictions);
+
+        for (int column = 0; column < 9; column++)
+        {
+            double expected = Array.IndexOf(columns, column) >= 0 ? top / 3 : 0;
+            NumericAssertions.ShouldBeRelativelyClose(ToDouble(gradient[0, column]), expected, GoldenRelativeTolerance, $"entry (0, {column})");
+            NumericAssertions.ShouldBeRelativelyClose(ToDouble(gradient[1, column]), -expected, GoldenRelativeTolerance, $"entry (1, {column})");
+        }
+    }
+
+    [Fact]
     public void RootMeanSquaredErrorGradientOfSubnormalErrors_IsExact()
     {
         // Errors (d, -d) with d the smallest positive subnormal·3: RMSE = d, and the gradient (p - y)/(n·RMSE) is
