@@ -556,10 +556,10 @@ internal static class Elementwise
         => SumOfDifferenceTerms<T, Absolute>(labels, predictions);
 
     /// <summary>
-    /// <c>gᵢ = (pᵢ - yᵢ)·scale</c>; a zero scale gives 0. For float in double (p - y exact, the product rounded once
-    /// more to float); for double with p - y in double, and where that overflows for finite p and y, as
-    /// p·scale - y·scale, which is finite wherever the result is. Element by element, so large inputs are split between
-    /// threads (when <see cref="Parallelism"/> allows) with the same result.
+    /// <c>gᵢ = (pᵢ - yᵢ)·scale</c> in T with the scale rounded to T (the loss objects' MSE gradient gives the same
+    /// bits); a zero scale gives 0. Where p - y overflows for finite p and y, p·scale - y·scale, which is finite
+    /// wherever the result is. Element by element, so large inputs are split between threads (when
+    /// <see cref="Parallelism"/> allows) with the same result.
     /// </summary>
     public static void ScaledDifference<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, double scale, Span<T> gradient)
         where T : struct, IFloatingPointIeee754<T>
@@ -620,24 +620,6 @@ internal static class Elementwise
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
         ReadOnlySpan<Vector<T>> p = VectorMath.Vectors(predictions);
         Span<Vector<T>> g = VectorMath.Vectors(gradient);
-        if (typeof(T) == typeof(float))
-        {
-            var factorInDouble = new Vector<double>(scale);
-            for (int i = 0; i < g.Length; i++)
-            {
-                Vector.Widen(p[i].As<T, float>(), out Vector<double> pLow, out Vector<double> pHigh);
-                Vector.Widen(y[i].As<T, float>(), out Vector<double> yLow, out Vector<double> yHigh);
-                g[i] = Vector.Narrow((pLow - yLow) * factorInDouble, (pHigh - yHigh) * factorInDouble).As<float, T>();
-            }
-
-            for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
-            {
-                gradient[i] = T.CreateTruncating((double.CreateTruncating(predictions[i]) - double.CreateTruncating(labels[i])) * scale);
-            }
-
-            return;
-        }
-
         T factor = T.CreateTruncating(scale);
         var factors = new Vector<T>(factor);
         var infinity = new Vector<T>(T.PositiveInfinity);
