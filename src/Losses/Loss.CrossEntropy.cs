@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using Losses.Internal;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -34,7 +35,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="probabilities">Probabilities p, N×C.</param>
-    /// <param name="result">The destination, length N.</param>
+    /// <param name="result">The destination, length N; it may share its storage with <paramref name="probabilities"/> (an N×1 matrix built on one array).</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> does not have length N.</exception>
     /// <remarks><c>ℓᵢ = -Σⱼ yᵢⱼ·ln pᵢⱼ</c>; see <see cref="CrossEntropy{T}(Matrix{T}, Matrix{T})"/>. Allocates nothing for dense storage.</remarks>
@@ -46,7 +47,22 @@ public static partial class Loss
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(probabilities);
         var loss = ColumnMajorOutput<T>.Of(result);
-        Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, probabilities.RowCount, loss.Span, Span<T>.Empty);
+        int rows = probabilities.RowCount;
+        if (Guard.SharesStorage(result, probabilities))
+        {
+            // The kernel clears the losses before it reads the probabilities, which would then be zeros (an N×1 matrix
+            // built on result's array): the losses go to a buffer of their own, copied once every probability is read.
+            T[] pooled = ArrayPool<T>.Shared.Rent(rows);
+            Span<T> losses = pooled.AsSpan(0, rows);
+            Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, rows, losses, Span<T>.Empty);
+            losses.CopyTo(loss.Span);
+            ArrayPool<T>.Shared.Return(pooled);
+        }
+        else
+        {
+            Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, rows, loss.Span, Span<T>.Empty);
+        }
+
         loss.Commit();
     }
 
@@ -71,7 +87,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="probabilities">Probabilities p, N×C.</param>
-    /// <param name="result">The N×C destination.</param>
+    /// <param name="result">The N×C destination; it may be <paramref name="probabilities"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓᵢ/∂pᵢⱼ = -yᵢⱼ/pᵢⱼ</c>, 0 where yᵢⱼ = 0. Allocates nothing for dense storage.</remarks>

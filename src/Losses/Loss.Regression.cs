@@ -10,6 +10,10 @@ namespace Losses;
 /// A batch is a matrix with one row per example; T is in practice <see cref="float"/> or
 /// <see cref="double"/>, the real types MathNet builds matrices of.
 /// </summary>
+/// <remarks>
+/// A result buffer may be the model's output it is computed from (the logits, predictions or probabilities), which is
+/// then overwritten in place with exactly the values a separate buffer would receive.
+/// </remarks>
 public static partial class Loss
 {
     /// <summary>Mean squared error over all elements: the chapter's MSE.</summary>
@@ -76,7 +80,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
     /// <param name="predictions">Predicted values, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="predictions"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂L/∂pᵢ = 2·(pᵢ - yᵢ)/n</c>. Allocates nothing when every matrix uses dense storage.</remarks>
@@ -113,7 +117,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, length n.</param>
     /// <param name="predictions">Predicted values, length n.</param>
-    /// <param name="result">The destination, length n.</param>
+    /// <param name="result">The destination, length n; it may be <paramref name="predictions"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length.</exception>
     /// <remarks><c>∂L/∂pᵢ = 2·(pᵢ - yᵢ)/n</c>.</remarks>
@@ -189,7 +193,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
     /// <param name="predictions">Predicted values, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="predictions"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂L/∂pᵢ = (pᵢ - yᵢ)/(n·L)</c>, 0 at the kink L = 0. Allocates nothing for dense storage.</remarks>
@@ -226,7 +230,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, length n.</param>
     /// <param name="predictions">Predicted values, length n.</param>
-    /// <param name="result">The destination, length n.</param>
+    /// <param name="result">The destination, length n; it may be <paramref name="predictions"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length.</exception>
     /// <remarks><c>∂L/∂pᵢ = (pᵢ - yᵢ)/(n·L)</c>, 0 at the kink L = 0.</remarks>
@@ -301,7 +305,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
     /// <param name="predictions">Predicted values, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="predictions"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂L/∂pᵢ = sign(pᵢ - yᵢ)/n</c>, 0 at the kink. Allocates nothing for dense storage.</remarks>
@@ -338,7 +342,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, length n.</param>
     /// <param name="predictions">Predicted values, length n.</param>
-    /// <param name="result">The destination, length n.</param>
+    /// <param name="result">The destination, length n; it may be <paramref name="predictions"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length.</exception>
     /// <remarks><c>∂L/∂pᵢ = sign(pᵢ - yᵢ)/n</c>, 0 at the kink.</remarks>

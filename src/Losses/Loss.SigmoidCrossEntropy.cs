@@ -30,7 +30,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels z in [0, 1], N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>ℓ = max(x, 0) - x·z + ln(1 + e^-|x|)</c>; see <see cref="SigmoidCrossEntropyWithLogits{T}(Matrix{T}, Matrix{T})"/>.</remarks>
@@ -54,7 +54,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels z, N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓ/∂x = σ(x) - z</c>. Allocates nothing for dense storage.</remarks>
@@ -92,7 +92,7 @@ public static partial class Loss
     /// <param name="labels">Labels z in [0, 1], N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
     /// <param name="positiveWeight">The weight q of positive examples.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>ℓ = (1 - z)·x + (1 + (q - 1)·z)·(ln(1 + e^-|x|) + max(-x, 0))</c>; see
@@ -132,7 +132,7 @@ public static partial class Loss
     /// <param name="labels">Labels z, N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
     /// <param name="positiveWeight">The weight q of positive examples.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓ/∂x = (q·z + 1 - z)·σ(x) - q·z</c>. Allocates nothing for dense storage.</remarks>

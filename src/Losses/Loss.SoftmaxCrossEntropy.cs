@@ -37,7 +37,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The destination, length N.</param>
+    /// <param name="result">The destination, length N; it may share its storage with <paramref name="logits"/> (an N×1 matrix built on one array).</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> does not have length N.</exception>
     /// <remarks><c>ℓᵢ = Σⱼ yᵢⱼ·(lseᵢ - xᵢⱼ)</c>; see <see cref="SoftmaxCrossEntropyWithLogits{T}(Matrix{T}, Matrix{T})"/>.
@@ -75,7 +75,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The N×C destination.</param>
+    /// <param name="result">The N×C destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <remarks><c>∂ℓᵢ/∂xᵢⱼ = (Σₖ yᵢₖ)·pᵢⱼ - yᵢⱼ</c>. Allocates nothing for dense storage.</remarks>
@@ -120,7 +120,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">One class index per example, each in [0, C).</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The destination, length N.</param>
+    /// <param name="result">The destination, length N; it may share its storage with <paramref name="logits"/> (an N×1 matrix built on one array).</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The label count is not N, <paramref name="logits"/> is empty, or <paramref name="result"/> does not have length N.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
@@ -159,7 +159,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">One class index per example, each in [0, C).</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The N×C destination.</param>
+    /// <param name="result">The N×C destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The label count is not N, <paramref name="logits"/> is empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
