@@ -156,6 +156,63 @@ internal static class Guard
         where T : struct, IEquatable<T>, IFormattable
         => SameArray(DenseArray(output), input is null ? null : DenseArray(input));
 
+    /// <summary>
+    /// An output that does not share its storage (<see cref="SharesStorage{T}(Matrix{T}, Matrix{T})"/>) with an input
+    /// that is read while the output is written; <paramref name="input"/> may be null (an optional argument).
+    /// </summary>
+    public static void NotSharedWithInput<T>(Matrix<T> output, string outputName, Matrix<T>? input, string inputName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (SharesStorage(output, input))
+        {
+            throw SharedWithInput(outputName, "matrix", inputName);
+        }
+    }
+
+    /// <summary><see cref="NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/> for a vector output.</summary>
+    public static void NotSharedWithInput<T>(Vector<T> output, string outputName, Matrix<T>? input, string inputName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (SharesStorage(output, input))
+        {
+            throw SharedWithInput(outputName, "vector", inputName);
+        }
+    }
+
+    /// <summary><see cref="NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/> for a vector input.</summary>
+    public static void NotSharedWithInput<T>(Matrix<T> output, string outputName, Vector<T>? input, string inputName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (SharesStorage(output, input))
+        {
+            throw SharedWithInput(outputName, "matrix", inputName);
+        }
+    }
+
+    /// <summary><see cref="NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/> for two vectors.</summary>
+    public static void NotSharedWithInput<T>(Vector<T> output, string outputName, Vector<T>? input, string inputName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (SharesStorage(output, input))
+        {
+            throw SharedWithInput(outputName, "vector", inputName);
+        }
+    }
+
+    /// <summary>
+    /// Two outputs of one call that do not share their storage (<see cref="SharesStorage{T}(Matrix{T}, Matrix{T})"/>), where
+    /// each would overwrite the other; the exception names <paramref name="output"/>.
+    /// </summary>
+    public static void NotSharedWithOutput<T>(Vector<T> output, string outputName, Matrix<T> other, string otherName)
+        where T : struct, IEquatable<T>, IFormattable
+    {
+        if (SharesStorage(output, other))
+        {
+            throw new ArgumentException(
+                $"{outputName} shares its storage with {otherName}, which is written too: pass another vector.", outputName);
+        }
+    }
+
     /// <summary>The array dense storage keeps its entries in; null for any other storage.</summary>
     private static T[]? DenseArray<T>(Matrix<T> matrix)
         where T : struct, IEquatable<T>, IFormattable
@@ -168,6 +225,11 @@ internal static class Guard
 
     private static bool SameArray<T>(T[]? output, T[]? input)
         => output is not null && ReferenceEquals(output, input);
+
+    private static ArgumentException SharedWithInput(string outputName, string kind, string inputName)
+        => new(
+            $"{outputName} shares its storage with {inputName}, which are read while {outputName} is written: pass another {kind}.",
+            outputName);
 
     /// <summary>One class index per row, each in [0, classes).</summary>
     public static void ClassIndices<T>(ReadOnlySpan<int> labels, Matrix<T> logits, string labelsName, string logitsName)

@@ -9,8 +9,10 @@ using MathNet.Numerics.LinearAlgebra;
 namespace Losses.Tests.Storage;
 
 /// <summary>
-/// A result buffer that shares its storage with an argument: the second argument (logits, predictions, probabilities)
-/// may be the result itself, and gives bit for bit what a separate buffer receives, on one thread and on several.
+/// A result buffer that shares its storage with an argument: the labels are read while the result is written, so
+/// sharing them is rejected before any work; the second argument (logits, predictions, probabilities) may be the
+/// result itself, and gives bit for bit what a separate buffer receives, on one thread and on several. Storage that is
+/// not dense is read into a buffer of its own first, or written through one last, so sharing it is harmless.
 /// These tests change <see cref="Parallelism.MaxDegreeOfParallelism"/>, so they run alone.
 /// </summary>
 [Collection(AllocationMeasurement.Name)]
@@ -84,6 +86,85 @@ public abstract class AliasingTests<T> : TypedTests<T>
         });
     }
 
+    [Theory]
+    [MemberData(nameof(LossNames.MatrixLabelsWithResult), MemberType = typeof(LossNames))]
+    public void ResultSharingTheLabels_IsRejectedBeforeAnyWork(string name)
+    {
+        LossFunction<T> function = LossCatalog<T>.Get(name);
+        (int rows, int columns) = Shape(function.Result, large: false);
+        (Matrix<T> labels, Matrix<T> second) = Draw(function.Labels, function.SecondParameter, rows, columns);
+        Matrix<T> labelsCopy = labels.Clone();
+        T[] array = labels.AsColumnMajorArray();
+
+        // The labels themselves, and another matrix or vector over their array.
+        object[] results = function.Result == ResultKind.PerRow
+            ? [Vector<T>.Build.Dense(array)]
+            : [labels, Matrix<T>.Build.Dense(rows, columns, array)];
+        foreach (object result in results)
+        {
+            Action act = () => function.ComputeInto!(labels, second, result);
+
+            act.Should().Throw<ArgumentException>().WithParameterName("result").WithMessage(LabelsMessage(function.Result == ResultKind.PerRow ? "vector" : "matrix"));
+            NumericAssertions.ShouldBeBitIdentical(labels, labelsCopy, $"the labels of {name}: nothing is written before the check");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(AliasingCases.VectorFormsWithResult), MemberType = typeof(AliasingCases))]
+    public void VectorForm_ResultSharingTheLabels_IsRejectedBeforeAnyWork(string name)
+    {
+        VectorLossFunction<T> function = LossCatalog<T>.GetVectorForm(name);
+        Vector<T> labels = VectorOf(0.5, -1, 2, 0, 3.25);
+        Vector<T> predictions = VectorOf(1, -1.5, 2.5, 0.75, 3);
+        Vector<T> labelsCopy = labels.Clone();
+
+        foreach (Vector<T> result in new[] { labels, Vector<T>.Build.Dense(labels.AsArray()) })
+        {
+            Action act = () => function.ComputeInto!(labels, predictions, result);
+
+            act.Should().Throw<ArgumentException>().WithParameterName("result").WithMessage(LabelsMessage("vector"));
+            NumericAssertions.ShouldBeBitIdentical(labels, labelsCopy, $"the labels of {name}: nothing is written before the check");
+        }
+    }
+
+    [Fact]
+    public void TheMessage_SaysWhichBufferToReplace()
+    {
+        Matrix<T> labels = MatrixOf(new double[,] { { 0, 1, 0 } });
+        Matrix<T> logits = MatrixOf(new double[,] { { 1, 2, 3 } });
+
+        Action act = () => Loss.SoftmaxCrossEntropyWithLogitsGradient(labels, logits, labels);
+
+        act.Should().Throw<ArgumentException>().WithParameterName("result")
+            .WithMessage("result shares its storage with labels, which are read while result is written: pass another matrix. (Parameter 'result')");
+        labels.Row(0).ToArray().Should().Equal(Of(0), Of(1), Of(0));
+    }
+
+    [Theory]
+    [MemberData(nameof(LossNames.WithMatrixResult), MemberType = typeof(LossNames))]
+    public void NonDenseResult_SharingAnInput_IsHarmless(string name)
+    {
+        // Sparse labels are read into a buffer of their own before anything is written, and a sparse result is
+        // written from a buffer of its own once everything has been read: the labels may be the result.
+        LossFunction<T> function = LossCatalog<T>.Get(name);
+        (Matrix<T> labels, Matrix<T> second) = Draw(function.Labels, function.SecondParameter, 9, 4);
+        object expected = function.Compute(labels, second);
+        Matrix<T> sparseLabels = Matrix<T>.Build.SparseOfMatrix(labels);
+        Matrix<T> sparseSecond = Matrix<T>.Build.SparseOfMatrix(second);
+
+        function.ComputeInto!(sparseLabels, second, sparseLabels);
+        function.ComputeInto(labels, sparseSecond, sparseSecond);
+
+        // Sparse storage keeps no -0, so values are compared with ==, not by their bits.
+        double[] flat = ((Matrix<T>)expected).ToColumnMajorArray().Select(ToDouble).ToArray();
+        NumericAssertions.ShouldBeClose(ColumnMajor(sparseLabels), flat, 0, 0, $"{name} into its sparse labels");
+        NumericAssertions.ShouldBeClose(ColumnMajor(sparseSecond), flat, 0, 0, $"{name} into its sparse {function.SecondParameter}");
+    }
+
+    /// <summary>The message of a result that shares its storage with the labels, ending with the parameter's name.</summary>
+    private static string LabelsMessage(string kind)
+        => $"result shares its storage with labels, which are read while result is written: pass another {kind}.*";
+
     /// <summary>The shape at which a result can share the second argument's array: one column for a per-row result.</summary>
     private static (int Rows, int Columns) Shape(ResultKind result, bool large) => (result, large) switch
     {
@@ -133,6 +214,9 @@ public static class AliasingCases
         => AtBothSizes(LossCatalog<double>.VectorForms.Where(f => f.ComputeInto is not null).Select(f => f.Name));
 
     public static TheoryData<string, bool> Activations => AtBothSizes(LossCatalog<double>.Activations.Select(f => f.Name));
+
+    public static TheoryData<string> VectorFormsWithResult
+        => new(LossCatalog<double>.VectorForms.Where(f => f.ComputeInto is not null).Select(f => f.Name));
 
     private static TheoryData<string, bool> AtBothSizes(IEnumerable<string> names)
     {
