@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using Losses.Internal;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -34,19 +35,35 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="probabilities">Probabilities p, N×C.</param>
-    /// <param name="result">The destination, length N.</param>
+    /// <param name="result">The destination, length N; it may share its storage with <paramref name="probabilities"/> (an N×1 matrix built on one array), but not with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> does not have length N.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> does not have length N or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>ℓᵢ = -Σⱼ yᵢⱼ·ln pᵢⱼ</c>; see <see cref="CrossEntropy{T}(Matrix{T}, Matrix{T})"/>. Allocates nothing for dense storage.</remarks>
     public static void CrossEntropy<T>(Matrix<T> labels, Matrix<T> probabilities, Vector<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), probabilities, nameof(probabilities));
         Guard.ResultPerRow(result, probabilities, nameof(probabilities));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(probabilities);
         var loss = ColumnMajorOutput<T>.Of(result);
-        Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, probabilities.RowCount, loss.Span, Span<T>.Empty);
+        int rows = probabilities.RowCount;
+        if (Guard.SharesStorage(result, probabilities))
+        {
+            // The kernel clears the losses before it reads the probabilities, which would then be zeros (an N×1 matrix
+            // built on result's array): the losses go to a buffer of their own, copied once every probability is read.
+            T[] pooled = ArrayPool<T>.Shared.Rent(rows);
+            Span<T> losses = pooled.AsSpan(0, rows);
+            Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, rows, losses, Span<T>.Empty);
+            losses.CopyTo(loss.Span);
+            ArrayPool<T>.Shared.Return(pooled);
+        }
+        else
+        {
+            Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, rows, loss.Span, Span<T>.Empty);
+        }
+
         loss.Commit();
     }
 
@@ -71,15 +88,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="probabilities">Probabilities p, N×C.</param>
-    /// <param name="result">The N×C destination.</param>
+    /// <param name="result">The N×C destination; it may be <paramref name="probabilities"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂ℓᵢ/∂pᵢⱼ = -yᵢⱼ/pᵢⱼ</c>, 0 where yᵢⱼ = 0. Allocates nothing for dense storage.</remarks>
     public static void CrossEntropyGradient<T>(Matrix<T> labels, Matrix<T> probabilities, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), probabilities, nameof(probabilities));
         Guard.ResultShape(result, probabilities, nameof(probabilities));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(probabilities);
         var gradient = ColumnMajorOutput<T>.Of(result);

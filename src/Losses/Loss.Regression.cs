@@ -10,6 +10,15 @@ namespace Losses;
 /// A batch is a matrix with one row per example; T is in practice <see cref="float"/> or
 /// <see cref="double"/>, the real types MathNet builds matrices of.
 /// </summary>
+/// <remarks>
+/// A result buffer may be the model's output it is computed from (the logits, predictions or probabilities), which is
+/// then overwritten in place with exactly the values a separate buffer would receive. It must not share its storage
+/// with the labels, which are read while it is written: a dense result that is the labels' matrix, or is built on their
+/// array (<c>Matrix&lt;T&gt;.Build.Dense(rows, columns, array)</c>, <c>Vector&lt;T&gt;.Build.Dense(array)</c>), throws an
+/// <see cref="ArgumentException"/> naming both before any work. Storage that is not dense (sparse, say) may be shared
+/// with anything: it is read into a buffer of its own before anything is written, and a result of it is filled only
+/// once everything has been read.
+/// </remarks>
 public static partial class Loss
 {
     /// <summary>Mean squared error over all elements: the chapter's MSE.</summary>
@@ -76,15 +85,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
     /// <param name="predictions">Predicted values, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="predictions"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂L/∂pᵢ = 2·(pᵢ - yᵢ)/n</c>. Allocates nothing when every matrix uses dense storage.</remarks>
     public static void MeanSquaredErrorGradient<T>(Matrix<T> labels, Matrix<T> predictions, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
         Guard.ResultShape(result, predictions, nameof(predictions));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
@@ -113,15 +123,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, length n.</param>
     /// <param name="predictions">Predicted values, length n.</param>
-    /// <param name="result">The destination, length n.</param>
+    /// <param name="result">The destination, length n; it may be <paramref name="predictions"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length.</exception>
+    /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂L/∂pᵢ = 2·(pᵢ - yᵢ)/n</c>.</remarks>
     public static void MeanSquaredErrorGradient<T>(Vector<T> labels, Vector<T> predictions, Vector<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameLength(labels, nameof(labels), predictions, nameof(predictions));
         Guard.ResultLength(result, predictions, nameof(predictions));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
@@ -189,15 +200,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
     /// <param name="predictions">Predicted values, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="predictions"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂L/∂pᵢ = (pᵢ - yᵢ)/(n·L)</c>, 0 at the kink L = 0. Allocates nothing for dense storage.</remarks>
     public static void RootMeanSquaredErrorGradient<T>(Matrix<T> labels, Matrix<T> predictions, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
         Guard.ResultShape(result, predictions, nameof(predictions));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
@@ -226,15 +238,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, length n.</param>
     /// <param name="predictions">Predicted values, length n.</param>
-    /// <param name="result">The destination, length n.</param>
+    /// <param name="result">The destination, length n; it may be <paramref name="predictions"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length.</exception>
+    /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂L/∂pᵢ = (pᵢ - yᵢ)/(n·L)</c>, 0 at the kink L = 0.</remarks>
     public static void RootMeanSquaredErrorGradient<T>(Vector<T> labels, Vector<T> predictions, Vector<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameLength(labels, nameof(labels), predictions, nameof(predictions));
         Guard.ResultLength(result, predictions, nameof(predictions));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
@@ -301,15 +314,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, N×K.</param>
     /// <param name="predictions">Predicted values, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="predictions"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂L/∂pᵢ = sign(pᵢ - yᵢ)/n</c>, 0 at the kink. Allocates nothing for dense storage.</remarks>
     public static void MeanAbsoluteErrorGradient<T>(Matrix<T> labels, Matrix<T> predictions, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
         Guard.ResultShape(result, predictions, nameof(predictions));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);
@@ -338,15 +352,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">True values, length n.</param>
     /// <param name="predictions">Predicted values, length n.</param>
-    /// <param name="result">The destination, length n.</param>
+    /// <param name="result">The destination, length n; it may be <paramref name="predictions"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length.</exception>
+    /// <exception cref="ArgumentException">The lengths differ, the vectors are empty, or <paramref name="result"/> has another length or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂L/∂pᵢ = sign(pᵢ - yᵢ)/n</c>, 0 at the kink.</remarks>
     public static void MeanAbsoluteErrorGradient<T>(Vector<T> labels, Vector<T> predictions, Vector<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameLength(labels, nameof(labels), predictions, nameof(predictions));
         Guard.ResultLength(result, predictions, nameof(predictions));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(predictions);
         var g = ColumnMajorOutput<T>.Of(result);

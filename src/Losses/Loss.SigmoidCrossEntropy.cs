@@ -30,9 +30,9 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels z in [0, 1], N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>ℓ = max(x, 0) - x·z + ln(1 + e^-|x|)</c>; see <see cref="SigmoidCrossEntropyWithLogits{T}(Matrix{T}, Matrix{T})"/>.</remarks>
     public static void SigmoidCrossEntropyWithLogits<T>(Matrix<T> labels, Matrix<T> logits, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -54,9 +54,9 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels z, N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂ℓ/∂x = σ(x) - z</c>. Allocates nothing for dense storage.</remarks>
     public static void SigmoidCrossEntropyWithLogitsGradient<T>(Matrix<T> labels, Matrix<T> logits, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -92,9 +92,9 @@ public static partial class Loss
     /// <param name="labels">Labels z in [0, 1], N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
     /// <param name="positiveWeight">The weight q of positive examples.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>ℓ = (1 - z)·x + (1 + (q - 1)·z)·(ln(1 + e^-|x|) + max(-x, 0))</c>; see
     /// <see cref="WeightedCrossEntropyWithLogits{T}(Matrix{T}, Matrix{T}, T)"/>. Allocates nothing for dense storage.</remarks>
     public static void WeightedCrossEntropyWithLogits<T>(Matrix<T> labels, Matrix<T> logits, T positiveWeight, Matrix<T> result)
@@ -102,6 +102,7 @@ public static partial class Loss
     {
         Guard.SameShape(labels, nameof(labels), logits, nameof(logits));
         Guard.ResultShape(result, logits, nameof(logits));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var z = ColumnMajorInput<T>.Of(labels);
         using var x = ColumnMajorInput<T>.Of(logits);
         var loss = ColumnMajorOutput<T>.Of(result);
@@ -132,15 +133,16 @@ public static partial class Loss
     /// <param name="labels">Labels z, N×K.</param>
     /// <param name="logits">Logits x, N×K.</param>
     /// <param name="positiveWeight">The weight q of positive examples.</param>
-    /// <param name="result">The N×K destination.</param>
+    /// <param name="result">The N×K destination; it may be <paramref name="logits"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×K, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂ℓ/∂x = (q·z + 1 - z)·σ(x) - q·z</c>. Allocates nothing for dense storage.</remarks>
     public static void WeightedCrossEntropyWithLogitsGradient<T>(Matrix<T> labels, Matrix<T> logits, T positiveWeight, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), logits, nameof(logits));
         Guard.ResultShape(result, logits, nameof(logits));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var z = ColumnMajorInput<T>.Of(labels);
         using var x = ColumnMajorInput<T>.Of(logits);
         var gradient = ColumnMajorOutput<T>.Of(result);

@@ -37,9 +37,9 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The destination, length N.</param>
+    /// <param name="result">The destination, length N; it may share its storage with <paramref name="logits"/> (an N×1 matrix built on one array), but not with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> does not have length N.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> does not have length N or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>ℓᵢ = Σⱼ yᵢⱼ·(lseᵢ - xᵢⱼ)</c>; see <see cref="SoftmaxCrossEntropyWithLogits{T}(Matrix{T}, Matrix{T})"/>.
     /// Allocates nothing for dense storage.</remarks>
     public static void SoftmaxCrossEntropyWithLogits<T>(Matrix<T> labels, Matrix<T> logits, Vector<T> result)
@@ -47,6 +47,7 @@ public static partial class Loss
     {
         Guard.SameShape(labels, nameof(labels), logits, nameof(logits));
         Guard.ResultPerRow(result, logits, nameof(logits));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var x = ColumnMajorInput<T>.Of(logits);
         var loss = ColumnMajorOutput<T>.Of(result);
@@ -75,15 +76,16 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The N×C destination.</param>
+    /// <param name="result">The N×C destination; it may be <paramref name="logits"/> itself, but must not share storage with <paramref name="labels"/>.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
+    /// <exception cref="ArgumentException">The shapes differ, the matrices are empty, or <paramref name="result"/> is not N×C, is a diagonal matrix or shares its storage with <paramref name="labels"/>.</exception>
     /// <remarks><c>∂ℓᵢ/∂xᵢⱼ = (Σₖ yᵢₖ)·pᵢⱼ - yᵢⱼ</c>. Allocates nothing for dense storage.</remarks>
     public static void SoftmaxCrossEntropyWithLogitsGradient<T>(Matrix<T> labels, Matrix<T> logits, Matrix<T> result)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), logits, nameof(logits));
         Guard.ResultShape(result, logits, nameof(logits));
+        Guard.NotSharedWithInput(result, nameof(result), labels, nameof(labels));
         using var y = ColumnMajorInput<T>.Of(labels);
         using var x = ColumnMajorInput<T>.Of(logits);
         var gradient = ColumnMajorOutput<T>.Of(result);
@@ -120,7 +122,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">One class index per example, each in [0, C).</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The destination, length N.</param>
+    /// <param name="result">The destination, length N; it may share its storage with <paramref name="logits"/> (an N×1 matrix built on one array).</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The label count is not N, <paramref name="logits"/> is empty, or <paramref name="result"/> does not have length N.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>
@@ -159,7 +161,7 @@ public static partial class Loss
     /// <typeparam name="T"><see cref="float"/> or <see cref="double"/>.</typeparam>
     /// <param name="labels">One class index per example, each in [0, C).</param>
     /// <param name="logits">Logits x, N×C.</param>
-    /// <param name="result">The N×C destination.</param>
+    /// <param name="result">The N×C destination; it may be <paramref name="logits"/> itself.</param>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     /// <exception cref="ArgumentException">The label count is not N, <paramref name="logits"/> is empty, or <paramref name="result"/> is not N×C or is a diagonal matrix.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is outside [0, C).</exception>

@@ -35,27 +35,29 @@ public interface ILoss<T>
     /// <summary>Evaluates the loss into caller buffers, allocating nothing for dense storage.</summary>
     /// <param name="labels">Labels, N×C.</param>
     /// <param name="predictions">Model outputs (logits for the cross-entropy losses), N×C.</param>
-    /// <param name="gradient">Receives ∂Value/∂predictions, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses.</param>
+    /// <param name="gradient">Receives ∂Value/∂predictions, N×C; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="perExample"/>.</param>
+    /// <param name="perExample">Receives the N per-example losses; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="gradient"/>.</param>
     /// <param name="sampleWeights">One non-negative weight per row, length N; null for all 1.</param>
     /// <returns>The reduced value.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">A shape does not match, or Strict mode rejects an input.</exception>
+    /// <exception cref="ArgumentException">A shape does not match, Strict mode rejects an input, or <paramref name="gradient"/> or
+    /// <paramref name="perExample"/> shares its storage with an input or with the other.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
-    /// <remarks>See the implementing class for the formulas.</remarks>
+    /// <remarks>See the implementing class for the formulas, and <see cref="MatrixLabelLoss{T}"/> for the storage the buffers may share.</remarks>
     T Evaluate(Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null);
 
     /// <summary>Evaluates the loss into caller buffers and adds the batch to an accumulator, allocating nothing for dense storage.</summary>
     /// <param name="labels">Labels, N×C.</param>
     /// <param name="predictions">Model outputs (logits for the cross-entropy losses), N×C.</param>
-    /// <param name="gradient">Receives ∂Value/∂predictions, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses.</param>
+    /// <param name="gradient">Receives ∂Value/∂predictions, N×C; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="perExample"/>.</param>
+    /// <param name="perExample">Receives the N per-example losses; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="gradient"/>.</param>
     /// <param name="accumulator">Receives this batch's sums.</param>
     /// <param name="sampleWeights">One non-negative weight per row, length N; null for all 1.</param>
     /// <returns>The reduced value of this batch.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">A shape does not match, Strict mode rejects an input, or the accumulator holds another reduction.</exception>
+    /// <exception cref="ArgumentException">A shape does not match, Strict mode rejects an input, <paramref name="gradient"/> or
+    /// <paramref name="perExample"/> shares its storage with an input or with the other, or the accumulator holds another reduction.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
-    /// <remarks>See the implementing class for the formulas.</remarks>
+    /// <remarks>See the implementing class for the formulas, and <see cref="MatrixLabelLoss{T}"/> for the storage the buffers may share.</remarks>
     T Evaluate(Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, LossAccumulator<T> accumulator, Vector<T>? sampleWeights = null);
 }

@@ -38,7 +38,7 @@ internal static class LossEvaluation
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         Guard.SameShape(labels, nameof(labels), predictions, nameof(predictions));
-        CheckBuffers(predictions, gradient, perExample, sampleWeights);
+        CheckBuffers(labels, predictions, gradient, perExample, sampleWeights);
         int rows = predictions.RowCount;
         int columns = predictions.ColumnCount;
         terms.CheckOptions(columns);
@@ -107,8 +107,13 @@ internal static class LossEvaluation
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
         => new(totals.Value, perExample, gradient, totals.WeightedSum, totals.TotalWeight, totals.Count, reduction, takesSquareRoot);
 
-    /// <summary>Checks the caller's gradient and per-example buffers and the sample weights' length.</summary>
-    public static void CheckBuffers<T>(Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights)
+    /// <summary>
+    /// Checks the caller's gradient and per-example buffers and the sample weights' length, and that neither buffer
+    /// shares its storage (<see cref="Guard.SharesStorage{T}(Matrix{T}, Matrix{T})"/>) with an input (the labels, none
+    /// for class indices, the predictions, the sample weights: each is read after the buffers are first written) or with
+    /// the other buffer.
+    /// </summary>
+    public static void CheckBuffers<T>(Matrix<T>? labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights)
         where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(gradient);
@@ -134,6 +139,14 @@ internal static class LossEvaluation
                 $"sampleWeights has length {sampleWeights.Count} but predictions is {Guard.Shape(predictions)}: give one weight per row.",
                 nameof(sampleWeights));
         }
+
+        Guard.NotSharedWithInput(gradient, nameof(gradient), labels, nameof(labels));
+        Guard.NotSharedWithInput(gradient, nameof(gradient), predictions, nameof(predictions));
+        Guard.NotSharedWithInput(gradient, nameof(gradient), sampleWeights, nameof(sampleWeights));
+        Guard.NotSharedWithInput(perExample, nameof(perExample), labels, nameof(labels));
+        Guard.NotSharedWithInput(perExample, nameof(perExample), predictions, nameof(predictions));
+        Guard.NotSharedWithInput(perExample, nameof(perExample), sampleWeights, nameof(sampleWeights));
+        Guard.NotSharedWithOutput(perExample, nameof(perExample), gradient, nameof(gradient));
     }
 
     /// <summary>No sample weight is negative (NaN passes unless Strict).</summary>

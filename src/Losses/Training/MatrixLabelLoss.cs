@@ -21,6 +21,12 @@ namespace Losses;
 /// about 1e-154, absolute or Huber errors near MaxValue, extreme sample weights), the regression losses redo the
 /// value from the errors at a power-of-two scale, so it is finite and accurate wherever the true value is
 /// representable.</para>
+/// <para>The caller buffers of the Evaluate overloads, gradient and perExample, must not share their storage with the
+/// labels, the predictions or the sample weights, which are read after the buffers are first written, nor with each other:
+/// a dense buffer that is one of them, or is built on its array (<c>Matrix&lt;T&gt;.Build.Dense(rows, columns, array)</c>,
+/// <c>Vector&lt;T&gt;.Build.Dense(array)</c>; a vector can share a one-column matrix's array), throws an
+/// <see cref="ArgumentException"/> naming both before any work. Storage that is not dense (sparse, say) may be shared:
+/// an input of it is read into a buffer of its own before anything is written, and a buffer of it is filled only at the end.</para>
 /// <para>Derived classes are immutable (options are init-only and validated when set) and thread-safe:
 /// every scratch buffer comes from <see cref="System.Buffers.ArrayPool{T}"/>. Only this library derives from it.</para>
 /// </remarks>
@@ -68,13 +74,14 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     /// <summary>Evaluates the loss into caller buffers, allocating nothing once warmed up for dense storage.</summary>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="predictions">Model outputs x, N×C.</param>
-    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="perExample"/>.</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="gradient"/>.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">A shape or length does not match, an option does not fit the batch, or
-    /// Strict mode rejects an input.</exception>
+    /// <exception cref="ArgumentException">A shape or length does not match, an option does not fit the batch,
+    /// Strict mode rejects an input, or <paramref name="gradient"/> or <paramref name="perExample"/> shares its storage with
+    /// an input or with the other.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
     /// <remarks>Same formulas as <see cref="Evaluate(Matrix{T}, Matrix{T}, Vector{T})"/>.</remarks>
     public T Evaluate(Matrix<T> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
@@ -86,14 +93,15 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
     /// </summary>
     /// <param name="labels">Labels y, N×C.</param>
     /// <param name="predictions">Model outputs x, N×C.</param>
-    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not alias an input.</param>
-    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="perExample"/>.</param>
+    /// <param name="perExample">Receives the N per-example losses ℓᵢ (before sample weighting), rounded to T; must not share storage with <paramref name="labels"/>, <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="gradient"/>.</param>
     /// <param name="accumulator">Receives this batch's sums, as <see cref="LossAccumulator{T}.Add(LossResult{T})"/> would.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value of this batch.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
     /// <exception cref="ArgumentException">A shape or length does not match, an option does not fit the batch,
-    /// Strict mode rejects an input, or <paramref name="accumulator"/> holds results of another reduction.</exception>
+    /// Strict mode rejects an input, <paramref name="gradient"/> or <paramref name="perExample"/> shares its storage with
+    /// an input or with the other, or <paramref name="accumulator"/> holds results of another reduction.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A sample weight is negative.</exception>
     /// <remarks>Same formulas as <see cref="Evaluate(Matrix{T}, Matrix{T}, Vector{T})"/>; the accumulator then gives
     /// the exact value over all the batches added.</remarks>

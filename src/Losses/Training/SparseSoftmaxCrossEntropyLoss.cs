@@ -24,6 +24,9 @@ namespace Losses;
 /// with a zero gradient. Without options, ℓᵢ is TensorFlow's
 /// <c>tf.nn.sparse_softmax_cross_entropy_with_logits</c>. Equal, bit for bit, to
 /// <see cref="SoftmaxCrossEntropyLoss{T}"/> with the one-hot rows of the same indices.</para>
+/// <para>The caller buffers gradient and perExample must not share dense storage with the predictions or the sample
+/// weights, nor with each other, as for <see cref="MatrixLabelLoss{T}"/>: that throws an <see cref="ArgumentException"/>
+/// naming both before any work; storage that is not dense may be shared.</para>
 /// <para>Immutable and thread-safe. Strict mode rejects NaN and infinite inputs and logits whose every row
 /// lies in [0, 1] and sums to 1 (softmax output passed as logits).</para>
 /// </remarks>
@@ -95,12 +98,13 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
     /// <summary>Evaluates the sparse softmax cross-entropy into caller buffers, allocating nothing for dense storage.</summary>
     /// <param name="labels">One class index per row, in [0, C) or equal to <see cref="IgnoreIndex"/>, length N.</param>
     /// <param name="predictions">Logits x, N×C.</param>
-    /// <param name="gradient">Receives ∂Value/∂x, N×C.</param>
-    /// <param name="perExample">Receives ℓᵢ, length N.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not share storage with <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="perExample"/>.</param>
+    /// <param name="perExample">Receives ℓᵢ, length N; must not share storage with <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="gradient"/>.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">A length or shape does not match, or Strict rejects an input.</exception>
+    /// <exception cref="ArgumentException">A length or shape does not match, Strict rejects an input, or <paramref name="gradient"/>
+    /// or <paramref name="perExample"/> shares its storage with an input or with the other.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is neither a class index nor <see cref="IgnoreIndex"/>, or a sample weight is negative.</exception>
     /// <remarks>Same formulas as <see cref="Evaluate(ReadOnlySpan{int}, Matrix{T}, Vector{T})"/>.</remarks>
     public T Evaluate(ReadOnlySpan<int> labels, Matrix<T> predictions, Matrix<T> gradient, Vector<T> perExample, Vector<T>? sampleWeights = null)
@@ -112,14 +116,15 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
     /// </summary>
     /// <param name="labels">One class index per row, in [0, C) or equal to <see cref="IgnoreIndex"/>, length N.</param>
     /// <param name="predictions">Logits x, N×C.</param>
-    /// <param name="gradient">Receives ∂Value/∂x, N×C.</param>
-    /// <param name="perExample">Receives ℓᵢ, length N.</param>
+    /// <param name="gradient">Receives ∂Value/∂x, N×C; must not share storage with <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="perExample"/>.</param>
+    /// <param name="perExample">Receives ℓᵢ, length N; must not share storage with <paramref name="predictions"/>, <paramref name="sampleWeights"/> or <paramref name="gradient"/>.</param>
     /// <param name="accumulator">Receives this batch's sums, as <see cref="LossAccumulator{T}.Add(LossResult{T})"/> would.</param>
     /// <param name="sampleWeights">One weight sᵢ ≥ 0 per row, length N; null for all 1.</param>
     /// <returns>The reduced value of this batch.</returns>
     /// <exception cref="ArgumentNullException">A required argument is null.</exception>
-    /// <exception cref="ArgumentException">A length or shape does not match, Strict rejects an input, or
-    /// <paramref name="accumulator"/> holds results of another reduction.</exception>
+    /// <exception cref="ArgumentException">A length or shape does not match, Strict rejects an input, <paramref name="gradient"/>
+    /// or <paramref name="perExample"/> shares its storage with an input or with the other, or <paramref name="accumulator"/>
+    /// holds results of another reduction.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A label is neither a class index nor <see cref="IgnoreIndex"/>, or a sample weight is negative.</exception>
     /// <remarks>Same formulas as <see cref="Evaluate(ReadOnlySpan{int}, Matrix{T}, Vector{T})"/>.</remarks>
     public T Evaluate(
@@ -145,7 +150,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
                 nameof(labels));
         }
 
-        LossEvaluation.CheckBuffers(predictions, gradient, perExample, sampleWeights);
+        LossEvaluation.CheckBuffers(labels: null, predictions, gradient, perExample, sampleWeights);
         LossOptions.CheckClassCount(_classWeights, columns, nameof(ClassWeights));
         int ignored = CountIgnored(labels, columns);
         using var x = ColumnMajorInput<T>.Of(predictions);
