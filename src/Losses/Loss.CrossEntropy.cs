@@ -1,5 +1,4 @@
 using System;
-using System.Buffers;
 using Losses.Internal;
 using MathNet.Numerics.LinearAlgebra;
 
@@ -48,22 +47,9 @@ public static partial class Loss
         using var y = ColumnMajorInput<T>.Of(labels);
         using var p = ColumnMajorInput<T>.Of(probabilities);
         var loss = ColumnMajorOutput<T>.Of(result);
-        int rows = probabilities.RowCount;
-        if (Guard.SharesStorage(result, probabilities))
-        {
-            // The kernel clears the losses before it reads the probabilities, which would then be zeros (an N×1 matrix
-            // built on result's array): the losses go to a buffer of their own, copied once every probability is read.
-            T[] pooled = ArrayPool<T>.Shared.Rent(rows);
-            Span<T> losses = pooled.AsSpan(0, rows);
-            Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, rows, losses, Span<T>.Empty);
-            losses.CopyTo(loss.Span);
-            ArrayPool<T>.Shared.Return(pooled);
-        }
-        else
-        {
-            Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, rows, loss.Span, Span<T>.Empty);
-        }
-
+        // With result built on an N×1 probabilities matrix's array, the kernel reads a block's probabilities before it
+        // writes the block's losses (it sums each row in a buffer of its own), so in place is exact.
+        Elementwise.ProbabilityCrossEntropy(y.Span, p.Span, probabilities.RowCount, loss.Span, Span<T>.Empty);
         loss.Commit();
     }
 

@@ -488,7 +488,8 @@ internal static class Elementwise
     /// losses stay in cache), summed in double (also for float) and rounded once. Where the lane-wise logarithm runs,
     /// it is taken only for vectors of labels that are not all zero, which with one-hot labels skips nearly all of
     /// them, and for float its double value is added, unrounded; else a logarithm pass over each column segment
-    /// precedes the labelled subtraction.
+    /// precedes the labelled subtraction. A block's losses are written once all its probabilities are read, so the
+    /// losses may lie in the array of an N×1 probabilities matrix.
     /// </summary>
     private static void ProbabilityCrossEntropyLosses<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities, int rows, Span<T> losses)
         where T : struct, IFloatingPointIeee754<T>
