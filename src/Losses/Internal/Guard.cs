@@ -124,8 +124,10 @@ internal static class Guard
     }
 
     /// <summary>
-    /// Whether writing <paramref name="output"/> can change what is read from <paramref name="input"/>: both use dense
-    /// storage over one array, being the same matrix or the same storage object, or two matrices built on one array.
+    /// An output that does not share its storage with an input that is read while the output is written;
+    /// <paramref name="input"/> may be null (an optional argument). Sharing means both use dense storage over one
+    /// array: the same matrix or storage object, or two matrices (or a vector and a one-column or one-row matrix)
+    /// built on one array.
     /// </summary>
     /// <remarks>
     /// Storage of any other kind (sparse, diagonal, a caller's own) never counts, even where it is the same object,
@@ -134,102 +136,54 @@ internal static class Guard
     /// own and filled only at the very end, once every input has been read (<see cref="ColumnMajorOutput{T}.Commit"/>).
     /// A type test and a reference comparison per argument: nothing is allocated.
     /// </remarks>
-    public static bool SharesStorage<T>(Matrix<T> output, Matrix<T>? input)
-        where T : struct, IEquatable<T>, IFormattable
-        => SameArray(DenseArray(output), input is null ? null : DenseArray(input));
-
-    /// <summary>
-    /// <see cref="SharesStorage{T}(Matrix{T}, Matrix{T})"/> for a vector output and a matrix input: a vector and a
-    /// one-column or one-row matrix can be built on one array.
-    /// </summary>
-    public static bool SharesStorage<T>(Vector<T> output, Matrix<T>? input)
-        where T : struct, IEquatable<T>, IFormattable
-        => SameArray(DenseArray(output), input is null ? null : DenseArray(input));
-
-    /// <summary><see cref="SharesStorage{T}(Matrix{T}, Matrix{T})"/> for a matrix output and a vector input.</summary>
-    public static bool SharesStorage<T>(Matrix<T> output, Vector<T>? input)
-        where T : struct, IEquatable<T>, IFormattable
-        => SameArray(DenseArray(output), input is null ? null : DenseArray(input));
-
-    /// <summary><see cref="SharesStorage{T}(Matrix{T}, Matrix{T})"/> for two vectors.</summary>
-    public static bool SharesStorage<T>(Vector<T> output, Vector<T>? input)
-        where T : struct, IEquatable<T>, IFormattable
-        => SameArray(DenseArray(output), input is null ? null : DenseArray(input));
-
-    /// <summary>
-    /// An output that does not share its storage (<see cref="SharesStorage{T}(Matrix{T}, Matrix{T})"/>) with an input
-    /// that is read while the output is written; <paramref name="input"/> may be null (an optional argument).
-    /// </summary>
     public static void NotSharedWithInput<T>(Matrix<T> output, string outputName, Matrix<T>? input, string inputName)
         where T : struct, IEquatable<T>, IFormattable
-    {
-        if (SharesStorage(output, input))
-        {
-            throw SharedWithInput(outputName, "matrix", inputName);
-        }
-    }
+        => NotShared(DenseArray(output), outputName, "matrix", DenseArray(input), inputName, written: false);
 
     /// <summary><see cref="NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/> for a vector output.</summary>
     public static void NotSharedWithInput<T>(Vector<T> output, string outputName, Matrix<T>? input, string inputName)
         where T : struct, IEquatable<T>, IFormattable
-    {
-        if (SharesStorage(output, input))
-        {
-            throw SharedWithInput(outputName, "vector", inputName);
-        }
-    }
+        => NotShared(DenseArray(output), outputName, "vector", DenseArray(input), inputName, written: false);
 
     /// <summary><see cref="NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/> for a vector input.</summary>
     public static void NotSharedWithInput<T>(Matrix<T> output, string outputName, Vector<T>? input, string inputName)
         where T : struct, IEquatable<T>, IFormattable
-    {
-        if (SharesStorage(output, input))
-        {
-            throw SharedWithInput(outputName, "matrix", inputName);
-        }
-    }
+        => NotShared(DenseArray(output), outputName, "matrix", DenseArray(input), inputName, written: false);
 
     /// <summary><see cref="NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/> for two vectors.</summary>
     public static void NotSharedWithInput<T>(Vector<T> output, string outputName, Vector<T>? input, string inputName)
         where T : struct, IEquatable<T>, IFormattable
-    {
-        if (SharesStorage(output, input))
-        {
-            throw SharedWithInput(outputName, "vector", inputName);
-        }
-    }
+        => NotShared(DenseArray(output), outputName, "vector", DenseArray(input), inputName, written: false);
 
     /// <summary>
-    /// Two outputs of one call that do not share their storage (<see cref="SharesStorage{T}(Matrix{T}, Matrix{T})"/>), where
-    /// each would overwrite the other; the exception names <paramref name="output"/>.
+    /// Two outputs of one call that do not share their storage (as <see cref="NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/>
+    /// means it), where each would overwrite the other; the exception names <paramref name="output"/>.
     /// </summary>
     public static void NotSharedWithOutput<T>(Vector<T> output, string outputName, Matrix<T> other, string otherName)
         where T : struct, IEquatable<T>, IFormattable
+        => NotShared(DenseArray(output), outputName, "vector", DenseArray(other), otherName, written: true);
+
+    /// <summary>The array dense storage keeps its entries in; null for any other storage (or no matrix).</summary>
+    private static T[]? DenseArray<T>(Matrix<T>? matrix)
+        where T : struct, IEquatable<T>, IFormattable
+        => matrix?.Storage is DenseColumnMajorMatrixStorage<T> dense ? dense.Data : null;
+
+    /// <summary>The array dense storage keeps its entries in; null for any other storage (or no vector).</summary>
+    private static T[]? DenseArray<T>(Vector<T>? vector)
+        where T : struct, IEquatable<T>, IFormattable
+        => vector?.Storage is DenseVectorStorage<T> dense ? dense.Data : null;
+
+    private static void NotShared<T>(T[]? output, string outputName, string kind, T[]? other, string otherName, bool written)
     {
-        if (SharesStorage(output, other))
+        if (output is not null && ReferenceEquals(output, other))
         {
             throw new ArgumentException(
-                $"{outputName} shares its storage with {otherName}, which is written too: pass another vector.", outputName);
+                written
+                    ? $"{outputName} shares its storage with {otherName}, which is written too: pass another {kind}."
+                    : $"{outputName} shares its storage with {otherName}, which are read while {outputName} is written: pass another {kind}.",
+                outputName);
         }
     }
-
-    /// <summary>The array dense storage keeps its entries in; null for any other storage.</summary>
-    private static T[]? DenseArray<T>(Matrix<T> matrix)
-        where T : struct, IEquatable<T>, IFormattable
-        => matrix.Storage is DenseColumnMajorMatrixStorage<T> dense ? dense.Data : null;
-
-    /// <summary>The array dense storage keeps its entries in; null for any other storage.</summary>
-    private static T[]? DenseArray<T>(Vector<T> vector)
-        where T : struct, IEquatable<T>, IFormattable
-        => vector.Storage is DenseVectorStorage<T> dense ? dense.Data : null;
-
-    private static bool SameArray<T>(T[]? output, T[]? input)
-        => output is not null && ReferenceEquals(output, input);
-
-    private static ArgumentException SharedWithInput(string outputName, string kind, string inputName)
-        => new(
-            $"{outputName} shares its storage with {inputName}, which are read while {outputName} is written: pass another {kind}.",
-            outputName);
 
     /// <summary>One class index per row, each in [0, classes).</summary>
     public static void ClassIndices<T>(ReadOnlySpan<int> labels, Matrix<T> logits, string labelsName, string logitsName)

@@ -109,7 +109,7 @@ internal static class LossEvaluation
 
     /// <summary>
     /// Checks the caller's gradient and per-example buffers and the sample weights' length, and that neither buffer
-    /// shares its storage (<see cref="Guard.SharesStorage{T}(Matrix{T}, Matrix{T})"/>) with an input (the labels, none
+    /// shares its storage (<see cref="Guard.NotSharedWithInput{T}(Matrix{T}, string, Matrix{T}, string)"/>) with an input (the labels, none
     /// for class indices, the predictions, the sample weights: each is read after the buffers are first written) or with
     /// the other buffer.
     /// </summary>

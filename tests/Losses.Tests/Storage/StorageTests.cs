@@ -116,16 +116,10 @@ public abstract class StorageTests<T> : TypedTests<T>
     [MemberData(nameof(LossNames.WithMatrixResult), MemberType = typeof(LossNames))]
     public void DiagonalResultBuffer_IsRejectedBeforeAnyWork(string name)
     {
-        // Diagonal storage cannot hold the entries off its diagonal: the call must say so up front, not fail halfway
-        // through writing the result.
         LossFunction<T> function = LossCatalog<T>.Get(name);
         (Matrix<T> labels, Matrix<T> second) = Draw(function);
-        Matrix<T> diagonal = Matrix<T>.Build.Diagonal(Rows, Columns, Of(42));
 
-        Action act = () => function.ComputeInto!(labels, second, diagonal);
-
-        act.Should().Throw<ArgumentException>().WithParameterName("result").WithMessage("result is a diagonal matrix*");
-        diagonal.Diagonal().ToArray().Should().Equal(Enumerable.Repeat(Of(42), Math.Min(diagonal.RowCount, diagonal.ColumnCount)), "nothing is written before the check");
+        ShouldRejectDiagonalResult(Rows, Columns, result => function.ComputeInto!(labels, second, result));
     }
 
     [Theory]
@@ -134,12 +128,22 @@ public abstract class StorageTests<T> : TypedTests<T>
     {
         ActivationFunction<T> function = LossCatalog<T>.GetActivation(name);
         Matrix<T> logits = MatrixOf(new double[,] { { 2, 0.5, 6 }, { 0.1, 0, 3 } });
-        Matrix<T> diagonal = Matrix<T>.Build.Diagonal(2, 3, Of(42));
 
-        Action act = () => function.ComputeInto(logits, diagonal);
+        ShouldRejectDiagonalResult(2, 3, result => function.ComputeInto(logits, result));
+    }
+
+    /// <summary>
+    /// Diagonal storage cannot hold the entries off its diagonal: the call must say so up front, naming result, not
+    /// fail halfway through writing it.
+    /// </summary>
+    private static void ShouldRejectDiagonalResult(int rows, int columns, Action<Matrix<T>> call)
+    {
+        Matrix<T> diagonal = Matrix<T>.Build.Diagonal(rows, columns, Of(42));
+
+        Action act = () => call(diagonal);
 
         act.Should().Throw<ArgumentException>().WithParameterName("result").WithMessage("result is a diagonal matrix*");
-        diagonal.Diagonal().ToArray().Should().Equal(Enumerable.Repeat(Of(42), Math.Min(diagonal.RowCount, diagonal.ColumnCount)), "nothing is written before the check");
+        diagonal.Diagonal().ToArray().Should().Equal(Enumerable.Repeat(Of(42), Math.Min(rows, columns)), "nothing is written before the check");
     }
 
     [Theory]

@@ -58,6 +58,37 @@ public abstract class RegressionLossRangeTests<T>
         result.PerExample.ToArray().Should().Equal(T.CreateTruncating(seen * seen), T.CreateTruncating(4 * seen * seen));
     }
 
+    /// <summary>An error e and a sample weight s₀ such that s₀/(W·e) lies below T's range but s₀ does not.</summary>
+    protected abstract (double Error, double TinyWeight) TinyWeightCase { get; }
+
+    [Fact]
+    public void RootMeanSquaredError_OfATinySampleWeight_KeepsItsGradientRow()
+    {
+        // Errors [e, e] (one column), sample weights [s₀, 1], WeightedMean: W = 1 + s₀, Value = e, and
+        // ∂Value/∂pᵢ = sᵢ·eᵢ/(W·Value) = [s₀, 1]/W, both normal in T, though the row factor s₀/(W·Value) lies below T's
+        // range (float: e = 1e20, s₀ = 1e-27; double: e = 1e150, s₀ = 1e-200). Hand-worked, evaluated in double from
+        // the inputs as T holds them.
+        T error = T.CreateTruncating(TinyWeightCase.Error);
+        T tiny = T.CreateTruncating(TinyWeightCase.TinyWeight);
+        double e = double.CreateTruncating(error);
+        double s0 = double.CreateTruncating(tiny);
+        Matrix<T> labels = Matrix<T>.Build.Dense(2, 1);
+        Matrix<T> predictions = Matrix<T>.Build.Dense(2, 1, error);
+
+        LossResult<T> result = new RootMeanSquaredErrorLoss<T> { Reduction = Reduction.WeightedMean }
+            .Evaluate(labels, predictions, Vector<T>.Build.Dense([tiny, T.One]));
+
+        double total = 1 + s0;
+        double value = Math.Sqrt(((s0 * e * e) + (e * e)) / total);
+        NumericAssertions.ShouldBeRelativelyClose(double.CreateTruncating(result.Value), value, Tolerance, "value");
+        NumericAssertions.ShouldBeClose(
+            Array.ConvertAll(result.Gradient.ToColumnMajorArray(), g => double.CreateTruncating(g)),
+            [s0 * e / (total * value), e / (total * value)],
+            Tolerance,
+            0,
+            "gradient");
+    }
+
     [Theory]
     [InlineData(Reduction.Sum)]
     [InlineData(Reduction.Mean)]
@@ -100,6 +131,8 @@ public abstract class RegressionLossRangeTests<T>
 public sealed class RegressionLossRangeTestsSingle : RegressionLossRangeTests<float>
 {
     protected override double Tolerance => 2.5e-7;
+
+    protected override (double Error, double TinyWeight) TinyWeightCase => (1e20, 1e-27);
 
     [Theory]
     [InlineData(1e20, Reduction.Sum, false)]
@@ -186,31 +219,6 @@ public sealed class RegressionLossRangeTestsSingle : RegressionLossRangeTests<fl
     }
 
     [Fact]
-    public void RootMeanSquaredError_OfATinySampleWeight_KeepsItsGradientRow()
-    {
-        // Errors [1e20, 1e20] (one column), sample weights [1e-27, 1], WeightedMean: W = 1 + s₀, Value = 1e20, and
-        // ∂Value/∂pᵢ = sᵢ·eᵢ/(W·Value) = [s₀, 1]/W ≈ [1e-27, 1], both normal floats, though the row factor
-        // s₀/(W·Value) ≈ 1e-47 lies below float's range. Hand-worked, evaluated in double from the float inputs.
-        float e = 1e20f;
-        float tiny = 1e-27f;
-        Matrix<float> labels = Matrix<float>.Build.Dense(2, 1);
-        Matrix<float> predictions = Matrix<float>.Build.Dense(2, 1, e);
-
-        LossResult<float> result = new RootMeanSquaredErrorLoss<float> { Reduction = Reduction.WeightedMean }
-            .Evaluate(labels, predictions, Vector<float>.Build.Dense([tiny, 1f]));
-
-        double total = 1 + (double)tiny;
-        double value = Math.Sqrt((((double)tiny * e * e) + ((double)e * e)) / total);
-        NumericAssertions.ShouldBeRelativelyClose(result.Value, value, Tolerance, "value");
-        NumericAssertions.ShouldBeClose(
-            Array.ConvertAll(result.Gradient.ToColumnMajorArray(), g => (double)g),
-            [tiny * (double)e / (total * value), e / (total * value)],
-            Tolerance,
-            0,
-            "gradient");
-    }
-
-    [Fact]
     public void RootMeanSquaredError_WithSumOfTinySampleWeights_KeepsTheWholeGradient()
     {
         // Errors [[1e30, -2e30], [3e30, 1e30]], sample weights [1e-30, 2e-30], Sum: Value = √(Σ sᵢℓᵢ) ≈ 5.5e15 and
@@ -271,6 +279,8 @@ public sealed class RegressionLossRangeTestsSingle : RegressionLossRangeTests<fl
 public sealed class RegressionLossRangeTestsDouble : RegressionLossRangeTests<double>
 {
     protected override double Tolerance => 1e-15;
+
+    protected override (double Error, double TinyWeight) TinyWeightCase => (1e150, 1e-200);
 
     [Theory]
     [InlineData(1e200, Reduction.Sum, false)]
@@ -409,22 +419,6 @@ public sealed class RegressionLossRangeTestsDouble : RegressionLossRangeTests<do
             .Evaluate(labels, predictions, Vector<double>.Build.Dense(1, 1e300));
 
         NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e-20, 4 * Tolerance, "value");
-    }
-
-    [Fact]
-    public void RootMeanSquaredError_OfATinySampleWeight_KeepsItsGradientRow()
-    {
-        // Errors [1e150, 1e150] (one column), sample weights [1e-200, 1], WeightedMean: W = 1 + 1e-200 = 1 in double,
-        // Value = 1e150, and ∂Value/∂pᵢ = sᵢ·eᵢ/(W·Value) = [1e-200, 1], though the row factor s₀/(W·Value) = 1e-350
-        // lies below double's range. Hand-worked.
-        var labels = Matrix<double>.Build.Dense(2, 1);
-        var predictions = Matrix<double>.Build.Dense(2, 1, 1e150);
-
-        LossResult<double> result = new RootMeanSquaredErrorLoss<double> { Reduction = Reduction.WeightedMean }
-            .Evaluate(labels, predictions, Vector<double>.Build.Dense([1e-200, 1]));
-
-        NumericAssertions.ShouldBeRelativelyClose(result.Value, 1e150, Tolerance, "value");
-        NumericAssertions.ShouldBeClose(result.Gradient.ToColumnMajorArray(), [1e-200, 1], Tolerance, 0, "gradient");
     }
 
     [Fact]
