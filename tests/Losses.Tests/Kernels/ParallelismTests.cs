@@ -74,10 +74,20 @@ public abstract class ParallelismTests<T>
         (long Caller, long Process)[] windows = WithThreads(Environment.ProcessorCount, () =>
         {
             // Warm: every method called often enough, and long enough, for the runtime to have finished promoting
-            // it to optimised code (its background compiler allocates, process-wide, while it works).
-            for (int round = 0; round < 5; round++)
+            // it to optimised code (its background compiler allocates, process-wide, while it works): at least five
+            // rounds, and on until a round in which the runtime compiled nothing (unoptimised builds have many more
+            // methods to promote).
+            long compiled = -1;
+            for (int round = 0; round < 50; round++)
             {
                 Calls();
+                long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+                if (round >= 4 && now == compiled)
+                {
+                    break;
+                }
+
+                compiled = now;
             }
 
             return Enumerable.Range(0, 5).Select(_ =>
