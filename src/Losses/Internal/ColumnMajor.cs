@@ -128,11 +128,18 @@ internal readonly ref struct ColumnMajorOutput<T>
         if (_matrix is not null)
         {
             int rows = _matrix.RowCount;
-            for (int column = 0; column < _matrix.ColumnCount; column++)
+            if (_matrix.Storage is SparseCompressedRowMatrixStorage<T> sparse)
             {
-                for (int row = 0; row < rows; row++)
+                FillSparse(sparse, Span, rows, _matrix.ColumnCount);
+            }
+            else
+            {
+                for (int column = 0; column < _matrix.ColumnCount; column++)
                 {
-                    _matrix.At(row, column, Span[(column * rows) + row]);
+                    for (int row = 0; row < rows; row++)
+                    {
+                        _matrix.At(row, column, Span[(column * rows) + row]);
+                    }
                 }
             }
         }
@@ -145,5 +152,45 @@ internal readonly ref struct ColumnMajorOutput<T>
         }
 
         ArrayPool<T>.Shared.Return(_pooled);
+    }
+
+    /// <summary>
+    /// Stores the nonzero entries of the column-major <paramref name="values"/> as <paramref name="storage"/>'s rows, in
+    /// one pass, reusing its arrays where they are long enough. Set one by one through the matrix, each entry would
+    /// shift every stored entry after it (quadratic in the entries: seconds for a few hundred thousand).
+    /// Zeros (±0) are not stored, as the storage's own setter leaves them out.
+    /// </summary>
+    private static void FillSparse(SparseCompressedRowMatrixStorage<T> storage, ReadOnlySpan<T> values, int rows, int columns)
+    {
+        T zero = default;
+        int count = 0;
+        foreach (T value in values)
+        {
+            count += value.Equals(zero) ? 0 : 1;
+        }
+
+        if (storage.Values.Length < count)
+        {
+            storage.Values = new T[count];
+            storage.ColumnIndices = new int[count];
+        }
+
+        int stored = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            storage.RowPointers[row] = stored;
+            for (int column = 0; column < columns; column++)
+            {
+                T value = values[(column * rows) + row];
+                if (!value.Equals(zero))
+                {
+                    storage.ColumnIndices[stored] = column;
+                    storage.Values[stored] = value;
+                    stored++;
+                }
+            }
+        }
+
+        storage.RowPointers[rows] = stored;
     }
 }
