@@ -522,11 +522,7 @@ internal static class Elementwise
                 SubtractLabelled(loss, y, logarithm);
             }
 
-            Span<T> blockLosses = losses.Slice(start, length);
-            for (int i = 0; i < length; i++)
-            {
-                blockLosses[i] = T.CreateTruncating(loss[i]);
-            }
+            ElementTerms.Round<T>(loss, losses.Slice(start, length));
         }
 
         ArrayPool<double>.Shared.Return(pooledSums);

@@ -670,10 +670,7 @@ internal static class RowSoftmax
                 return;
             }
 
-            for (int i = 0; i < Length; i++)
-            {
-                LabelSum[i] = T.CreateTruncating(_labelSumInDouble[i]);
-            }
+            ElementTerms.Round<T>(_labelSumInDouble[..Length], LabelSum);
         }
 
         /// <summary>
