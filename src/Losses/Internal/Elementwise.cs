@@ -2,6 +2,7 @@ using System;
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Losses.Internal;
@@ -174,24 +175,34 @@ internal static class Elementwise
         {
             int length = Math.Min(ChunkLength, logits.Length - start);
             ReadOnlySpan<T> x = logits.Slice(start, length);
-            Span<T> e = pooled.AsSpan(0, length);
-            Span<T> logOfW = pooled.AsSpan(ChunkLength, length);
-            VectorMath.ExpOfMinusAbs(x, e);
-            if (withLosses)
+            Span<T> chunkLosses = intoRows ? pooled.AsSpan(2 * ChunkLength, length) : losses.IsEmpty ? losses : losses.Slice(start, length);
+            Span<T> chunkGradient = gradient.IsEmpty ? gradient : gradient.Slice(start, length);
+#if NET9_0_OR_GREATER
+            if (withLosses && typeof(T) == typeof(float) && VectorMath.WidensSoftplus)
             {
-                VectorMath.LogOfOnePlus<T>(e, logOfW);
+                largeLabels |= LogisticChunkInDouble(
+                    MemoryMarshal.Cast<T, float>(labels.Slice(start, length)),
+                    MemoryMarshal.Cast<T, float>(x),
+                    float.CreateTruncating(positiveWeight),
+                    MemoryMarshal.Cast<T, float>(chunkLosses),
+                    MemoryMarshal.Cast<T, float>(chunkGradient),
+                    float.CreateTruncating(largeLabel));
+            }
+            else
+#endif
+            {
+                Span<T> e = pooled.AsSpan(0, length);
+                Span<T> logOfW = pooled.AsSpan(ChunkLength, length);
+                VectorMath.ExpOfMinusAbs(x, e);
+                if (withLosses)
+                {
+                    VectorMath.LogOfOnePlus<T>(e, logOfW);
+                }
+
+                var chunk = new LogisticChunk<T>(labels.Slice(start, length), x, e, logOfW, positiveWeight, chunkLosses, chunkGradient);
+                largeLabels |= chunk.Run(largeLabel);
             }
 
-            Span<T> chunkLosses = intoRows ? pooled.AsSpan(2 * ChunkLength, length) : losses.IsEmpty ? losses : losses.Slice(start, length);
-            var chunk = new LogisticChunk<T>(
-                labels.Slice(start, length),
-                x,
-                e,
-                logOfW,
-                positiveWeight,
-                chunkLosses,
-                gradient.IsEmpty ? gradient : gradient.Slice(start, length));
-            largeLabels |= chunk.Run(largeLabel);
             if (intoRows)
             {
                 if (checkLabels && largeLabels)
@@ -362,6 +373,111 @@ internal static class Elementwise
     }
 
     /// <summary>
+    /// q·z and c = 1 + (q - 1)·z lane-wise, each 0 or 1 for a zero label: a zero label ignores the positive weight
+    /// entirely, even an infinite one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LogisticWeights<T>(Vector<T> z, Vector<T> q, out Vector<T> qz, out Vector<T> c)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        qz = VectorMath.TimesOrZero(z, q);
+        c = Vector<T>.One + VectorMath.TimesOrZero(z, q - Vector<T>.One);
+    }
+
+    /// <summary>
+    /// ℓ lane-wise from its parts: (1 - z)·x for x ≥ 0, -q·z·x below, plus c·ln(1 + e^-|x|), with
+    /// <paramref name="qz"/> and <paramref name="c"/> from <see cref="LogisticWeights{T}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> LogisticLoss<T>(Vector<T> z, Vector<T> x, Vector<T> qz, Vector<T> c, Vector<T> logOnePlus)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Vector<T> linear = Vector.ConditionalSelect(
+            Vector.GreaterThanOrEqual(x, Vector<T>.Zero),
+            VectorMath.TimesOrZero(Vector<T>.One - z, x),
+            VectorMath.TimesOrZero(qz, -x));
+        return linear + VectorMath.TimesOrZero(c, logOnePlus);
+    }
+
+#if NET9_0_OR_GREATER
+    /// <summary>
+    /// One chunk of <see cref="LogisticCrossEntropy"/> for float where <see cref="VectorMath.WidensSoftplus"/>, with
+    /// its losses evaluated in double: e = e^-|x| and ln(1 + e) from <see cref="VectorMath.SoftplusOfMinusAbsWidened"/>,
+    /// then <see cref="LogisticLoss{T}"/> of the widened labels, logits and q, rounded to float once. So each loss is
+    /// the float nearest ℓ but where ℓ lies within about 1e-13 of a midpoint between two floats, where
+    /// <see cref="LogisticChunk{T}"/> rounds e, ln(1 + e) and each product to float on the way (a unit off for about
+    /// a quarter of the elements, two or three at times). The gradient is <see cref="LogisticChunk{T}"/>'s, from e
+    /// rounded to float: the same bits. The last, partial vector is zero-padded. Returns whether a label's magnitude
+    /// is <paramref name="largeLabel"/> or more, or NaN.
+    /// </summary>
+    // Not inlined: in its caller's code the JIT's inlining budget runs out and the exponential and logarithm become
+    // calls in the loop; on its own everything it calls is inlined.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool LogisticChunkInDouble(
+        ReadOnlySpan<float> labels, ReadOnlySpan<float> logits, float q, Span<float> losses, Span<float> gradient, float largeLabel)
+    {
+        ReadOnlySpan<Vector<float>> z = VectorMath.Vectors(labels);
+        ReadOnlySpan<Vector<float>> x = VectorMath.Vectors(logits);
+        Span<Vector<float>> l = VectorMath.Vectors(losses);
+        Span<Vector<float>> g = VectorMath.Vectors(gradient);
+        var large = new Vector<float>(largeLabel);
+        Vector<int> flagged = Vector<int>.Zero;
+        for (int i = 0; i < x.Length; i++)
+        {
+            flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
+            l[i] = LogisticInDouble(z[i], x[i], q, out Vector<float> e);
+            if (!gradient.IsEmpty)
+            {
+                g[i] = LogisticGradient(z[i], x[i], new Vector<float>(q), e);
+            }
+        }
+
+        int done = x.Length * Vector<float>.Count;
+        if (done < logits.Length)
+        {
+            Vector<float> paddedLabels = Vector<float>.Zero;
+            Vector<float> paddedLogits = Vector<float>.Zero;
+            int tail = logits.Length - done;
+            labels[done..].CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<float>, float>(ref paddedLabels), tail));
+            logits[done..].CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<float>, float>(ref paddedLogits), tail));
+            flagged |= ~Vector.LessThan(Vector.Abs(paddedLabels), large);
+            Vector<float> loss = LogisticInDouble(paddedLabels, paddedLogits, q, out Vector<float> e);
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<Vector<float>, float>(ref loss), tail).CopyTo(losses[done..]);
+            if (!gradient.IsEmpty)
+            {
+                Vector<float> slope = LogisticGradient(paddedLabels, paddedLogits, new Vector<float>(q), e);
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<Vector<float>, float>(ref slope), tail).CopyTo(gradient[done..]);
+            }
+        }
+
+        return !Vector.EqualsAll(flagged, Vector<int>.Zero);
+    }
+
+    /// <summary>One vector of <see cref="LogisticChunkInDouble"/>'s losses; <paramref name="e"/> is e^-|x| rounded to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> LogisticInDouble(Vector<float> z, Vector<float> x, float q, out Vector<float> e)
+    {
+        VectorMath.SoftplusOfMinusAbsWidened(x, out Vector<double> eLow, out Vector<double> eHigh, out Vector<double> softplusLow, out Vector<double> softplusHigh);
+        e = Vector.Narrow(eLow, eHigh);
+        Vector.Widen(z, out Vector<double> zLow, out Vector<double> zHigh);
+        Vector.Widen(x, out Vector<double> xLow, out Vector<double> xHigh);
+        var qd = new Vector<double>(q);
+        LogisticWeights(zLow, qd, out Vector<double> qzLow, out Vector<double> cLow);
+        LogisticWeights(zHigh, qd, out Vector<double> qzHigh, out Vector<double> cHigh);
+        return Vector.Narrow(LogisticLoss(zLow, xLow, qzLow, cLow, softplusLow), LogisticLoss(zHigh, xHigh, qzHigh, cHigh, softplusHigh));
+    }
+#endif
+
+    /// <summary>∂ℓ/∂x = c·σ(x) - q·z lane-wise, from e = e^-|x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> LogisticGradient<T>(Vector<T> z, Vector<T> x, Vector<T> q, Vector<T> e)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        LogisticWeights(z, q, out Vector<T> qz, out Vector<T> c);
+        return (c * SigmoidFromExponential(x, e)) - qz;
+    }
+
+    /// <summary>
     /// One chunk of <see cref="LogisticCrossEntropy"/> with e = e^-|x| and ln(1 + e) already computed:
     /// ln(1 + e) is corrected to ln(w)·e/(w - 1) with w = 1 + e (e when w rounds to 1).
     /// </summary>
@@ -404,20 +520,12 @@ internal static class Elementwise
             for (int i = 0; i < x.Length; i++)
             {
                 flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
-
-                // A zero label ignores the positive weight entirely, even an infinite one.
-                Vector<T> qz = VectorMath.TimesOrZero(z[i], q);
-                Vector<T> c = one + VectorMath.TimesOrZero(z[i], q - one);
-                Vector<T> nonNegative = Vector.GreaterThanOrEqual(x[i], Vector<T>.Zero);
+                LogisticWeights(z[i], q, out Vector<T> qz, out Vector<T> c);
                 if (!losses.IsEmpty)
                 {
-                    Vector<T> linear = Vector.ConditionalSelect(
-                        nonNegative,
-                        VectorMath.TimesOrZero(one - z[i], x[i]),
-                        VectorMath.TimesOrZero(qz, -x[i]));
                     Vector<T> w = one + e[i];
                     Vector<T> logOnePlus = Vector.ConditionalSelect(Vector.Equals(w, one), e[i], logOfW[i] * (e[i] / (w - one)));
-                    losses[i] = linear + VectorMath.TimesOrZero(c, logOnePlus);
+                    losses[i] = LogisticLoss(z[i], x[i], qz, c, logOnePlus);
                 }
 
                 if (!gradient.IsEmpty)

@@ -104,6 +104,43 @@ internal static unsafe class VectorMath
         Exp(destination, destination);
     }
 
+#if NET9_0_OR_GREATER
+    /// <summary>Whether <see cref="SoftplusOfMinusAbsWidened"/> runs here: float vectors with the table exponential.</summary>
+    public static bool WidensSoftplus
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => TableExponential.IsSupported && Vector<float>.Count == 2 * Vector<double>.Count;
+    }
+
+    /// <summary>
+    /// For a float vector x, in double, lanes 0 to 3 in the <c>Low</c> outputs and the rest in the <c>High</c> ones:
+    /// e = e^-|x|, the values <see cref="ExpOfMinusAbs{T}(ReadOnlySpan{T}, Span{T})"/> rounds to float, and
+    /// ln(1 + e) of them by <see cref="VectorLogarithm.LogOnePlusForFloat(Vector{double})"/>, nothing rounded to float.
+    /// Only where <see cref="WidensSoftplus"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SoftplusOfMinusAbsWidened(
+        Vector<float> x, out Vector<double> eLow, out Vector<double> eHigh, out Vector<double> softplusLow, out Vector<double> softplusHigh)
+    {
+        Vector<float> argument = ClampForFloat(-Vector.Abs(x));
+        if (Wide512)
+        {
+            // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
+            Vector512<double> e = ExpInRange512(argument);
+            Vector512<double> softplus = VectorLogarithm.LogOnePlusForFloat(e);
+            eLow = e.GetLower().AsVector();
+            eHigh = e.GetUpper().AsVector();
+            softplusLow = softplus.GetLower().AsVector();
+            softplusHigh = softplus.GetUpper().AsVector();
+            return;
+        }
+
+        ExpWidenedInRange(argument, out eLow, out eHigh);
+        softplusLow = VectorLogarithm.LogOnePlusForFloat(eLow);
+        softplusHigh = VectorLogarithm.LogOnePlusForFloat(eHigh);
+    }
+#endif
+
     /// <summary>
     /// ln(1 + x) element-wise in one pass, with 1 + x rounded to <typeparamref name="T"/> first: the bits of
     /// <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> of the rounded sums; <paramref name="destination"/> may alias <paramref name="x"/>.

@@ -1,0 +1,191 @@
+using System;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+using FluentAssertions;
+using Losses.Internal;
+using Losses.Tests.Infrastructure;
+using FloatMatrix = MathNet.Numerics.LinearAlgebra.Matrix<float>;
+
+namespace Losses.Tests.Kernels;
+
+/// <summary>
+/// ln(1 + e) for the float logistic kernels (<see cref="VectorLogarithm.LogOnePlusForFloat(Vector{double})"/>), where
+/// e = e^-|x| ∈ [0, 1] is the exponential in double, before any rounding to float: within 1e-13 relative of ln(1 + e),
+/// e itself where e² vanishes, NaN for NaN, the same bits in 256- and 512-bit vectors; and through the kernel, sigmoid and weighted
+/// cross-entropy in float the float nearest the exact loss but in rare elements.
+/// </summary>
+public sealed class FloatSoftplusTests
+{
+    /// <summary>ln(1 + e) to about 2e-16 relative: ln w + (e - (w - 1))/w with w = 1 + e rounded, the second term exact but for its rounding.</summary>
+    private static double ExactLogOnePlus(double e)
+    {
+        double w = 1 + e;
+        return w == 1 ? e - (e * e / 2) : Math.Log(w) + ((e - (w - 1)) / w);
+    }
+
+    /// <summary>An argument: e^-|x| of a float x up to 30, of a tiny x, a uniform double in [0, 1], or a power of two times a uniform in [1, 2).</summary>
+    private static double NextArgument(Random random, int kind)
+        => kind switch
+        {
+            0 => Math.Exp(-Math.Abs((float)(random.NextDouble() * 30))),
+            1 => Math.Exp(-(float)Math.ScaleB(random.NextDouble(), -random.Next(1, 40))),
+            2 => random.NextDouble(),
+            _ => Math.ScaleB(1 + random.NextDouble(), -random.Next(1, 1070)),
+        };
+
+    [Fact]
+    public void OverExponentialsInDouble_IsWithinOneTenTrillionthOfLnOfOnePlus()
+    {
+        if (!TableExponential.IsSupported)
+        {
+            return;
+        }
+
+        var random = new Random(20261127);
+        double[] lanes = new double[Vector<double>.Count];
+        for (int trial = 0; trial < 150_000; trial++)
+        {
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                lanes[lane] = NextArgument(random, trial % 4);
+            }
+
+            Vector<double> result = VectorLogarithm.LogOnePlusForFloat(new Vector<double>(lanes));
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                double exact = ExactLogOnePlus(lanes[lane]);
+                Math.Abs(result[lane] - exact).Should().BeLessThanOrEqualTo(
+                    1e-13 * exact, $"ln(1 + {lanes[lane]:R}) = {exact:R}, the kernel gave {result[lane]:R}");
+            }
+        }
+    }
+
+    [Fact]
+    public void AtTheEnds_GivesTheLimits_AndKeepsItsPrecisionWhereThePolynomialIsWeakest()
+    {
+        if (!TableExponential.IsSupported)
+        {
+            return;
+        }
+
+        // e = 0, a subnormal and any e whose square vanishes are their own ln(1 + e) (e - e²/2 rounds to e); NaN stays NaN.
+        LogOnePlus(0.0).Should().Be(0.0);
+        LogOnePlus(double.Epsilon).Should().Be(double.Epsilon);
+        LogOnePlus(1e-300).Should().Be(1e-300);
+        double.IsNaN(LogOnePlus(double.NaN)).Should().BeTrue();
+
+        // The interpolation error is largest near the interval's ends and weighs most at e = 1 (e²·K over ln 2); e²
+        // leaves the subnormals around 1e-154.
+        double[] arguments = [1.0, Math.BitDecrement(1.0), 0.999, 0.98, 0.5, 0.02, 1e-3, 1e-8, 1.5e-154, 1e-154, 1e-100, 2.220446049250313e-16];
+        foreach (double e in arguments)
+        {
+            double exact = ExactLogOnePlus(e);
+            Math.Abs(LogOnePlus(e) - exact).Should().BeLessThanOrEqualTo(1e-13 * exact, $"ln(1 + {e:R}) = {exact:R}");
+        }
+    }
+
+    [Fact]
+    public void InFiveHundredTwelveBitVectors_GivesTheSameBitsAsInTwoFiftySixBitOnes()
+    {
+        if (!TableExponential.IsSupported512)
+        {
+            return;
+        }
+
+        var random = new Random(20261128);
+        double[] edges = [0.0, 1.0, double.NaN, double.Epsilon, 1e-154, 0.5, Math.BitDecrement(1.0)];
+        LaneFunctionAssertions.SameBitsInBothWidths(
+            "ln(1 + e)",
+            50_000,
+            trial => trial % 4 == 3 ? edges[random.Next(edges.Length)] : NextArgument(random, trial % 4),
+            VectorLogarithm.LogOnePlusForFloat,
+            VectorLogarithm.LogOnePlusForFloat);
+    }
+
+    [Theory]
+    [InlineData(1.0, 6.0)]
+    [InlineData(1.0, 30.0)]
+    [InlineData(2.5, 6.0)]
+    [InlineData(0.3, 20.0)]
+    public void SigmoidCrossEntropyInFloat_IsTheFloatNearestTheExactLoss_ButInRareElements(double positiveWeight, double logitRange)
+    {
+        // Expected: ℓ = (1 - z)·x + c·ln(1 + e^-|x|) for x ≥ 0 and -q·z·x + c·ln(1 + e^-|x|) below, c = 1 + (q - 1)·z,
+        // evaluated in double from the float inputs (q too) and rounded once. Labels 0, 1 and uniform in [0, 1].
+        const int Rows = 1000;
+        const int Columns = 1001;
+        var random = new Random(20261129);
+        FloatMatrix logits = FloatMatrix.Build.Dense(Rows, Columns, (_, _) => (float)((random.NextDouble() * 2 - 1) * logitRange));
+        FloatMatrix labels = FloatMatrix.Build.Dense(Rows, Columns, (_, j) => j % 3 == 2 ? (float)random.NextDouble() : random.Next(2));
+        FloatMatrix losses = FloatMatrix.Build.Dense(Rows, Columns);
+        if (positiveWeight == 1.0)
+        {
+            Loss.SigmoidCrossEntropyWithLogits(labels, logits, losses);
+        }
+        else
+        {
+            Loss.WeightedCrossEntropyWithLogits(labels, logits, (float)positiveWeight, losses);
+        }
+
+        double q = (float)positiveWeight;
+
+        // Where the vector kernels do not run, the loss is composed in float: within a few units, not nearest.
+        bool nearest = TableExponential.IsSupported;
+        int misrounded = 0;
+        for (int j = 0; j < Columns; j++)
+        {
+            for (int i = 0; i < Rows; i++)
+            {
+                double x = logits[i, j];
+                double z = labels[i, j];
+                double c = 1 + ((q - 1) * z);
+                double linear = x >= 0 ? (1 - z) * x : -q * z * x;
+                float expected = (float)(linear + (c * ExactLogOnePlus(Math.Exp(-Math.Abs(x)))));
+                float actual = losses[i, j];
+                if (actual != expected)
+                {
+                    misrounded++;
+                    Math.Abs(BitConverter.SingleToInt32Bits(actual) - BitConverter.SingleToInt32Bits(expected)).Should().BeLessThanOrEqualTo(
+                        nearest ? 1 : 4, $"x = {x:R}, z = {z:R}: the loss rounds to {expected:R}, the kernel gave {actual:R}");
+                }
+            }
+        }
+
+        if (nearest)
+        {
+            misrounded.Should().BeLessThanOrEqualTo(20, "the double evaluation misses the nearest float only where ℓ is within about 1e-13 of a midpoint");
+        }
+    }
+
+    [Theory]
+    [InlineData(1f, 1)]
+    [InlineData(1f, 4099)]
+    [InlineData(2.5f, 8)]
+    [InlineData(0.3f, 10_003)]
+    public void WithTheLosses_TheGradientHasTheBitsOfTheGradientAlone_AndTheLossesTheBitsOfTheLossesAlone(float positiveWeight, int length)
+    {
+        // The losses and gradient from one pass (the loss objects' call) against each from a call of its own.
+        var random = new Random(20261130 + length);
+        float[] logits = new float[length];
+        float[] labels = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            logits[i] = (float)((random.NextDouble() * 2 - 1) * 20);
+            labels[i] = i % 3 == 2 ? (float)random.NextDouble() : random.Next(2);
+        }
+
+        float[] losses = new float[length];
+        float[] gradient = new float[length];
+        float[] lossesAlone = new float[length];
+        float[] gradientAlone = new float[length];
+        Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, losses, gradient);
+        Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, lossesAlone, Span<float>.Empty);
+        Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, Span<float>.Empty, gradientAlone);
+        for (int i = 0; i < length; i++)
+        {
+            BitConverter.SingleToInt32Bits(gradient[i]).Should().Be(BitConverter.SingleToInt32Bits(gradientAlone[i]), $"the gradient at {i} of {length}");
+            BitConverter.SingleToInt32Bits(losses[i]).Should().Be(BitConverter.SingleToInt32Bits(lossesAlone[i]), $"the loss at {i} of {length}");
+        }
+    }
+
+    private static double LogOnePlus(double e) => VectorLogarithm.LogOnePlusForFloat(new Vector<double>(e))[0];
+}
