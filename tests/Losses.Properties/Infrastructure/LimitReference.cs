@@ -208,7 +208,12 @@ internal static class LimitReference
         return new Reference(linear + curved, linearSize + curvedSize + Math.Abs(linear + curved));
     }
 
-    /// <summary>∂ℓ/∂x = c·σ(x) - q·z for one element.</summary>
+    /// <summary>
+    /// ∂ℓ/∂x = c·σ(x) - q·z for one element, as ((1 - z)·a - q·z·b)/(1 + e) with e = e^-|x| and (a, b) = (1, e) for
+    /// x ≥ 0, (e, 1) below: the same value with c - q·z = 1 - z taken exactly, so that its size is that of its two terms
+    /// and a confident prediction's small gradient is not lost to the rounding of σ(x) near 1. With z = 0 the weight
+    /// q does not enter; an infinite label gives the limit, ∓∞ (NaN where it meets an infinite logit).
+    /// </summary>
     public static Reference LogisticCrossEntropyGradient(double z, double x, double q)
     {
         if (double.IsNaN(z) || double.IsNaN(x))
@@ -217,13 +222,12 @@ internal static class LimitReference
         }
 
         double weighted = z == 0 ? 0 : q * z;
-        double c = z == 0 ? 1 : 1 + ((q - 1) * z);
-        double sigmoid = Sigmoid(x);
-        double product = ZeroOr(sigmoid, c);
-
-        // c·σ(x) - q·z cancels when σ(x) ≈ 1 (to 1 - z): the rounding of c, at the size of 1 + |q - 1|·|z|, remains.
-        double size = ZeroOr(sigmoid, 1 + Math.Abs(ZeroOr(z, q - 1))) + Math.Abs(weighted);
-        return new Reference(product - weighted, size);
+        double e = Math.Exp(-Math.Abs(x));
+        double a = x >= 0 ? 1 : e;
+        double b = x >= 0 ? e : 1;
+        double positive = (1 - z) * a / (1 + e);
+        double negative = weighted * b / (1 + e);
+        return new Reference(positive - negative, Math.Abs(positive) + Math.Abs(negative));
     }
 
     public static double Sigmoid(double x)
