@@ -38,7 +38,7 @@ internal static class RowSoftmax
     /// </summary>
     internal const int BlockBytes = 2 * 1024 * 1024;
 
-    private const int ScratchSpans = 5;
+    private const int ScratchSpans = 6;
 
     /// <summary>Rows per block for a matrix of <paramref name="columns"/> columns.</summary>
     internal static int RowsPerBlock<T>(int columns)
@@ -166,6 +166,7 @@ internal static class RowSoftmax
         // With a factor fᵢ per row (the loss objects' share of the reduction) each entry is multiplied by it as it is
         // finished: the same roundings as scaling the finished gradient afterwards, in one pass instead of two.
         ReadOnlySpan<T> factors = arguments.GradientFactors;
+        ReadOnlySpan<T> soleMaximumTails = block.SoleMaximumTails();
         for (int column = 0; column < arguments.Columns; column++)
         {
             int offset = (column * rows) + start;
@@ -173,6 +174,7 @@ internal static class RowSoftmax
                 gradient.Slice(offset, block.Length),
                 block.Sum,
                 block.LabelSum,
+                soleMaximumTails,
                 labels.Slice(offset, block.Length),
                 factors.IsEmpty ? factors : factors.Slice(start, block.Length),
                 Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length),
@@ -207,41 +209,38 @@ internal static class RowSoftmax
             return;
         }
 
+        // The label's entry eᵢₖ/Sᵢ - 1 (at a sole maximum, the form of AtSoleMaximum with one-hot labels) is taken first,
+        // every entry then divided (and multiplied by fᵢ, the loss objects' share of the reduction) in one pass, and the
+        // label's entry put back: the roundings of the dense kernel with one-hot labels, and of scaling the finished
+        // gradient afterwards, in one pass over it.
         ReadOnlySpan<int> gradientLabels = labels.Slice(start, block.Length);
         ReadOnlySpan<T> sum = block.Sum;
+        ReadOnlySpan<T> soleMaximumTails = block.SoleMaximumTails();
         ReadOnlySpan<T> factors = arguments.GradientFactors;
-        if (factors.IsEmpty)
-        {
-            for (int column = 0; column < arguments.Columns; column++)
-            {
-                int offset = (column * rows) + start;
-                VectorMath.Divide(gradient.Slice(offset, block.Length), sum, Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length));
-            }
-
-            for (int i = 0; i < gradientLabels.Length; i++)
-            {
-                gradient[(gradientLabels[i] * rows) + start + i] -= T.One;
-            }
-
-            return;
-        }
-
-        // With a factor fᵢ per row (the loss objects' share of the reduction): the label's entry fᵢ·(eᵢₖ/Sᵢ - 1) is
-        // taken first, every entry then divided and multiplied by fᵢ in one pass, and the label's entry put back: the
-        // same roundings as scaling the finished gradient afterwards, in one pass over it instead of two.
-        ReadOnlySpan<T> blockFactors = factors.Slice(start, block.Length);
+        ReadOnlySpan<T> blockFactors = factors.IsEmpty ? factors : factors.Slice(start, block.Length);
         Span<T> labelEntries = block.Work;
         for (int i = 0; i < gradientLabels.Length; i++)
         {
-            T probability = gradient[(gradientLabels[i] * rows) + start + i] / sum[i];
-            labelEntries[i] = Elementwise.TimesOrZero(blockFactors[i], probability - T.One);
+            T e = gradient[(gradientLabels[i] * rows) + start + i];
+            T entry = e == T.One && !T.IsNaN(soleMaximumTails[i])
+                ? AtSoleMaximum(sum[i], T.One, soleMaximumTails[i], T.One)
+                : (e / sum[i]) - T.One;
+            labelEntries[i] = blockFactors.IsEmpty ? entry : Elementwise.TimesOrZero(blockFactors[i], entry);
         }
 
         for (int column = 0; column < arguments.Columns; column++)
         {
             int offset = (column * rows) + start;
-            VectorMath.DivideAndScaleOrZero(
-                gradient.Slice(offset, block.Length), sum, blockFactors, Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length));
+            Span<T> segment = gradient.Slice(offset, block.Length);
+            ReadOnlySpan<T> next = Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length);
+            if (blockFactors.IsEmpty)
+            {
+                VectorMath.Divide(segment, sum, next);
+            }
+            else
+            {
+                VectorMath.DivideAndScaleOrZero(segment, sum, blockFactors, next);
+            }
         }
 
         for (int i = 0; i < gradientLabels.Length; i++)
@@ -251,11 +250,20 @@ internal static class RowSoftmax
     }
 
     /// <summary>
-    /// <c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>; with
-    /// <paramref name="factors"/>, that times fᵢ (exactly 0 where fᵢ = 0).
+    /// <c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>, but for an entry
+    /// with eᵢ = 1 in a row whose <paramref name="soleMaximumTail"/> tᵢ = Sᵢ - 1 is given (not NaN): there
+    /// <see cref="AtSoleMaximum{T}(Vector{T}, Vector{T}, Vector{T}, Vector{T})"/>. With <paramref name="factors"/>, that
+    /// times fᵢ (exactly 0 where fᵢ = 0).
     /// </summary>
     private static void ScaleToGradient<T>(
-        Span<T> gradient, ReadOnlySpan<T> sum, ReadOnlySpan<T> labelSum, ReadOnlySpan<T> labels, ReadOnlySpan<T> factors, ReadOnlySpan<T> nextGradient, ReadOnlySpan<T> nextLabels)
+        Span<T> gradient,
+        ReadOnlySpan<T> sum,
+        ReadOnlySpan<T> labelSum,
+        ReadOnlySpan<T> soleMaximumTail,
+        ReadOnlySpan<T> labels,
+        ReadOnlySpan<T> factors,
+        ReadOnlySpan<T> nextGradient,
+        ReadOnlySpan<T> nextLabels)
         where T : struct, IFloatingPointIeee754<T>
     {
         ref T gradientAhead = ref Prefetch.Ahead(gradient, nextGradient);
@@ -264,6 +272,7 @@ internal static class RowSoftmax
         Span<Vector<T>> g = VectorMath.Vectors(gradient);
         ReadOnlySpan<Vector<T>> s = VectorMath.Vectors(sum);
         ReadOnlySpan<Vector<T>> l = VectorMath.Vectors(labelSum);
+        ReadOnlySpan<Vector<T>> t = VectorMath.Vectors(soleMaximumTail);
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
         if (factors.IsEmpty)
         {
@@ -271,30 +280,61 @@ internal static class RowSoftmax
             {
                 Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
                 Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
-                g[i] = (g[i] / s[i] * l[i]) - y[i];
+                g[i] = Entry(g[i], s[i], l[i], t[i], y[i]);
             }
-
-            for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
-            {
-                gradient[i] = (gradient[i] / sum[i] * labelSum[i]) - labels[i];
-            }
-
-            return;
         }
-
-        ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(factors);
-        for (int i = 0; i < g.Length; i++)
+        else
         {
-            Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
-            Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
-            g[i] = VectorMath.TimesOrZero(f[i], (g[i] / s[i] * l[i]) - y[i]);
+            ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(factors);
+            for (int i = 0; i < g.Length; i++)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
+                Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
+                g[i] = VectorMath.TimesOrZero(f[i], Entry(g[i], s[i], l[i], t[i], y[i]));
+            }
         }
 
         for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
-            gradient[i] = Elementwise.TimesOrZero(factors[i], (gradient[i] / sum[i] * labelSum[i]) - labels[i]);
+            T e = gradient[i];
+            T entry = e == T.One && !T.IsNaN(soleMaximumTail[i])
+                ? AtSoleMaximum(sum[i], labelSum[i], soleMaximumTail[i], labels[i])
+                : (e / sum[i] * labelSum[i]) - labels[i];
+            gradient[i] = factors.IsEmpty ? entry : Elementwise.TimesOrZero(factors[i], entry);
         }
     }
+
+    /// <summary>One vector of <see cref="ScaleToGradient"/> before its factors.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Entry<T>(Vector<T> e, Vector<T> sum, Vector<T> labelSum, Vector<T> soleMaximumTail, Vector<T> label)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Vector<T> entry = (e / sum * labelSum) - label;
+        if (!Vector.EqualsAny(e, Vector<T>.One))
+        {
+            return entry;
+        }
+
+        // Once per row a vector holds the row's maximum: rare enough for a branch.
+        Vector<T> atSoleMaximum = Vector.Equals(e, Vector<T>.One) & Vector.Equals(soleMaximumTail, soleMaximumTail);
+        return Vector.ConditionalSelect(atSoleMaximum, AtSoleMaximum(sum, labelSum, soleMaximumTail, label), entry);
+    }
+
+    /// <summary>
+    /// The gradient L/S - y at an entry whose exponential is 1 in a row whose other exponentials sum to t = S - 1, as
+    /// <c>((L - y) - y·t)/S</c>: the same value with the cancellation of 1/S against 1 done exactly, so that a confident
+    /// prediction's gradient keeps its relative precision. With one-hot labels, at the label (the row's maximum): -t/S,
+    /// where e/S·L - y gives 0 as soon as S rounds to 1 (t below 2⁻²⁴ in float, 2⁻⁵³ in double); elsewhere 1/S, as before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> AtSoleMaximum<T>(Vector<T> sum, Vector<T> labelSum, Vector<T> tail, Vector<T> label)
+        where T : struct, IFloatingPointIeee754<T>
+        => ((labelSum - label) - (label * tail)) / sum;
+
+    /// <inheritdoc cref="AtSoleMaximum{T}(Vector{T}, Vector{T}, Vector{T}, Vector{T})"/>
+    private static T AtSoleMaximum<T>(T sum, T labelSum, T tail, T label)
+        where T : struct, IFloatingPointIeee754<T>
+        => ((labelSum - label) - (label * tail)) / sum;
 
     /// <summary>
     /// <c>sᵢ = shift(xᵢ, mᵢ)</c> into <paramref name="shifted"/>; with labels also <c>Lᵢ += yᵢ</c> and
@@ -417,7 +457,7 @@ internal static class RowSoftmax
             & ~Vector.Equals(x, new Vector<T>(T.NegativeInfinity)) & ~Vector.Equals(m, new Vector<T>(T.PositiveInfinity));
 
     /// <summary>
-    /// Pooled scratch for every block of one call: five spans of T, four of double and one of int, each padded to whole
+    /// Pooled scratch for every block of one call: six spans of T, four of double and one of int, each padded to whole
     /// vectors so that a block's last, partial vector of rows runs through the same vector code as the others.
     /// </summary>
     internal readonly struct Scratch<T> : IDisposable
@@ -476,6 +516,7 @@ internal static class RowSoftmax
         private readonly Span<T> _paddedSum;
         private readonly Span<T> _paddedLogSum;
         private readonly Span<T> _paddedLabelSum;
+        private readonly Span<T> _paddedSoleMaximumTail;
         private readonly Span<double> _labelSumInDouble;
         private readonly Span<double> _labelDotInDouble;
 
@@ -489,6 +530,7 @@ internal static class RowSoftmax
             _paddedLogSum = values.AsSpan(2 * stride, padded);
             Work = values.AsSpan(3 * stride, length);
             _paddedLabelSum = values.AsSpan(4 * stride, padded);
+            _paddedSoleMaximumTail = values.AsSpan(5 * stride, padded);
             _tailInDouble = sums.AsSpan(0, padded);
             _onesInDouble = sums.AsSpan(stride, padded);
             _maxima = MemoryMarshal.Cast<double, int>(sums.AsSpan(2 * stride, padded))[..padded];
@@ -511,6 +553,21 @@ internal static class RowSoftmax
 
         /// <summary>L = Σⱼ yⱼ, summed in double and rounded once to T, when labels were given.</summary>
         public Span<T> LabelSum => _paddedLabelSum[..Length];
+
+        /// <summary>
+        /// For each row with a single entry whose exponential is 1 (its maximum, as a rule), the sum of the others'
+        /// exponentials, S - 1, rounded once to T; NaN for the other rows. After <see cref="ComputeSums"/>.
+        /// </summary>
+        public ReadOnlySpan<T> SoleMaximumTails()
+        {
+            Span<T> tails = _paddedSoleMaximumTail;
+            for (int i = 0; i < tails.Length; i++)
+            {
+                tails[i] = i < Length && _onesInDouble[i] == 1.0 ? T.CreateTruncating(_tailInDouble[i]) : T.NaN;
+            }
+
+            return tails[..Length];
+        }
 
         /// <summary>Row maxima m for the block's rows.</summary>
         public void ComputeMax(ReadOnlySpan<T> logits, int rows, int columns)
