@@ -166,7 +166,7 @@ internal static class RowSoftmax
         // With a factor fᵢ per row (the loss objects' share of the reduction) each entry is multiplied by it as it is
         // finished: the same roundings as scaling the finished gradient afterwards, in one pass instead of two.
         ReadOnlySpan<T> factors = arguments.GradientFactors;
-        ReadOnlySpan<T> soleMaximumTails = block.SoleMaximumTails();
+        ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: false);
         for (int column = 0; column < arguments.Columns; column++)
         {
             int offset = (column * rows) + start;
@@ -174,7 +174,7 @@ internal static class RowSoftmax
                 gradient.Slice(offset, block.Length),
                 block.Sum,
                 block.LabelSum,
-                soleMaximumTails,
+                atMaximum,
                 labels.Slice(offset, block.Length),
                 factors.IsEmpty ? factors : factors.Slice(start, block.Length),
                 Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length),
@@ -209,22 +209,21 @@ internal static class RowSoftmax
             return;
         }
 
-        // The label's entry eᵢₖ/Sᵢ - 1 (at a sole maximum, the form of AtSoleMaximum with one-hot labels) is taken first,
+        // The label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.ComputeGradientsAtMaximum's, as the dense kernel takes it at a
+        // label of 1) is taken first,
         // every entry then divided (and multiplied by fᵢ, the loss objects' share of the reduction) in one pass, and the
         // label's entry put back: the roundings of the dense kernel with one-hot labels, and of scaling the finished
         // gradient afterwards, in one pass over it.
         ReadOnlySpan<int> gradientLabels = labels.Slice(start, block.Length);
         ReadOnlySpan<T> sum = block.Sum;
-        ReadOnlySpan<T> soleMaximumTails = block.SoleMaximumTails();
+        ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: true);
         ReadOnlySpan<T> factors = arguments.GradientFactors;
         ReadOnlySpan<T> blockFactors = factors.IsEmpty ? factors : factors.Slice(start, block.Length);
         Span<T> labelEntries = block.Work;
         for (int i = 0; i < gradientLabels.Length; i++)
         {
             T e = gradient[(gradientLabels[i] * rows) + start + i];
-            T entry = e == T.One && !T.IsNaN(soleMaximumTails[i])
-                ? AtSoleMaximum(sum[i], T.One, soleMaximumTails[i], T.One)
-                : (e / sum[i]) - T.One;
+            T entry = e == T.One ? atMaximum[i] : (e / sum[i]) - T.One;
             labelEntries[i] = blockFactors.IsEmpty ? entry : Elementwise.TimesOrZero(blockFactors[i], entry);
         }
 
@@ -250,16 +249,16 @@ internal static class RowSoftmax
     }
 
     /// <summary>
-    /// <c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>, but for an entry
-    /// with eᵢ = 1 in a row whose <paramref name="soleMaximumTail"/> tᵢ = Sᵢ - 1 is given (not NaN): there
-    /// <see cref="AtSoleMaximum{T}(Vector{T}, Vector{T}, Vector{T}, Vector{T})"/>. With <paramref name="factors"/>, that
-    /// times fᵢ (exactly 0 where fᵢ = 0).
+    /// <c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>, but where eᵢ = 1
+    /// and yᵢ = 1: there the row's <paramref name="atMaximum"/> (<see cref="Block{T}.ComputeGradientsAtMaximum"/>), the
+    /// same value without the cancellation of Lᵢ/Sᵢ against 1. With <paramref name="factors"/>, that times fᵢ (exactly 0
+    /// where fᵢ = 0).
     /// </summary>
     private static void ScaleToGradient<T>(
         Span<T> gradient,
         ReadOnlySpan<T> sum,
         ReadOnlySpan<T> labelSum,
-        ReadOnlySpan<T> soleMaximumTail,
+        ReadOnlySpan<T> atMaximum,
         ReadOnlySpan<T> labels,
         ReadOnlySpan<T> factors,
         ReadOnlySpan<T> nextGradient,
@@ -272,7 +271,7 @@ internal static class RowSoftmax
         Span<Vector<T>> g = VectorMath.Vectors(gradient);
         ReadOnlySpan<Vector<T>> s = VectorMath.Vectors(sum);
         ReadOnlySpan<Vector<T>> l = VectorMath.Vectors(labelSum);
-        ReadOnlySpan<Vector<T>> t = VectorMath.Vectors(soleMaximumTail);
+        ReadOnlySpan<Vector<T>> a = VectorMath.Vectors(atMaximum);
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
         if (factors.IsEmpty)
         {
@@ -280,7 +279,7 @@ internal static class RowSoftmax
             {
                 Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
                 Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
-                g[i] = Entry(g[i], s[i], l[i], t[i], y[i]);
+                g[i] = Entry(g[i], s[i], l[i], a[i], y[i]);
             }
         }
         else
@@ -290,51 +289,24 @@ internal static class RowSoftmax
             {
                 Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
                 Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
-                g[i] = VectorMath.TimesOrZero(f[i], Entry(g[i], s[i], l[i], t[i], y[i]));
+                g[i] = VectorMath.TimesOrZero(f[i], Entry(g[i], s[i], l[i], a[i], y[i]));
             }
         }
 
         for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
             T e = gradient[i];
-            T entry = e == T.One && !T.IsNaN(soleMaximumTail[i])
-                ? AtSoleMaximum(sum[i], labelSum[i], soleMaximumTail[i], labels[i])
-                : (e / sum[i] * labelSum[i]) - labels[i];
+            T entry = e == T.One && labels[i] == T.One ? atMaximum[i] : (e / sum[i] * labelSum[i]) - labels[i];
             gradient[i] = factors.IsEmpty ? entry : Elementwise.TimesOrZero(factors[i], entry);
         }
     }
 
-    /// <summary>One vector of <see cref="ScaleToGradient"/> before its factors.</summary>
+    /// <summary>One vector of <see cref="ScaleToGradient"/> before its factors, without a branch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Entry<T>(Vector<T> e, Vector<T> sum, Vector<T> labelSum, Vector<T> soleMaximumTail, Vector<T> label)
+    private static Vector<T> Entry<T>(Vector<T> e, Vector<T> sum, Vector<T> labelSum, Vector<T> atMaximum, Vector<T> label)
         where T : struct, IFloatingPointIeee754<T>
-    {
-        Vector<T> entry = (e / sum * labelSum) - label;
-        if (!Vector.EqualsAny(e, Vector<T>.One))
-        {
-            return entry;
-        }
-
-        // Once per row a vector holds the row's maximum: rare enough for a branch.
-        Vector<T> atSoleMaximum = Vector.Equals(e, Vector<T>.One) & Vector.Equals(soleMaximumTail, soleMaximumTail);
-        return Vector.ConditionalSelect(atSoleMaximum, AtSoleMaximum(sum, labelSum, soleMaximumTail, label), entry);
-    }
-
-    /// <summary>
-    /// The gradient L/S - y at an entry whose exponential is 1 in a row whose other exponentials sum to t = S - 1, as
-    /// <c>((L - y) - y·t)/S</c>: the same value with the cancellation of 1/S against 1 done exactly, so that a confident
-    /// prediction's gradient keeps its relative precision. With one-hot labels, at the label (the row's maximum): -t/S,
-    /// where e/S·L - y gives 0 as soon as S rounds to 1 (t below 2⁻²⁴ in float, 2⁻⁵³ in double); elsewhere 1/S, as before.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> AtSoleMaximum<T>(Vector<T> sum, Vector<T> labelSum, Vector<T> tail, Vector<T> label)
-        where T : struct, IFloatingPointIeee754<T>
-        => ((labelSum - label) - (label * tail)) / sum;
-
-    /// <inheritdoc cref="AtSoleMaximum{T}(Vector{T}, Vector{T}, Vector{T}, Vector{T})"/>
-    private static T AtSoleMaximum<T>(T sum, T labelSum, T tail, T label)
-        where T : struct, IFloatingPointIeee754<T>
-        => ((labelSum - label) - (label * tail)) / sum;
+        => Vector.ConditionalSelect(
+            Vector.Equals(e, Vector<T>.One) & Vector.Equals(label, Vector<T>.One), atMaximum, (e / sum * labelSum) - label);
 
     /// <summary>
     /// <c>sᵢ = shift(xᵢ, mᵢ)</c> into <paramref name="shifted"/>; with labels also <c>Lᵢ += yᵢ</c> and
@@ -516,7 +488,7 @@ internal static class RowSoftmax
         private readonly Span<T> _paddedSum;
         private readonly Span<T> _paddedLogSum;
         private readonly Span<T> _paddedLabelSum;
-        private readonly Span<T> _paddedSoleMaximumTail;
+        private readonly Span<T> _paddedAtMaximum;
         private readonly Span<double> _labelSumInDouble;
         private readonly Span<double> _labelDotInDouble;
 
@@ -530,7 +502,7 @@ internal static class RowSoftmax
             _paddedLogSum = values.AsSpan(2 * stride, padded);
             Work = values.AsSpan(3 * stride, length);
             _paddedLabelSum = values.AsSpan(4 * stride, padded);
-            _paddedSoleMaximumTail = values.AsSpan(5 * stride, padded);
+            _paddedAtMaximum = values.AsSpan(5 * stride, padded);
             _tailInDouble = sums.AsSpan(0, padded);
             _onesInDouble = sums.AsSpan(stride, padded);
             _maxima = MemoryMarshal.Cast<double, int>(sums.AsSpan(2 * stride, padded))[..padded];
@@ -555,18 +527,27 @@ internal static class RowSoftmax
         public Span<T> LabelSum => _paddedLabelSum[..Length];
 
         /// <summary>
-        /// For each row with a single entry whose exponential is 1 (its maximum, as a rule), the sum of the others'
-        /// exponentials, S - 1, rounded once to T; NaN for the other rows. After <see cref="ComputeSums"/>.
+        /// The gradient L/S - 1 at an entry of the row whose exponential is 1 (a maximum) and whose label is 1, after
+        /// <see cref="ComputeSums"/>: <c>((L - k) - t)/S</c> in double, with k the count of such entries and t the other
+        /// exponentials' sum (S = k + t), rounded once to T; L = 1 for <paramref name="classIndices"/>. The same value
+        /// with the cancellation of L/S against 1 done exactly: at a confident, correct prediction's label (L = k = 1)
+        /// it is -t/S, where L/S - 1 in T gives 0 as soon as S rounds to 1 (t below 2⁻²⁴ in float, 2⁻⁵³ in double).
+        /// A zero is +0. Padded to whole vectors.
         /// </summary>
-        public ReadOnlySpan<T> SoleMaximumTails()
+        public ReadOnlySpan<T> ComputeGradientsAtMaximum(bool classIndices)
         {
-            Span<T> tails = _paddedSoleMaximumTail;
-            for (int i = 0; i < tails.Length; i++)
+            for (int i = 0; i < _paddedAtMaximum.Length; i++)
             {
-                tails[i] = i < Length && _onesInDouble[i] == 1.0 ? T.CreateTruncating(_tailInDouble[i]) : T.NaN;
+                double ones = _onesInDouble[i];
+                double labelSum = classIndices ? 1.0 : _labelSumInDouble[i];
+                T gradient = i < Length ? T.CreateTruncating(((labelSum - ones) - _tailInDouble[i]) / (ones + _tailInDouble[i])) : T.Zero;
+
+                // +0 for a zero, as L/S - 1 gives it: the float kernel's tail holds e^-700 for each maximum, below any
+                // float, which would otherwise make it -0.
+                _paddedAtMaximum[i] = gradient == T.Zero ? T.Zero : gradient;
             }
 
-            return tails[..Length];
+            return _paddedAtMaximum[..Length];
         }
 
         /// <summary>Row maxima m for the block's rows.</summary>
