@@ -210,10 +210,9 @@ internal static class RowSoftmax
         }
 
         // The label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.ComputeGradientsAtMaximum's, as the dense kernel takes it at a
-        // label of 1) is taken first,
-        // every entry then divided (and multiplied by fᵢ, the loss objects' share of the reduction) in one pass, and the
-        // label's entry put back: the roundings of the dense kernel with one-hot labels, and of scaling the finished
-        // gradient afterwards, in one pass over it.
+        // label of 1) is taken first, every entry then divided (and multiplied by fᵢ, the loss objects' share of the
+        // reduction) in one pass, and the label's entry put back: the roundings of the dense kernel with one-hot labels,
+        // and of scaling the finished gradient afterwards, in one pass over it.
         ReadOnlySpan<int> gradientLabels = labels.Slice(start, block.Length);
         ReadOnlySpan<T> sum = block.Sum;
         ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: true);
@@ -528,8 +527,8 @@ internal static class RowSoftmax
 
         /// <summary>
         /// The gradient L/S - 1 at an entry of the row whose exponential is 1 (a maximum) and whose label is 1, after
-        /// <see cref="ComputeSums"/>: <c>((L - k) - t)/S</c> in double, with k the count of such entries and t the other
-        /// exponentials' sum (S = k + t), rounded once to T; L = 1 for <paramref name="classIndices"/>. The same value
+        /// <see cref="ComputeSums"/>: <c>((L - k) - t)/S</c> in double, with k the count of the row's maxima and t the
+        /// other exponentials' sum (S = k + t), rounded once to T; L = 1 for <paramref name="classIndices"/>. The same value
         /// with the cancellation of L/S against 1 done exactly: at a confident, correct prediction's label (L = k = 1)
         /// it is -t/S, where L/S - 1 in T gives 0 as soon as S rounds to 1 (t below 2⁻²⁴ in float, 2⁻⁵³ in double).
         /// A zero is +0. Padded to whole vectors.
