@@ -209,21 +209,22 @@ internal static class RowSoftmax
             return;
         }
 
-        // The label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.ComputeGradientsAtMaximum's, as the dense kernel takes it at a
+        // The label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.GradientAtMaximum's, as the dense kernel takes it at a
         // label of 1) is taken first, every entry then divided (and multiplied by fᵢ, the loss objects' share of the
         // reduction) in one pass, and the label's entry put back: the roundings of the dense kernel with one-hot labels,
         // and of scaling the finished gradient afterwards, in one pass over it.
         ReadOnlySpan<int> gradientLabels = labels.Slice(start, block.Length);
         ReadOnlySpan<T> sum = block.Sum;
-        ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: true);
         ReadOnlySpan<T> factors = arguments.GradientFactors;
         ReadOnlySpan<T> blockFactors = factors.IsEmpty ? factors : factors.Slice(start, block.Length);
         Span<T> labelEntries = block.Work;
         for (int i = 0; i < gradientLabels.Length; i++)
         {
+            // Without factors only e is kept here, and the entry is taken after the division, from its quotient: a
+            // division per row saved.
             T e = gradient[(gradientLabels[i] * rows) + start + i];
-            T entry = e == T.One ? atMaximum[i] : (e / sum[i]) - T.One;
-            labelEntries[i] = blockFactors.IsEmpty ? entry : Elementwise.TimesOrZero(blockFactors[i], entry);
+            labelEntries[i] = blockFactors.IsEmpty ? e
+                : Elementwise.TimesOrZero(blockFactors[i], e == T.One ? block.GradientAtMaximum(i, 1.0) : (e / sum[i]) - T.One);
         }
 
         for (int column = 0; column < arguments.Columns; column++)
@@ -243,7 +244,8 @@ internal static class RowSoftmax
 
         for (int i = 0; i < gradientLabels.Length; i++)
         {
-            gradient[(gradientLabels[i] * rows) + start + i] = labelEntries[i];
+            ref T entry = ref gradient[(gradientLabels[i] * rows) + start + i];
+            entry = !blockFactors.IsEmpty ? labelEntries[i] : labelEntries[i] == T.One ? block.GradientAtMaximum(i, 1.0) : entry - T.One;
         }
     }
 
@@ -531,23 +533,59 @@ internal static class RowSoftmax
         /// other exponentials' sum (S = k + t), rounded once to T; L = 1 for <paramref name="classIndices"/>. The same value
         /// with the cancellation of L/S against 1 done exactly: at a confident, correct prediction's label (L = k = 1)
         /// it is -t/S, where L/S - 1 in T gives 0 as soon as S rounds to 1 (t below 2⁻²⁴ in float, 2⁻⁵³ in double).
-        /// A zero is +0. Padded to whole vectors.
+        /// A zero is +0. For the padded rows too (meaningless there).
         /// </summary>
         public ReadOnlySpan<T> ComputeGradientsAtMaximum(bool classIndices)
         {
-            for (int i = 0; i < _paddedAtMaximum.Length; i++)
+            int done = 0;
+            if (VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
             {
-                double ones = _onesInDouble[i];
-                double labelSum = classIndices ? 1.0 : _labelSumInDouble[i];
-                T gradient = i < Length ? T.CreateTruncating(((labelSum - ones) - _tailInDouble[i]) / (ones + _tailInDouble[i])) : T.Zero;
+                // Whole vectors of the padded rows (a float vector's rows in two double vectors), rounded as below.
+                Span<Vector<T>> target = VectorMath.Vectors(_paddedAtMaximum);
+                ReadOnlySpan<Vector<double>> tail = VectorMath.Vectors((ReadOnlySpan<double>)_tailInDouble);
+                ReadOnlySpan<Vector<double>> ones = VectorMath.Vectors((ReadOnlySpan<double>)_onesInDouble);
+                ReadOnlySpan<Vector<double>> labelSum = VectorMath.Vectors((ReadOnlySpan<double>)_labelSumInDouble);
+                int halves = Vector<T>.Count / Vector<double>.Count;
+                for (int i = 0; i < target.Length; i++)
+                {
+                    int j = halves * i;
+                    Vector<T> gradient = typeof(T) == typeof(double)
+                        ? AtMaximum(tail[j], ones[j], classIndices ? Vector<double>.One : labelSum[j]).As<double, T>()
+                        : Vector.Narrow(
+                            AtMaximum(tail[j], ones[j], classIndices ? Vector<double>.One : labelSum[j]),
+                            AtMaximum(tail[j + 1], ones[j + 1], classIndices ? Vector<double>.One : labelSum[j + 1])).As<float, T>();
+                    target[i] = Vector.ConditionalSelect(Vector.Equals(gradient, Vector<T>.Zero), Vector<T>.Zero, gradient);
+                }
 
-                // +0 for a zero, as L/S - 1 gives it: the float kernel's tail holds e^-700 for each maximum, below any
-                // float, which would otherwise make it -0.
-                _paddedAtMaximum[i] = gradient == T.Zero ? T.Zero : gradient;
+                done = target.Length * Vector<T>.Count;
+            }
+
+            for (int i = done; i < _paddedAtMaximum.Length; i++)
+            {
+                _paddedAtMaximum[i] = GradientAtMaximum(i, classIndices ? 1.0 : _labelSumInDouble[i]);
             }
 
             return _paddedAtMaximum[..Length];
         }
+
+        /// <summary>
+        /// Row <paramref name="row"/>'s entry of <see cref="ComputeGradientsAtMaximum"/> with label sum
+        /// <paramref name="labelSum"/>, by the same operations (the same bits).
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public T GradientAtMaximum(int row, double labelSum)
+        {
+            T gradient = T.CreateTruncating(((labelSum - _onesInDouble[row]) - _tailInDouble[row]) / (_onesInDouble[row] + _tailInDouble[row]));
+
+            // +0 for a zero, as L/S - 1 gives it: the float kernel's tail holds e^-700 for each maximum, below any float,
+            // which would otherwise make it -0.
+            return gradient == T.Zero ? T.Zero : gradient;
+        }
+
+        /// <summary>((L - k) - t)/(k + t) lane-wise, in double.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector<double> AtMaximum(Vector<double> tail, Vector<double> ones, Vector<double> labelSum)
+            => ((labelSum - ones) - tail) / (ones + tail);
 
         /// <summary>Row maxima m for the block's rows.</summary>
         public void ComputeMax(ReadOnlySpan<T> logits, int rows, int columns)
