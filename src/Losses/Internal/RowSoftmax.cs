@@ -40,6 +40,13 @@ internal static class RowSoftmax
 
     private const int ScratchSpans = 6;
 
+    /// <summary>
+    /// Up to this many columns the class-index gradient builds each column's one-hot labels lane by lane in its one
+    /// pass; beyond, that costs more than a few scalar operations per row on the labels' own entries (measured at
+    /// 256x10 and 4096x1000).
+    /// </summary>
+    private const int ColumnsForClassMasks = 32;
+
     /// <summary>Rows per block for a matrix of <paramref name="columns"/> columns.</summary>
     internal static int RowsPerBlock<T>(int columns)
         where T : struct
@@ -209,19 +216,41 @@ internal static class RowSoftmax
             return;
         }
 
-        // The label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.GradientAtMaximum's, as the dense kernel takes it at a
-        // label of 1) is taken first, every entry then divided (and multiplied by fᵢ, the loss objects' share of the
-        // reduction) in one pass, and the label's entry put back: the roundings of the dense kernel with one-hot labels,
-        // and of scaling the finished gradient afterwards, in one pass over it.
         ReadOnlySpan<int> gradientLabels = labels.Slice(start, block.Length);
-        ReadOnlySpan<T> sum = block.Sum;
         ReadOnlySpan<T> factors = arguments.GradientFactors;
         ReadOnlySpan<T> blockFactors = factors.IsEmpty ? factors : factors.Slice(start, block.Length);
+        if (arguments.Columns <= ColumnsForClassMasks)
+        {
+            // Each column as the dense kernel takes it with one-hot labels (its labels made lane by lane from the class
+            // indices), so the same bits, in one vectorised pass with no pass over the labels' scattered entries.
+            ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: true);
+            ReadOnlySpan<T> classes = ClassBits(gradientLabels, block.Work);
+            for (int column = 0; column < arguments.Columns; column++)
+            {
+                int offset = (column * rows) + start;
+                ScaleToClassGradient(
+                    gradient.Slice(offset, block.Length),
+                    block.Sum,
+                    atMaximum,
+                    classes,
+                    gradientLabels,
+                    column,
+                    blockFactors,
+                    Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length));
+            }
+
+            return;
+        }
+
+        // Wider rows: the label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.GradientAtMaximum's, as the dense kernel takes it
+        // at a label of 1) is taken apart, every entry divided (and multiplied by fᵢ, the loss objects' share of the
+        // reduction) in one pass, and the label's entry put back: the same bits again, with a division per vector in the
+        // pass and a few scalar operations per row.
+        ReadOnlySpan<T> sum = block.Sum;
         Span<T> labelEntries = block.Work;
         for (int i = 0; i < gradientLabels.Length; i++)
         {
-            // Without factors only e is kept here, and the entry is taken after the division, from its quotient: a
-            // division per row saved.
+            // Without factors only e is kept here, and the entry is taken after the division, from its quotient.
             T e = gradient[(gradientLabels[i] * rows) + start + i];
             labelEntries[i] = blockFactors.IsEmpty ? e
                 : Elementwise.TimesOrZero(blockFactors[i], e == T.One ? block.GradientAtMaximum(i, 1.0) : (e / sum[i]) - T.One);
@@ -247,6 +276,91 @@ internal static class RowSoftmax
             ref T entry = ref gradient[(gradientLabels[i] * rows) + start + i];
             entry = !blockFactors.IsEmpty ? labelEntries[i] : labelEntries[i] == T.One ? block.GradientAtMaximum(i, 1.0) : entry - T.One;
         }
+    }
+
+    /// <summary>
+    /// Each class index's bits as a <typeparamref name="T"/> (an int's for float, a long's for double) in
+    /// <paramref name="bits"/>, for a lane-wise comparison with a column's.
+    /// </summary>
+    private static ReadOnlySpan<T> ClassBits<T>(ReadOnlySpan<int> classIndices, Span<T> bits)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(float))
+        {
+            classIndices.CopyTo(MemoryMarshal.Cast<T, int>(bits));
+        }
+        else if (typeof(T) == typeof(double))
+        {
+            Span<long> wide = MemoryMarshal.Cast<T, long>(bits);
+            for (int i = 0; i < classIndices.Length; i++)
+            {
+                wide[i] = classIndices[i];
+            }
+        }
+
+        return bits[..classIndices.Length];
+    }
+
+    /// <summary>
+    /// <see cref="ScaleToGradient"/> for class indices: yᵢ = 1 where the row's class is <paramref name="column"/>, else
+    /// 0, and Lᵢ = 1, so e/S - y with the label's entry at a maximum from <paramref name="atMaximum"/>: the bits of
+    /// one-hot labels in the dense kernel. <paramref name="classes"/> holds the class indices' bits
+    /// (<see cref="ClassBits{T}"/>), <paramref name="classIndices"/> the indices themselves for the last, partial vector.
+    /// </summary>
+    private static void ScaleToClassGradient<T>(
+        Span<T> gradient,
+        ReadOnlySpan<T> sum,
+        ReadOnlySpan<T> atMaximum,
+        ReadOnlySpan<T> classes,
+        ReadOnlySpan<int> classIndices,
+        int column,
+        ReadOnlySpan<T> factors,
+        ReadOnlySpan<T> nextGradient)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        ref T gradientAhead = ref Prefetch.Ahead(gradient, nextGradient);
+        int lanes = VectorMath.Lanes<T>();
+        Span<Vector<T>> g = VectorMath.Vectors(gradient);
+        ReadOnlySpan<Vector<T>> s = VectorMath.Vectors(sum);
+        ReadOnlySpan<Vector<T>> a = VectorMath.Vectors(atMaximum);
+        ReadOnlySpan<Vector<T>> c = VectorMath.Vectors(classes);
+        Vector<T> columnBits = typeof(T) == typeof(float) ? new Vector<int>(column).As<int, T>() : new Vector<long>(column).As<long, T>();
+        if (factors.IsEmpty)
+        {
+            for (int i = 0; i < g.Length; i++)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
+                g[i] = Entry(g[i], s[i], Vector<T>.One, a[i], OneHot(c[i], columnBits));
+            }
+        }
+        else
+        {
+            ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(factors);
+            for (int i = 0; i < g.Length; i++)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
+                g[i] = VectorMath.TimesOrZero(f[i], Entry(g[i], s[i], Vector<T>.One, a[i], OneHot(c[i], columnBits)));
+            }
+        }
+
+        for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
+        {
+            T e = gradient[i];
+            T label = classIndices[i] == column ? T.One : T.Zero;
+            T entry = e == T.One && label == T.One ? atMaximum[i] : (e / sum[i] * T.One) - label;
+            gradient[i] = factors.IsEmpty ? entry : Elementwise.TimesOrZero(factors[i], entry);
+        }
+    }
+
+    /// <summary>1 in the lanes whose class bits equal <paramref name="columnBits"/>, 0 in the others.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> OneHot<T>(Vector<T> classBits, Vector<T> columnBits)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Vector<T> match = typeof(T) == typeof(float)
+            ? Vector.Equals(classBits.As<T, int>(), columnBits.As<T, int>()).As<int, T>()
+            : Vector.Equals(classBits.As<T, long>(), columnBits.As<T, long>()).As<long, T>();
+        return match & Vector<T>.One;
     }
 
     /// <summary>
@@ -572,7 +686,6 @@ internal static class RowSoftmax
         /// Row <paramref name="row"/>'s entry of <see cref="ComputeGradientsAtMaximum"/> with label sum
         /// <paramref name="labelSum"/>, by the same operations (the same bits).
         /// </summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public T GradientAtMaximum(int row, double labelSum)
         {
             T gradient = T.CreateTruncating(((labelSum - _onesInDouble[row]) - _tailInDouble[row]) / (_onesInDouble[row] + _tailInDouble[row]));

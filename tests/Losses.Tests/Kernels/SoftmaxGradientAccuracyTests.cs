@@ -21,19 +21,24 @@ public abstract class SoftmaxGradientAccuracyTests<T>
     private static double Unit => Math.ScaleB(1.0, T.One is float ? -24 : -53);
 
     [Theory]
-    [InlineData(10.0)]
-    [InlineData(20.0)]
-    [InlineData(40.0)]
-    [InlineData(80.0)]
-    public void AtAConfidentCorrectPrediction_TheLabelsEntryIsMinusTheOthersProbability_NotZero(double margin)
+    [InlineData(10.0, 3)]
+    [InlineData(20.0, 3)]
+    [InlineData(40.0, 3)]
+    [InlineData(80.0, 3)]
+    [InlineData(20.0, 40)]
+    [InlineData(40.0, 40)]
+    public void AtAConfidentCorrectPrediction_TheLabelsEntryIsMinusTheOthersProbability_NotZero(double margin, int columns)
     {
-        // Logits [margin, 0, -1] with label 0. Expected (from Math.Exp): at the label -(e^-m + e^-(m+1))/S, elsewhere e^(x-m)/S.
-        Matrix<T> logits = Matrix<T>.Build.DenseOfRowArrays([T.CreateTruncating(margin), T.Zero, -T.One]);
-        Matrix<T> oneHot = Matrix<T>.Build.DenseOfRowArrays([T.One, T.Zero, T.Zero]);
+        // Logits [margin, 0, -1, -1, ...] with label 0. Expected (from Math.Exp): at the label -(Σ others)/S, elsewhere
+        // e^(x - m)/S. Both widths: the class-index kernel builds narrow rows' one-hot labels lane by lane.
+        T[] row = Enumerable.Range(0, columns).Select(j => j == 0 ? T.CreateTruncating(margin) : j == 1 ? T.Zero : -T.One).ToArray();
+        Matrix<T> logits = Matrix<T>.Build.DenseOfRowArrays(row);
+        Matrix<T> oneHot = Matrix<T>.Build.DenseOfRowArrays(Enumerable.Range(0, columns).Select(j => j == 0 ? T.One : T.Zero).ToArray());
         double m = double.CreateTruncating(logits[0, 0]);
-        double[] others = [Math.Exp(-m), Math.Exp(-1 - m)];
-        double sum = 1 + others[0] + others[1];
-        double[] expected = [-(others[0] + others[1]) / sum, others[0] / sum, others[1] / sum];
+        double[] exponentials = Enumerable.Range(0, columns).Select(j => j == 0 ? 1.0 : Math.Exp(double.CreateTruncating(row[j]) - m)).ToArray();
+        double others = exponentials.Skip(1).Sum();
+        double sum = 1 + others;
+        double[] expected = exponentials.Select((e, j) => j == 0 ? -others / sum : e / sum).ToArray();
 
         Matrix<T> sparse = Loss.SparseSoftmaxCrossEntropyWithLogitsGradient([0], logits);
         Matrix<T> dense = Loss.SoftmaxCrossEntropyWithLogitsGradient(oneHot, logits);
@@ -41,7 +46,7 @@ public abstract class SoftmaxGradientAccuracyTests<T>
         Matrix<T> fromDenseLoss = new SoftmaxCrossEntropyLoss<T> { Reduction = Reduction.Sum }.Evaluate(oneHot, logits).Gradient;
         foreach ((string route, Matrix<T> gradient) in new[] { ("class indices", sparse), ("one-hot labels", dense), ("sparse loss object", fromSparseLoss), ("dense loss object", fromDenseLoss) })
         {
-            for (int j = 0; j < 3; j++)
+            for (int j = 0; j < columns; j++)
             {
                 double.CreateTruncating(gradient[0, j]).Should().BeApproximately(
                     expected[j], Roundings * Unit * Math.Abs(expected[j]), $"{route}, entry {j}, margin {margin}");
@@ -49,23 +54,25 @@ public abstract class SoftmaxGradientAccuracyTests<T>
         }
     }
 
-    [Fact]
-    public void OverRowsOfEveryConfidence_EachEntryIsWithinAFewRoundingsOfItsExactValue_AndOneHotGivesTheBitsOfClassIndices()
+    [Theory]
+    [InlineData(10)]
+    [InlineData(37)]
+    [InlineData(300)]
+    public void OverRowsOfEveryConfidence_EachEntryIsWithinAFewRoundingsOfItsExactValue_AndOneHotGivesTheBitsOfClassIndices(int columns)
     {
         // Expected: L·p - y from the shifted exponentials in double (the shift rounded to T), S - 1 summed apart from the maximum, so the label's
         // entry at a sole maximum, -(S - 1)/S, is exact to double rounding. Bound: relative to p + y.
         const int Rows = 512;
-        const int Columns = 37;
         var random = new Random(20261201);
-        int[] classes = Enumerable.Range(0, Rows).Select(_ => random.Next(Columns)).ToArray();
-        Matrix<T> logits = Matrix<T>.Build.Dense(Rows, Columns, (i, j) =>
+        int[] classes = Enumerable.Range(0, Rows).Select(_ => random.Next(columns)).ToArray();
+        Matrix<T> logits = Matrix<T>.Build.Dense(Rows, columns, (i, j) =>
             T.CreateTruncating(j == classes[i] ? random.NextDouble() * 60 : random.NextDouble() * 4 - 2));
-        Matrix<T> oneHot = Matrix<T>.Build.Dense(Rows, Columns, (i, j) => j == classes[i] ? T.One : T.Zero);
+        Matrix<T> oneHot = Matrix<T>.Build.Dense(Rows, columns, (i, j) => j == classes[i] ? T.One : T.Zero);
         Matrix<T> sparse = Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(classes, logits);
         Matrix<T> dense = Loss.SoftmaxCrossEntropyWithLogitsGradient(oneHot, logits);
         for (int i = 0; i < Rows; i++)
         {
-            double[] x = Enumerable.Range(0, Columns).Select(j => double.CreateTruncating(logits[i, j])).ToArray();
+            double[] x = Enumerable.Range(0, columns).Select(j => double.CreateTruncating(logits[i, j])).ToArray();
             double max = x.Max();
 
             // The shift x - m rounded to T, as the kernels form it (README, "Accuracy").
@@ -73,7 +80,7 @@ public abstract class SoftmaxGradientAccuracyTests<T>
             double others = shifted.Where(v => v != 0).Sum(Math.Exp);
             double ones = x.Count(v => v == max);
             double sum = ones + others;
-            for (int j = 0; j < Columns; j++)
+            for (int j = 0; j < columns; j++)
             {
                 double p = Math.Exp(shifted[j]) / sum;
                 double y = j == classes[i] ? 1 : 0;
