@@ -49,6 +49,31 @@ public static class LaneFunctionAssertions
     }
 
     /// <summary>
+    /// For <paramref name="trials"/> vectors of lanes from <paramref name="lane"/> (given the trial's index), each lane of
+    /// <paramref name="function"/> is within <paramref name="bound"/> times |<paramref name="reference"/>| of the reference.
+    /// </summary>
+    public static void WithinRelativeOfReference(
+        string name, int trials, Func<int, double> lane, Func<Vector<double>, Vector<double>> function, Func<double, double> reference, double bound)
+    {
+        double[] lanes = new double[Vector<double>.Count];
+        for (int trial = 0; trial < trials; trial++)
+        {
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                lanes[i] = lane(trial);
+            }
+
+            Vector<double> result = function(new Vector<double>(lanes));
+            for (int i = 0; i < lanes.Length; i++)
+            {
+                double exact = reference(lanes[i]);
+                Math.Abs(result[i] - exact).Should().BeLessThanOrEqualTo(
+                    bound * Math.Abs(exact), $"{name}({lanes[i]:R}) = {exact:R}, the kernel gave {result[i]:R}");
+            }
+        }
+    }
+
+    /// <summary>
     /// <paramref name="kernel"/> over <paramref name="input"/> gives <paramref name="reference"/> rounded to float, but
     /// in at most <paramref name="allowed"/> elements, and there the neighbouring float.
     /// </summary>

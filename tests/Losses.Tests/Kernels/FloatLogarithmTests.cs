@@ -33,22 +33,8 @@ public sealed class FloatLogarithmTests
         }
 
         var random = new Random(20261201);
-        double[] lanes = new double[Vector<double>.Count];
-        for (int trial = 0; trial < 150_000; trial++)
-        {
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                lanes[lane] = NextFloat(random, trial % 3);
-            }
-
-            Vector<double> result = VectorLogarithm.LogForFloat(new Vector<double>(lanes));
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                double exact = Math.Log(lanes[lane]);
-                Math.Abs(result[lane] - exact).Should().BeLessThanOrEqualTo(
-                    1e-13 * Math.Abs(exact), $"ln({lanes[lane]:R}) = {exact:R}, the float logarithm gave {result[lane]:R}");
-            }
-        }
+        LaneFunctionAssertions.WithinRelativeOfReference(
+            "ln", 150_000, trial => NextFloat(random, trial % 3), VectorLogarithm.LogForFloat, Math.Log, 1e-13);
     }
 
     [Fact]

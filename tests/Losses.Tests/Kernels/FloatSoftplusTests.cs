@@ -42,22 +42,8 @@ public sealed class FloatSoftplusTests
         }
 
         var random = new Random(20261127);
-        double[] lanes = new double[Vector<double>.Count];
-        for (int trial = 0; trial < 150_000; trial++)
-        {
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                lanes[lane] = NextArgument(random, trial % 4);
-            }
-
-            Vector<double> result = VectorLogarithm.LogOnePlusForFloat(new Vector<double>(lanes));
-            for (int lane = 0; lane < lanes.Length; lane++)
-            {
-                double exact = ExactLogOnePlus(lanes[lane]);
-                Math.Abs(result[lane] - exact).Should().BeLessThanOrEqualTo(
-                    1e-13 * exact, $"ln(1 + {lanes[lane]:R}) = {exact:R}, the kernel gave {result[lane]:R}");
-            }
-        }
+        LaneFunctionAssertions.WithinRelativeOfReference(
+            "ln(1 + e) at e", 150_000, trial => NextArgument(random, trial % 4), VectorLogarithm.LogOnePlusForFloat, ExactLogOnePlus, 1e-13);
     }
 
     [Fact]
