@@ -1,3 +1,5 @@
+using System;
+
 namespace Losses.Tests.Infrastructure;
 
 /// <summary>
@@ -8,4 +10,25 @@ namespace Losses.Tests.Infrastructure;
 public sealed class AllocationMeasurement
 {
     public const string Name = "Allocation measurement";
+
+    /// <summary>
+    /// Calls <paramref name="warmUp"/> until a round compiles no method (at least five rounds, at most fifty): until then
+    /// the runtime is still promoting the code it runs (tiered compilation), which can allocate on the calling thread
+    /// in the window measured.
+    /// </summary>
+    public static void WarmUntilCompiled(Action warmUp)
+    {
+        long compiled = -1;
+        for (int round = 0; round < 50; round++)
+        {
+            warmUp();
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (round >= 4 && now == compiled)
+            {
+                return;
+            }
+
+            compiled = now;
+        }
+    }
 }

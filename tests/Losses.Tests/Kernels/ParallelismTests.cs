@@ -77,18 +77,7 @@ public abstract class ParallelismTests<T>
             // it to optimised code (its background compiler allocates, process-wide, while it works): at least five
             // rounds, and on until a round in which the runtime compiled nothing (unoptimised builds have many more
             // methods to promote).
-            long compiled = -1;
-            for (int round = 0; round < 50; round++)
-            {
-                Calls();
-                long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-                if (round >= 4 && now == compiled)
-                {
-                    break;
-                }
-
-                compiled = now;
-            }
+            AllocationMeasurement.WarmUntilCompiled(Calls);
 
             return Enumerable.Range(0, 5).Select(_ =>
             {
