@@ -177,12 +177,13 @@ internal static class RowSoftmax
         for (int column = 0; column < arguments.Columns; column++)
         {
             int offset = (column * rows) + start;
-            ScaleToGradient(
+            ScaleToGradient<T, LabelColumn>(
                 gradient.Slice(offset, block.Length),
                 block.Sum,
                 block.LabelSum,
                 atMaximum,
                 labels.Slice(offset, block.Length),
+                column,
                 factors.IsEmpty ? factors : factors.Slice(start, block.Length),
                 Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length),
                 Next(labels, offset, rows, arguments.Columns, column, block.Length));
@@ -225,18 +226,21 @@ internal static class RowSoftmax
             // indices), so the same bits, in one vectorised pass with no pass over the labels' scattered entries.
             ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: true);
             ReadOnlySpan<T> classes = ClassBits(gradientLabels, block.Work);
+            Span<T> labelSums = block.LabelSum;
+            labelSums.Fill(T.One);
             for (int column = 0; column < arguments.Columns; column++)
             {
                 int offset = (column * rows) + start;
-                ScaleToClassGradient(
+                ScaleToGradient<T, ClassColumn>(
                     gradient.Slice(offset, block.Length),
                     block.Sum,
+                    labelSums,
                     atMaximum,
                     classes,
-                    gradientLabels,
                     column,
                     blockFactors,
-                    Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length));
+                    Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length),
+                    default);
             }
 
             return;
@@ -301,57 +305,6 @@ internal static class RowSoftmax
         return bits[..classIndices.Length];
     }
 
-    /// <summary>
-    /// <see cref="ScaleToGradient"/> for class indices: yᵢ = 1 where the row's class is <paramref name="column"/>, else
-    /// 0, and Lᵢ = 1, so e/S - y with the label's entry at a maximum from <paramref name="atMaximum"/>: the bits of
-    /// one-hot labels in the dense kernel. <paramref name="classes"/> holds the class indices' bits
-    /// (<see cref="ClassBits{T}"/>), <paramref name="classIndices"/> the indices themselves for the last, partial vector.
-    /// </summary>
-    private static void ScaleToClassGradient<T>(
-        Span<T> gradient,
-        ReadOnlySpan<T> sum,
-        ReadOnlySpan<T> atMaximum,
-        ReadOnlySpan<T> classes,
-        ReadOnlySpan<int> classIndices,
-        int column,
-        ReadOnlySpan<T> factors,
-        ReadOnlySpan<T> nextGradient)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        ref T gradientAhead = ref Prefetch.Ahead(gradient, nextGradient);
-        int lanes = VectorMath.Lanes<T>();
-        Span<Vector<T>> g = VectorMath.Vectors(gradient);
-        ReadOnlySpan<Vector<T>> s = VectorMath.Vectors(sum);
-        ReadOnlySpan<Vector<T>> a = VectorMath.Vectors(atMaximum);
-        ReadOnlySpan<Vector<T>> c = VectorMath.Vectors(classes);
-        Vector<T> columnBits = typeof(T) == typeof(float) ? new Vector<int>(column).As<int, T>() : new Vector<long>(column).As<long, T>();
-        if (factors.IsEmpty)
-        {
-            for (int i = 0; i < g.Length; i++)
-            {
-                Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
-                g[i] = Entry(g[i], s[i], Vector<T>.One, a[i], OneHot(c[i], columnBits));
-            }
-        }
-        else
-        {
-            ReadOnlySpan<Vector<T>> f = VectorMath.Vectors(factors);
-            for (int i = 0; i < g.Length; i++)
-            {
-                Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
-                g[i] = VectorMath.TimesOrZero(f[i], Entry(g[i], s[i], Vector<T>.One, a[i], OneHot(c[i], columnBits)));
-            }
-        }
-
-        for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
-        {
-            T e = gradient[i];
-            T label = classIndices[i] == column ? T.One : T.Zero;
-            T entry = e == T.One && label == T.One ? atMaximum[i] : (e / sum[i] * T.One) - label;
-            gradient[i] = factors.IsEmpty ? entry : Elementwise.TimesOrZero(factors[i], entry);
-        }
-    }
-
     /// <summary>1 in the lanes whose class bits equal <paramref name="columnBits"/>, 0 in the others.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> OneHot<T>(Vector<T> classBits, Vector<T> columnBits)
@@ -367,18 +320,21 @@ internal static class RowSoftmax
     /// <c>gᵢ = (eᵢ/Sᵢ)·Lᵢ - yᵢ</c> in place, with eᵢ = exp(sᵢ) already in <paramref name="gradient"/>, but where eᵢ = 1
     /// and yᵢ = 1: there the row's <paramref name="atMaximum"/> (<see cref="Block{T}.ComputeGradientsAtMaximum"/>), the
     /// same value without the cancellation of Lᵢ/Sᵢ against 1. With <paramref name="factors"/>, that times fᵢ (exactly 0
-    /// where fᵢ = 0).
+    /// where fᵢ = 0). The labels of column <paramref name="column"/> are <typeparamref name="TLabels"/>'s reading of
+    /// <paramref name="labels"/>: the labels themselves, or one-hot labels from class indices' bits.
     /// </summary>
-    private static void ScaleToGradient<T>(
+    private static void ScaleToGradient<T, TLabels>(
         Span<T> gradient,
         ReadOnlySpan<T> sum,
         ReadOnlySpan<T> labelSum,
         ReadOnlySpan<T> atMaximum,
         ReadOnlySpan<T> labels,
+        int column,
         ReadOnlySpan<T> factors,
         ReadOnlySpan<T> nextGradient,
         ReadOnlySpan<T> nextLabels)
         where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IColumnLabels
     {
         ref T gradientAhead = ref Prefetch.Ahead(gradient, nextGradient);
         ref T labelsAhead = ref Prefetch.Ahead(labels, nextLabels);
@@ -388,13 +344,14 @@ internal static class RowSoftmax
         ReadOnlySpan<Vector<T>> l = VectorMath.Vectors(labelSum);
         ReadOnlySpan<Vector<T>> a = VectorMath.Vectors(atMaximum);
         ReadOnlySpan<Vector<T>> y = VectorMath.Vectors(labels);
+        Vector<T> columnBits = ColumnBits<T>(column);
         if (factors.IsEmpty)
         {
             for (int i = 0; i < g.Length; i++)
             {
                 Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
                 Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
-                g[i] = Entry(g[i], s[i], l[i], a[i], y[i]);
+                g[i] = Entry(g[i], s[i], l[i], a[i], TLabels.Labels(y[i], columnBits));
             }
         }
         else
@@ -404,19 +361,67 @@ internal static class RowSoftmax
             {
                 Prefetch.Line(ref Unsafe.Add(ref gradientAhead, i * lanes));
                 Prefetch.Line(ref Unsafe.Add(ref labelsAhead, i * lanes));
-                g[i] = VectorMath.TimesOrZero(f[i], Entry(g[i], s[i], l[i], a[i], y[i]));
+                g[i] = VectorMath.TimesOrZero(f[i], Entry(g[i], s[i], l[i], a[i], TLabels.Labels(y[i], columnBits)));
             }
         }
 
         for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
             T e = gradient[i];
-            T entry = e == T.One && labels[i] == T.One ? atMaximum[i] : (e / sum[i] * labelSum[i]) - labels[i];
+            T label = TLabels.Label(labels[i], column);
+            T entry = e == T.One && label == T.One ? atMaximum[i] : (e / sum[i] * labelSum[i]) - label;
             gradient[i] = factors.IsEmpty ? entry : Elementwise.TimesOrZero(factors[i], entry);
         }
     }
 
-    /// <summary>One vector of <see cref="ScaleToGradient"/> before its factors, without a branch.</summary>
+    /// <summary>How <see cref="ScaleToGradient{T, TLabels}"/> reads a column's labels from what it is given.</summary>
+    private interface IColumnLabels
+    {
+        /// <summary>The labels of a vector of rows.</summary>
+        static abstract Vector<T> Labels<T>(Vector<T> stored, Vector<T> columnBits)
+            where T : struct, IFloatingPointIeee754<T>;
+
+        /// <summary>The label of one row.</summary>
+        static abstract T Label<T>(T stored, int column)
+            where T : struct, IFloatingPointIeee754<T>;
+    }
+
+    /// <summary>Dense labels: the column's labels themselves.</summary>
+    private readonly struct LabelColumn : IColumnLabels
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<T> Labels<T>(Vector<T> stored, Vector<T> columnBits)
+            where T : struct, IFloatingPointIeee754<T>
+            => stored;
+
+        public static T Label<T>(T stored, int column)
+            where T : struct, IFloatingPointIeee754<T>
+            => stored;
+    }
+
+    /// <summary>Class indices' bits (<see cref="ClassBits{T}"/>): 1 where the row's class is the column, else 0.</summary>
+    private readonly struct ClassColumn : IColumnLabels
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<T> Labels<T>(Vector<T> stored, Vector<T> columnBits)
+            where T : struct, IFloatingPointIeee754<T>
+            => OneHot(stored, columnBits);
+
+        public static T Label<T>(T stored, int column)
+            where T : struct, IFloatingPointIeee754<T>
+        {
+            bool match = typeof(T) == typeof(float) ? Unsafe.As<T, int>(ref stored) == column : Unsafe.As<T, long>(ref stored) == column;
+            return match ? T.One : T.Zero;
+        }
+    }
+
+    /// <summary>A column index's bits in every lane, as <see cref="ClassBits{T}"/> stores class indices.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> ColumnBits<T>(int column)
+        where T : struct, IFloatingPointIeee754<T>
+        => typeof(T) == typeof(float) ? new Vector<int>(column).As<int, T>() : new Vector<long>(column).As<long, T>();
+
+    /// <summary>One vector of <see cref="ScaleToGradient{T, TLabels}"/> before its factors, without a branch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Entry<T>(Vector<T> e, Vector<T> sum, Vector<T> labelSum, Vector<T> atMaximum, Vector<T> label)
         where T : struct, IFloatingPointIeee754<T>
