@@ -35,6 +35,10 @@ internal static class FusedExponentials
     /// <see cref="Step"/> describes) and, with labels, y to L and y·s to D; stores s (<paramref name="keepShifted"/>) or
     /// exp(s) into <paramref name="destination"/> unless empty. Meanwhile each column's next segment is prefetched
     /// (<see cref="Prefetch"/>). The statistics spans are the block's, padded to whole vectors.
+    /// With a non-empty <paramref name="aheadMax"/> (the padded maxima span of the next block, the rows from
+    /// <paramref name="aheadStart"/>, with as many whole vectors of rows as this block) the same pass also gathers the next
+    /// block's row maxima over those whole vectors: each takes the native maximum of itself and every column's logits, so
+    /// the pass reads the next block from memory while it works through this one from cache.
     /// </summary>
     /// <remarks>
     /// One call per block: the spans are checked once, for the region from the first column's segment to the last's,
@@ -49,7 +53,9 @@ internal static class FusedExponentials
         int columns,
         int start,
         int length,
-        Statistics<T> statistics)
+        Statistics<T> statistics,
+        int aheadStart = 0,
+        Span<T> aheadMax = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (columns == 0 || length == 0)
@@ -58,43 +64,72 @@ internal static class FusedExponentials
         }
 
         int extent = ((columns - 1) * rows) + length;
+        int aheadOffset = aheadStart - start;
+        if (!aheadMax.IsEmpty)
+        {
+            aheadMax = aheadMax[..(length / Vector<T>.Count * Vector<T>.Count)];
+        }
+
+        // With the next block's maxima the region reaches to the end of its last column's whole vectors (checked here once).
+        int logitsExtent = aheadMax.IsEmpty ? extent : Math.Max(extent, ((columns - 1) * rows) + aheadOffset + aheadMax.Length);
         var region = new Region<T>(
-            logits.Slice(start, extent),
+            logits.Slice(start, logitsExtent),
             labels.IsEmpty ? labels : labels.Slice(start, extent),
             destination.IsEmpty ? destination : destination.Slice(start, extent),
             rows,
             columns,
-            length);
+            length,
+            aheadOffset,
+            aheadMax);
 
         // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
         // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
         // instead).
-        if (!labels.IsEmpty)
+        if (aheadMax.IsEmpty)
         {
-            if (!destination.IsEmpty)
-            {
-                Columns<T, Yes, Yes>(region, statistics, keepShifted);
-            }
-            else
-            {
-                Columns<T, Yes, No>(region, statistics, keepShifted);
-            }
-        }
-        else if (!destination.IsEmpty)
-        {
-            Columns<T, No, Yes>(region, statistics, keepShifted);
+            Cases<T, No>(region, statistics, keepShifted);
         }
         else
         {
-            Columns<T, No, No>(region, statistics, keepShifted);
+            Cases<T, Yes>(region, statistics, keepShifted);
         }
     }
 
-    /// <summary>Every column of <paramref name="region"/>: the whole vectors by <see cref="Wholes"/>, then the partial one.</summary>
-    private static void Columns<T, TLabels, TStore>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+    /// <summary><see cref="Columns"/> for the case of <paramref name="region"/>: labels or none, a destination or none.</summary>
+    private static void Cases<T, TAhead>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+        where TAhead : struct, IFlag
+    {
+        if (!region.Labels.IsEmpty)
+        {
+            if (!region.Destination.IsEmpty)
+            {
+                Columns<T, Yes, Yes, TAhead>(region, statistics, keepShifted);
+            }
+            else
+            {
+                Columns<T, Yes, No, TAhead>(region, statistics, keepShifted);
+            }
+        }
+        else if (!region.Destination.IsEmpty)
+        {
+            Columns<T, No, Yes, TAhead>(region, statistics, keepShifted);
+        }
+        else
+        {
+            Columns<T, No, No, TAhead>(region, statistics, keepShifted);
+        }
+    }
+
+    /// <summary>
+    /// Every column of <paramref name="region"/>: the whole vectors by <see cref="Wholes"/> (with the next block's maxima
+    /// as <typeparamref name="TAhead"/> says), then the partial one.
+    /// </summary>
+    private static void Columns<T, TLabels, TStore, TAhead>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
+        where TAhead : struct, IFlag
     {
         int lanes = Vector<T>.Count;
         int length = region.Length;
@@ -102,6 +137,8 @@ internal static class FusedExponentials
         ref T logits = ref MemoryMarshal.GetReference(region.Logits);
         ref T labels = ref MemoryMarshal.GetReference(region.Labels);
         ref T destination = ref MemoryMarshal.GetReference(region.Destination);
+        ref Vector<T> aheadMax = ref AsVector(ref MemoryMarshal.GetReference(region.AheadMax));
+        nint aheadOffset = TAhead.Value ? region.AheadOffset : 0;
         for (int column = 0; column < region.Columns; column++)
         {
             // The last column's "next" segment is itself, already in cache (see Prefetch.Ahead).
@@ -113,8 +150,11 @@ internal static class FusedExponentials
                 ref AsVector(ref TStore.Value ? ref Unsafe.Add(ref destination, offset) : ref destination),
                 statistics,
                 ref Unsafe.Add(ref logits, ahead),
-                ref TLabels.Value ? ref Unsafe.Add(ref labels, ahead) : ref labels);
-            Wholes<T, TLabels, TStore>(vectors, wholes, keepShifted);
+                ref TLabels.Value ? ref Unsafe.Add(ref labels, ahead) : ref labels,
+                ref AsVector(ref Unsafe.Add(ref logits, offset + aheadOffset)),
+                ref aheadMax,
+                ref Unsafe.Add(ref logits, ahead + aheadOffset));
+            Wholes<T, TLabels, TStore, TAhead>(vectors, wholes, keepShifted);
             if (wholes * lanes < length)
             {
                 Partial(
@@ -167,15 +207,17 @@ internal static class FusedExponentials
 
     /// <summary>
     /// The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes, storing the
-    /// results or not as <typeparamref name="TStore"/> does (without a destination the rounding to T is left out).
+    /// results or not as <typeparamref name="TStore"/> does (without a destination the rounding to T is left out), and
+    /// with <typeparamref name="TAhead"/> the next block's maxima over the same vectors of its own segment.
     /// Never inlined, so that it is compiled the same way in every process: with the whole loop inlined into it. Inlined
     /// into <see cref="Columns"/> it was or was not, from one process to the next, as the runtime's profile had it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Wholes<T, TLabels, TStore>(in Vectors<T> vectors, int wholes, bool keepShifted)
+    private static void Wholes<T, TLabels, TStore, TAhead>(in Vectors<T> vectors, int wholes, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
+        where TAhead : struct, IFlag
     {
         // The references are copied out of the struct first, so that the loop keeps them in registers: read through
         // `vectors` they were loaded again in every iteration, as the loop's stores might have changed them.
@@ -192,6 +234,9 @@ internal static class FusedExponentials
         // The next column's segments as vectors, so that their offsets are the current ones' (the JIT computes one).
         ref Vector<T> nextLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLogits);
         ref Vector<T> nextLabels = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLabels);
+        ref Vector<T> aheadLogits = ref vectors.AheadLogits;
+        ref Vector<T> aheadMax = ref vectors.AheadMax;
+        ref Vector<T> nextAheadLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextAheadLogits);
 
         // Two vectors per iteration: half the loop's own instructions, and two independent exponentials side by side.
         nint i = 0;
@@ -200,9 +245,11 @@ internal static class FusedExponentials
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, keepShifted);
+            AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             At<T, TLabels, TStore>(
                 i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, keepShifted);
+            AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
         }
 
         if (i < wholes)
@@ -210,6 +257,23 @@ internal static class FusedExponentials
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, keepShifted);
+            AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
+        }
+    }
+
+    /// <summary>
+    /// With <typeparamref name="TAhead"/>, vector <paramref name="i"/> of the next block's segment: asks for its next
+    /// column's, and takes the native maximum (<see cref="VectorMath.MaxNative{T}"/>) of the maximum so far and the logits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AheadAt<T, TAhead>(nint i, ref Vector<T> logits, ref Vector<T> max, ref Vector<T> nextLogits)
+        where T : struct, IFloatingPointIeee754<T>
+        where TAhead : struct, IFlag
+    {
+        if (TAhead.Value)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
+            Unsafe.Add(ref max, i) = VectorMath.MaxNative(Unsafe.Add(ref max, i), Unsafe.Add(ref logits, i));
         }
     }
 
@@ -444,7 +508,10 @@ internal static class FusedExponentials
             => ref MemoryMarshal.GetReference(vectors[..count]);
     }
 
-    /// <summary>A block's region of each matrix, from its first column's segment to its last's, and the block's shape.</summary>
+    /// <summary>
+    /// A block's region of each matrix, from its first column's segment to its last's (for the logits, to the next block's
+    /// last when it gathers that block's maxima), and the block's shape.
+    /// </summary>
     private readonly ref struct Region<T>
         where T : struct
     {
@@ -455,7 +522,14 @@ internal static class FusedExponentials
         public readonly int Columns;
         public readonly int Length;
 
-        public Region(ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, int rows, int columns, int length)
+        /// <summary>Where the next block's segment lies from this one's in each column, when it gathers its maxima.</summary>
+        public readonly int AheadOffset;
+
+        /// <summary>The next block's maxima over its whole vectors of rows, or empty.</summary>
+        public readonly Span<T> AheadMax;
+
+        public Region(
+            ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, int rows, int columns, int length, int aheadOffset, Span<T> aheadMax)
         {
             Logits = logits;
             Labels = labels;
@@ -463,10 +537,15 @@ internal static class FusedExponentials
             Rows = rows;
             Columns = columns;
             Length = length;
+            AheadOffset = aheadOffset;
+            AheadMax = aheadMax;
         }
     }
 
-    /// <summary>References to the first vector of each span of a column segment, and to the next column's segments.</summary>
+    /// <summary>
+    /// References to the first vector of each span of a column segment, and to the next column's segments; and of the next
+    /// block's segment, its maxima and its next column's segment, when it gathers them.
+    /// </summary>
     private readonly ref struct Vectors<T>
         where T : struct
     {
@@ -476,6 +555,9 @@ internal static class FusedExponentials
         public readonly Statistics<T> Statistics;
         public readonly ref T NextLogits;
         public readonly ref T NextLabels;
+        public readonly ref Vector<T> AheadLogits;
+        public readonly ref Vector<T> AheadMax;
+        public readonly ref T NextAheadLogits;
 
         public Vectors(
             ref Vector<T> logits,
@@ -483,10 +565,16 @@ internal static class FusedExponentials
             ref Vector<T> destination,
             Statistics<T> statistics,
             ref T nextLogits,
-            ref T nextLabels)
+            ref T nextLabels,
+            ref Vector<T> aheadLogits,
+            ref Vector<T> aheadMax,
+            ref T nextAheadLogits)
         {
             NextLogits = ref nextLogits;
             NextLabels = ref nextLabels;
+            AheadLogits = ref aheadLogits;
+            AheadMax = ref aheadMax;
+            NextAheadLogits = ref nextAheadLogits;
             Logits = ref logits;
             Labels = ref labels;
             Destination = ref destination;

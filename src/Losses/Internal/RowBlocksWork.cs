@@ -15,6 +15,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
     private int _rows;
     private int _columns;
     private int _rowsPerBlock;
+    private bool _gatherAhead;
     private ParallelWork.Pinned _logits;
     private ParallelWork.Pinned _labels;
     private ParallelWork.Pinned _classIndices;
@@ -55,6 +56,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
                 _rows = arguments.Rows,
                 _columns = arguments.Columns,
                 _rowsPerBlock = rowsPerBlock,
+                _gatherAhead = (arguments.Rows + rowsPerBlock - 1) / rowsPerBlock >= 2 * threads,
                 _logits = ParallelWork.Pinned.Of(arguments.Logits, logits),
                 _labels = ParallelWork.Pinned.Of(arguments.Labels, labels),
                 _classIndices = ParallelWork.Pinned.Of(arguments.ClassIndices, classIndices),
@@ -79,9 +81,37 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
             _losses.AsSpan<T>(),
             _gradientFactors.AsSpan<T>());
         using var scratch = new RowSoftmax.Scratch<T>(_rowsPerBlock);
-        while (ParallelWork.TryClaim(ref next, Blocks, out int block))
+
+        // With at least two blocks per thread, each thread claims its next block before it runs the one it holds, so that
+        // this one's pass can gather the next one's row maxima (RowSoftmax.RunBlock). With fewer, a thread that claimed
+        // ahead could leave another with nothing to do.
+        if (!ParallelWork.TryClaim(ref next, Blocks, out int block))
         {
-            RowSoftmax.RunBlock(arguments, scratch, block * _rowsPerBlock);
+            return;
+        }
+
+        bool maxReady = false;
+        for (int index = 0; ; index++)
+        {
+            if (!_gatherAhead)
+            {
+                RowSoftmax.RunBlock(arguments, scratch, index, block * _rowsPerBlock, next: -1, maxReady: false);
+                if (!ParallelWork.TryClaim(ref next, Blocks, out block))
+                {
+                    return;
+                }
+
+                continue;
+            }
+
+            bool more = ParallelWork.TryClaim(ref next, Blocks, out int following);
+            maxReady = RowSoftmax.RunBlock(arguments, scratch, index, block * _rowsPerBlock, more ? following * _rowsPerBlock : -1, maxReady);
+            if (!more)
+            {
+                return;
+            }
+
+            block = following;
         }
     }
 }

@@ -38,7 +38,7 @@ internal static class RowSoftmax
     /// </summary>
     internal const int BlockBytes = 2 * 1024 * 1024;
 
-    private const int ScratchSpans = 6;
+    private const int ScratchSpans = 7;
 
     /// <summary>
     /// Up to this many columns the class-index gradient builds each column's one-hot labels lane by lane in its one
@@ -108,26 +108,47 @@ internal static class RowSoftmax
         }
 
         using var scratch = new Scratch<T>(rowsPerBlock);
-        for (int start = 0; start < rows; start += rowsPerBlock)
+        bool maxReady = false;
+        for (int start = 0, index = 0; start < rows; start += rowsPerBlock, index++)
         {
-            RunBlock(arguments, scratch, start);
+            int next = start + rowsPerBlock < rows ? start + rowsPerBlock : -1;
+            maxReady = RunBlock(arguments, scratch, index, start, next, maxReady);
         }
     }
 
-    /// <summary>The kernel on the block of rows from <paramref name="start"/>.</summary>
-    internal static void RunBlock<T>(scoped in RowArguments<T> arguments, in Scratch<T> scratch, int start)
+    /// <summary>
+    /// The kernel on the block of rows from <paramref name="start"/>, the <paramref name="index"/>-th block this scratch
+    /// runs (its maxima are kept in one of two spans by the index's parity, the next block's in the other). The block's
+    /// row maxima are taken first, unless the previous block's pass gathered them (<paramref name="maxReady"/>). With a
+    /// next block, the rows from <paramref name="next"/> (-1 for none), this block's pass after the maxima also gathers
+    /// that block's where the fused loop runs and the two have as many whole vectors of rows: the next block is then read
+    /// from memory once, in a pass that works through this one from cache, instead of in a pass of its own. Returns
+    /// whether it did. The maxima are the same values either way (the same native maxima, in another order).
+    /// </summary>
+    internal static bool RunBlock<T>(scoped in RowArguments<T> arguments, in Scratch<T> scratch, int index, int start, int next, bool maxReady)
         where T : struct, IFloatingPointIeee754<T>
     {
         int rows = arguments.Rows;
         int columns = arguments.Columns;
         ReadOnlySpan<T> logits = arguments.Logits;
         Span<T> outputs = arguments.Outputs;
-        var block = scratch.Block(start, rows);
-        block.ComputeMax(logits, rows, columns);
+        var block = scratch.Block(start, rows, index);
+        if (!maxReady)
+        {
+            block.ComputeMax(logits, rows, columns);
+        }
+
+        var ahead = next >= 0 ? scratch.Block(next, rows, index + 1) : default;
+        Span<T> aheadMax = next >= 0 && GathersAhead<T>(block.Length, ahead.Length) ? ahead.WholeMax : default;
+        if (!aheadMax.IsEmpty)
+        {
+            ahead.StartMax(logits);
+        }
+
         switch (arguments.Kernel)
         {
             case RowKernel.Softmax:
-                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: false);
+                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: false, next, aheadMax);
                 for (int column = 0; column < columns; column++)
                 {
                     int offset = (column * rows) + start;
@@ -136,7 +157,7 @@ internal static class RowSoftmax
 
                 break;
             case RowKernel.LogSoftmax:
-                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: true);
+                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: true, next, aheadMax);
                 for (int column = 0; column < columns; column++)
                 {
                     int offset = (column * rows) + start;
@@ -145,21 +166,43 @@ internal static class RowSoftmax
 
                 break;
             case RowKernel.CrossEntropy:
-                DenseCrossEntropyBlock(arguments, block, start);
+                DenseCrossEntropyBlock(arguments, block, start, next, aheadMax);
                 break;
             default:
-                SparseCrossEntropyBlock(arguments, block, start);
+                SparseCrossEntropyBlock(arguments, block, start, next, aheadMax);
                 break;
         }
+
+        if (aheadMax.IsEmpty)
+        {
+            return false;
+        }
+
+        ahead.FinishMax(logits, rows, columns);
+        return true;
     }
 
-    private static void DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start)
+    /// <summary>
+    /// Whether a block of <paramref name="length"/> rows gathers the maxima of the next, of <paramref name="aheadLength"/>
+    /// rows, in its pass: where the fused loop runs, for as many whole vectors of rows as its own.
+    /// </summary>
+    private static bool GathersAhead<T>(int length, int aheadLength)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+#if NET9_0_OR_GREATER
+        return FusedExponentials.Supported<T>() && aheadLength / Vector<T>.Count == length / Vector<T>.Count && length >= Vector<T>.Count;
+#else
+        return false;
+#endif
+    }
+
+    private static void DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, int aheadStart, Span<T> aheadMax)
         where T : struct, IFloatingPointIeee754<T>
     {
         int rows = arguments.Rows;
         ReadOnlySpan<T> labels = arguments.Labels;
         Span<T> gradient = arguments.Outputs;
-        block.ComputeSums(arguments.Logits, rows, arguments.Columns, labels, gradient, keepShifted: false);
+        block.ComputeSums(arguments.Logits, rows, arguments.Columns, labels, gradient, keepShifted: false, aheadStart, aheadMax);
         if (!arguments.Losses.IsEmpty)
         {
             block.LabelledLosses(arguments.Losses.Slice(start, block.Length));
@@ -190,7 +233,7 @@ internal static class RowSoftmax
         }
     }
 
-    private static void SparseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start)
+    private static void SparseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, int aheadStart, Span<T> aheadMax)
         where T : struct, IFloatingPointIeee754<T>
     {
         int rows = arguments.Rows;
@@ -198,7 +241,7 @@ internal static class RowSoftmax
         ReadOnlySpan<T> logits = arguments.Logits;
         Span<T> gradient = arguments.Outputs;
         Span<T> losses = arguments.Losses;
-        block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false);
+        block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false, aheadStart, aheadMax);
         if (!losses.IsEmpty)
         {
             ReadOnlySpan<T> logSum = block.LogSum;
@@ -549,8 +592,9 @@ internal static class RowSoftmax
             & ~Vector.Equals(x, new Vector<T>(T.NegativeInfinity)) & ~Vector.Equals(m, new Vector<T>(T.PositiveInfinity));
 
     /// <summary>
-    /// Pooled scratch for every block of one call: six spans of T, four of double and one of int, each padded to whole
-    /// vectors so that a block's last, partial vector of rows runs through the same vector code as the others.
+    /// Pooled scratch for every block of one call: seven spans of T (two of them the maxima of two blocks in a row), four
+    /// of double and one of int, each padded to whole vectors so that a block's last, partial vector of rows runs through
+    /// the same vector code as the others.
     /// </summary>
     internal readonly struct Scratch<T> : IDisposable
         where T : struct, IFloatingPointIeee754<T>
@@ -570,8 +614,12 @@ internal static class RowSoftmax
 
         private int Stride { get; }
 
-        public Block<T> Block(int start, int rows)
-            => new(_values, _sums, Stride, start, Math.Min(RowsPerBlock, rows - start));
+        /// <summary>
+        /// The block of rows from <paramref name="start"/>, the <paramref name="index"/>-th this scratch runs: its maxima in
+        /// the first of two spans for an even index, in the second for an odd one.
+        /// </summary>
+        public Block<T> Block(int start, int rows, int index = 0)
+            => new(_values, _sums, Stride, (index & 1) == 0 ? 0 : ScratchSpans - 1, start, Math.Min(RowsPerBlock, rows - start));
 
         public void Dispose()
         {
@@ -612,12 +660,16 @@ internal static class RowSoftmax
         private readonly Span<double> _labelSumInDouble;
         private readonly Span<double> _labelDotInDouble;
 
-        public Block(T[] values, double[] sums, int stride, int start, int length)
+        /// <summary>
+        /// A block's spans in the scratch arrays: its maxima in span <paramref name="maxSpan"/> of the values (two blocks in
+        /// a row keep theirs apart), the rest shared by every block.
+        /// </summary>
+        public Block(T[] values, double[] sums, int stride, int maxSpan, int start, int length)
         {
             _start = start;
             Length = length;
             int padded = Padded<T>(length);
-            _paddedMax = values.AsSpan(0, padded);
+            _paddedMax = values.AsSpan(maxSpan * stride, padded);
             _paddedSum = values.AsSpan(stride, padded);
             _paddedLogSum = values.AsSpan(2 * stride, padded);
             Work = values.AsSpan(3 * stride, length);
@@ -634,6 +686,9 @@ internal static class RowSoftmax
 
         /// <summary>m, the row maxima (NaN for a row of only -∞).</summary>
         public Span<T> Max => _paddedMax[..Length];
+
+        /// <summary>The maxima of the block's whole vectors of rows.</summary>
+        public Span<T> WholeMax => _paddedMax[..(Length / Math.Max(VectorMath.Lanes<T>(), 1) * VectorMath.Lanes<T>())];
 
         /// <summary>S = Σⱼ exp(sⱼ).</summary>
         public Span<T> Sum => _paddedSum[..Length];
@@ -708,10 +763,8 @@ internal static class RowSoftmax
         /// <summary>Row maxima m for the block's rows.</summary>
         public void ComputeMax(ReadOnlySpan<T> logits, int rows, int columns)
         {
-            logits.Slice(_start, Length).CopyTo(Max);
-            _paddedMax[Length..].Clear();
+            StartMax(logits);
             Span<Vector<T>> max = VectorMath.Vectors(Max);
-            int done = max.Length * VectorMath.Lanes<T>();
             int column = 1;
 
             // Four columns at a time: four streams from memory at once, and a quarter of the stores. The maximum is
@@ -738,9 +791,9 @@ internal static class RowSoftmax
                     Prefetch.Line(ref Unsafe.Add(ref next, rows));
                     Prefetch.Line(ref Unsafe.Add(ref next, 2 * rows));
                     Prefetch.Line(ref Unsafe.Add(ref next, 3 * rows));
-                    Unsafe.Add(ref m, i) = NativeMax(
-                        NativeMax(Unsafe.Add(ref m, i), Unsafe.Add(ref x0, i)),
-                        NativeMax(NativeMax(Unsafe.Add(ref x1, i), Unsafe.Add(ref x2, i)), Unsafe.Add(ref x3, i)));
+                    Unsafe.Add(ref m, i) = VectorMath.MaxNative(
+                        VectorMath.MaxNative(Unsafe.Add(ref m, i), Unsafe.Add(ref x0, i)),
+                        VectorMath.MaxNative(VectorMath.MaxNative(Unsafe.Add(ref x1, i), Unsafe.Add(ref x2, i)), Unsafe.Add(ref x3, i)));
                 }
             }
 
@@ -749,11 +802,32 @@ internal static class RowSoftmax
                 ref Vector<T> x = ref Segment(logits, (column * rows) + _start);
                 for (nint i = 0; i < max.Length; i++)
                 {
-                    Unsafe.Add(ref m, i) = NativeMax(Unsafe.Add(ref m, i), Unsafe.Add(ref x, i));
+                    Unsafe.Add(ref m, i) = VectorMath.MaxNative(Unsafe.Add(ref m, i), Unsafe.Add(ref x, i));
                 }
             }
 
-            for (column = 1; column < columns && done < Length; column++)
+            FinishMax(logits, rows, columns);
+        }
+
+        /// <summary>
+        /// The first step of the row maxima, before any column's whole vectors are taken in: m = the first column's
+        /// logits, and 0 in the padding lanes.
+        /// </summary>
+        public void StartMax(ReadOnlySpan<T> logits)
+        {
+            logits.Slice(_start, Length).CopyTo(Max);
+            _paddedMax[Length..].Clear();
+        }
+
+        /// <summary>
+        /// The last step of the row maxima, once every column's whole vectors of rows have been taken in (by
+        /// <see cref="ComputeMax"/>, or by the previous block's pass, the fused loop): the rows after the
+        /// whole vectors, lane by lane, then NaN for a row of only -∞.
+        /// </summary>
+        public void FinishMax(ReadOnlySpan<T> logits, int rows, int columns)
+        {
+            int done = VectorMath.Vectors(Max).Length * VectorMath.Lanes<T>();
+            for (int column = 1; column < columns && done < Length; column++)
             {
                 ReadOnlySpan<T> segment = logits.Slice((column * rows) + _start, Length);
                 for (int i = done; i < Length; i++)
@@ -783,21 +857,15 @@ internal static class RowSoftmax
         private ref Vector<T> Segment(ReadOnlySpan<T> logits, int offset)
             => ref Unsafe.As<T, Vector<T>>(ref MemoryMarshal.GetReference(logits.Slice(offset, Length)));
 
-        /// <summary>max(a, b) lane-wise by the processor's own instruction: b unless a is greater (so b where either is NaN).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static Vector<T> NativeMax(Vector<T> a, Vector<T> b)
-#if NET9_0_OR_GREATER
-            => Vector.MaxNative(a, b);
-#else
-            => Vector.ConditionalSelect(Vector.GreaterThan(a, b), a, b);
-#endif
-
         /// <summary>
         /// One pass over the block's logits: S and log S, with L and D when <paramref name="labels"/>
         /// is not empty. exp(s) is left in <paramref name="destination"/> (when not empty), or s itself
-        /// when <paramref name="keepShifted"/> is set.
+        /// when <paramref name="keepShifted"/> is set. With a non-empty <paramref name="aheadMax"/> (the next block's,
+        /// the rows from <paramref name="aheadStart"/>, started by <see cref="StartMax"/>) the pass takes in every column's
+        /// whole vectors of that block's rows too (the fused loop only: <see cref="RunBlock"/> passes it only there).
         /// </summary>
-        public void ComputeSums(ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted)
+        public void ComputeSums(
+            ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted, int aheadStart = 0, Span<T> aheadMax = default)
         {
             _tailInDouble.Clear();
             _onesInDouble.Clear();
@@ -816,7 +884,9 @@ internal static class RowSoftmax
                     columns,
                     _start,
                     Length,
-                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima));
+                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima),
+                    aheadStart,
+                    aheadMax);
 
                 if (typeof(T) == typeof(float))
                 {

@@ -56,6 +56,19 @@ internal static unsafe class VectorMath
         => x == max ? T.Zero : x - max;
 
     /// <summary>
+    /// max(a, b) lane-wise by the processor's own instruction: b unless a is greater (so b where either is NaN). Of -0
+    /// and +0 it keeps either. The row kernels take their maxima this way (see <see cref="RowSoftmax"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> MaxNative<T>(Vector<T> a, Vector<T> b)
+        where T : struct, IFloatingPointIeee754<T>
+#if NET9_0_OR_GREATER
+        => Vector.MaxNative(a, b);
+#else
+        => Vector.ConditionalSelect(Vector.GreaterThan(a, b), a, b);
+#endif
+
+    /// <summary>
     /// eˣ element-wise; <paramref name="destination"/> may alias <paramref name="x"/>. On .NET 9 and later
     /// every element goes through the same lane-wise vector algorithm (the tail in a zero-padded vector),
     /// so an element's result does not depend on its position or on the buffers' alignment, which

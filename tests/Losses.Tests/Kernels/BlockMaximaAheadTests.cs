@@ -1,0 +1,186 @@
+using System;
+using System.Collections.Generic;
+using System.Numerics;
+using FluentAssertions;
+using Losses.Internal;
+
+namespace Losses.Tests.Kernels;
+
+/// <summary>
+/// The row kernels run a matrix in blocks of rows, and each block needs its row maxima before its pass of exponentials.
+/// Where the fused loop runs, a block's pass also takes in the next block's logits and leaves that block's maxima
+/// ready (<see cref="RowSoftmax.RunBlock{T}"/>), so the next block is read from memory once, inside a pass that works
+/// from cache, instead of in a pass of its own. The specification: every output has the bits it has when each block
+/// takes its own maxima, whatever the inputs (±∞, NaN, rows of only -∞, ±0) and wherever the blocks end.
+/// </summary>
+public abstract class BlockMaximaAheadTests<T>
+    where T : struct, IFloatingPointIeee754<T>
+{
+    private const int Columns3 = BlockMaximaAheadShapes.Narrow;
+
+    [Theory]
+    [MemberData(nameof(BlockMaximaAheadShapes.Several), MemberType = typeof(BlockMaximaAheadShapes))]
+    public void GatheringTheNextBlocksMaxima_GivesTheBitsOfEachBlockTakingItsOwn(int rows, int columns)
+    {
+        var inputs = new Inputs(rows, columns, seed: (rows * 31) + columns);
+        foreach (RowKernel kernel in Enum.GetValues<RowKernel>())
+        {
+            foreach (bool withGradient in new[] { true, false })
+            {
+                Outputs gathered = inputs.Run(kernel, withGradient, gatherAhead: true, out int gatheredBlocks);
+                Outputs separate = inputs.Run(kernel, withGradient, gatherAhead: false, out _);
+                string because = $"{kernel} ({(withGradient ? "outputs" : "losses only")}) at {rows}x{columns}";
+                KernelComparison.BitIdentical(gathered.Matrix, separate.Matrix, because);
+                KernelComparison.BitIdentical(gathered.Losses, separate.Losses, because);
+
+                // Every block but the last gathers the next one's maxima when its whole vectors of rows are as many.
+                int rowsPerBlock = RowSoftmax.RowsPerBlock<T>(columns);
+                int blocks = (rows + rowsPerBlock - 1) / rowsPerBlock;
+                int lastLength = rows - ((blocks - 1) * rowsPerBlock);
+                bool lastGathered = lastLength / Vector<T>.Count == rowsPerBlock / Vector<T>.Count;
+                int expected = FusedLoopRuns() ? blocks - 2 + (lastGathered ? 1 : 0) : 0;
+                gatheredBlocks.Should().Be(expected, because);
+            }
+        }
+    }
+
+    [Fact]
+    public void ThePublicKernels_GatherAhead_AndGiveTheSameBits()
+    {
+        // The same through RowSoftmax's own loop over the blocks (one thread), against blocks taking their own maxima.
+        int rows = (3 * RowSoftmax.BlockRows) + 5;
+        var inputs = new Inputs(rows, Columns3, seed: 7);
+        Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, withGradient: true, gatherAhead: false, out _);
+        T[] losses = new T[rows];
+        T[] gradient = new T[rows * Columns3];
+        int previous = Parallelism.MaxDegreeOfParallelism;
+        try
+        {
+            Parallelism.MaxDegreeOfParallelism = 1;
+            RowSoftmax.SparseCrossEntropy<T>(inputs.ClassIndices, inputs.Logits, rows, Columns3, losses, gradient);
+        }
+        finally
+        {
+            Parallelism.MaxDegreeOfParallelism = previous;
+        }
+
+        KernelComparison.BitIdentical(gradient, separate.Matrix, "the class-index gradient");
+        KernelComparison.BitIdentical(losses, separate.Losses, "the class-index losses");
+    }
+
+    private static bool FusedLoopRuns()
+        => VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && FusedExponentials.Supported<T>();
+
+    private readonly record struct Outputs(T[] Matrix, T[] Losses);
+
+    /// <summary>
+    /// Random logits in [-8, 8] with extreme rows in every block: a row of only -∞, rows holding +∞, -∞, NaN, -0 and +0,
+    /// huge and tiny logits; soft labels (one-hot in some rows, a zero row) and class indices.
+    /// </summary>
+    private sealed class Inputs
+    {
+        public Inputs(int rows, int columns, int seed)
+        {
+            Rows = rows;
+            ColumnCount = columns;
+            var random = new Random(seed);
+            Logits = new T[rows * columns];
+            Labels = new T[rows * columns];
+            ClassIndices = new int[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                ClassIndices[i] = random.Next(columns);
+                for (int j = 0; j < columns; j++)
+                {
+                    Logits[(j * rows) + i] = T.CreateTruncating((random.NextDouble() * 16) - 8);
+                    Labels[(j * rows) + i] = i % 3 == 0 ? (j == ClassIndices[i] ? T.One : T.Zero) : T.CreateTruncating(random.NextDouble());
+                }
+            }
+
+            T[] extremes = [T.PositiveInfinity, T.NegativeInfinity, T.NaN, T.NegativeZero, T.Zero, T.CreateTruncating(1e30), T.CreateTruncating(-1e30)];
+            for (int i = 5; i < rows; i += 97)
+            {
+                for (int j = 0; j < columns; j++)
+                {
+                    Logits[(j * rows) + i] = (i / 97) % 4 == 0 ? T.NegativeInfinity : extremes[((i / 97) + j) % extremes.Length];
+                    Labels[(j * rows) + i] = (i / 97) % 5 == 1 ? T.Zero : Labels[(j * rows) + i];
+                }
+            }
+        }
+
+        public int Rows { get; }
+
+        public int ColumnCount { get; }
+
+        public T[] Logits { get; }
+
+        public T[] Labels { get; }
+
+        public int[] ClassIndices { get; }
+
+        /// <summary>
+        /// The kernel over every block in turn, each block gathering the next one's maxima (as the kernels run) or taking
+        /// its own; <paramref name="gathered"/> counts the blocks whose maxima came from the block before.
+        /// </summary>
+        public Outputs Run(RowKernel kernel, bool withGradient, bool gatherAhead, out int gathered)
+        {
+            var matrix = new T[Rows * ColumnCount];
+            var losses = new T[Rows];
+            bool crossEntropy = kernel is RowKernel.CrossEntropy or RowKernel.SparseCrossEntropy;
+            var arguments = new RowArguments<T>(
+                kernel,
+                Logits,
+                Rows,
+                ColumnCount,
+                kernel == RowKernel.CrossEntropy ? Labels : default,
+                kernel == RowKernel.SparseCrossEntropy ? ClassIndices : default,
+                withGradient || !crossEntropy ? matrix : default,
+                crossEntropy ? losses : default);
+            int rowsPerBlock = Math.Min(Rows, RowSoftmax.RowsPerBlock<T>(ColumnCount));
+            using var scratch = new RowSoftmax.Scratch<T>(rowsPerBlock);
+            gathered = 0;
+            bool maxReady = false;
+            for (int start = 0, index = 0; start < Rows; start += rowsPerBlock, index++)
+            {
+                int next = gatherAhead && start + rowsPerBlock < Rows ? start + rowsPerBlock : -1;
+                maxReady = RowSoftmax.RunBlock(arguments, scratch, index, start, next, maxReady);
+                gathered += maxReady ? 1 : 0;
+            }
+
+            return new Outputs(matrix, losses);
+        }
+    }
+}
+
+/// <summary>
+/// Shapes of several blocks: narrow rows in blocks of <see cref="RowSoftmax.BlockRows"/>, and wide rows in blocks of 256
+/// rows for float or double (and 512 for the other); the last block whole, a row short of a block, a vector and a row
+/// long, or a few rows.
+/// </summary>
+public static class BlockMaximaAheadShapes
+{
+    public const int Narrow = 3;
+
+    public static TheoryData<int, int> Several()
+    {
+        var shapes = new TheoryData<int, int>
+        {
+            { 3 * RowSoftmax.BlockRows, Narrow },
+            { (2 * RowSoftmax.BlockRows) + 1, Narrow },
+            { (3 * RowSoftmax.BlockRows) - 1, Narrow },
+            { (2 * RowSoftmax.BlockRows) + 17, 5 },
+        };
+        foreach (int elementSize in new[] { sizeof(float), sizeof(double) })
+        {
+            int wide = RowSoftmax.BlockBytes / (256 * elementSize);
+            shapes.Add(3 * 256, wide);
+            shapes.Add((2 * 256) + 7, wide);
+        }
+
+        return shapes;
+    }
+}
+
+public sealed class BlockMaximaAheadTestsFloat : BlockMaximaAheadTests<float>;
+
+public sealed class BlockMaximaAheadTestsDouble : BlockMaximaAheadTests<double>;
