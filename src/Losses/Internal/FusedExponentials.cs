@@ -198,7 +198,8 @@ internal static class FusedExponentials
             ref Unsafe.Add(ref statistics.Tail, wholes * perVector),
             ref Unsafe.Add(ref statistics.Ones, wholes * perVector),
             ref Unsafe.Add(ref statistics.Maxima, wholes),
-            keepShifted);
+            keepShifted,
+            TableExponential.FloatConstants.Create());
         if (!destination.IsEmpty)
         {
             Lanes(ref last)[..(logits.Length - done)].CopyTo(destination[done..]);
@@ -238,17 +239,20 @@ internal static class FusedExponentials
         ref Vector<T> aheadMax = ref vectors.AheadMax;
         ref Vector<T> nextAheadLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextAheadLogits);
 
+        // Created here, before the loop, so that the loop keeps them in registers.
+        var constants = TableExponential.FloatConstants.Create();
+
         // Two vectors per iteration: half the loop's own instructions, and two independent exponentials side by side.
         nint i = 0;
         for (; i + 1 < wholes; i += 2)
         {
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, keepShifted);
+                ref nextLogits, ref nextLabels, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             At<T, TLabels, TStore>(
                 i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, keepShifted);
+                ref nextLogits, ref nextLabels, keepShifted, constants);
             AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
         }
 
@@ -256,7 +260,7 @@ internal static class FusedExponentials
         {
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, keepShifted);
+                ref nextLogits, ref nextLabels, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
         }
     }
@@ -296,7 +300,8 @@ internal static class FusedExponentials
         ref Vector<int> maxima,
         ref Vector<T> nextLogits,
         ref Vector<T> nextLabels,
-        bool keepShifted)
+        bool keepShifted,
+        in TableExponential.FloatConstants constants)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
@@ -319,7 +324,8 @@ internal static class FusedExponentials
             ref Unsafe.Add(ref tail, i * perVector),
             ref Unsafe.Add(ref ones, i * perVector),
             ref Unsafe.Add(ref maxima, i),
-            keepShifted);
+            keepShifted,
+            constants);
         if (TStore.Value)
         {
             Unsafe.Add(ref destination, i) = result;
@@ -428,7 +434,8 @@ internal static class FusedExponentials
         ref Vector<double> tail,
         ref Vector<double> ones,
         ref Vector<int> maxima,
-        bool keepShifted)
+        bool keepShifted,
+        in TableExponential.FloatConstants constants)
         where T : struct, IFloatingPointIeee754<T>
     {
         // shift(x, m) is x - m but 0 where x = m (also for m = ±∞); the float exponential takes x - m as it is, as it
@@ -447,7 +454,7 @@ internal static class FusedExponentials
         if (typeof(T) == typeof(float))
         {
             maxima -= atMax.As<T, int>();
-            exponential = VectorMath.ExpAddedBelowMaxima(difference.As<T, float>(), atMax.As<T, int>(), ref tail).As<float, T>();
+            exponential = VectorMath.ExpAddedBelowMaxima(difference.As<T, float>(), atMax.As<T, int>(), ref tail, constants).As<float, T>();
         }
         else
         {

@@ -103,13 +103,27 @@ internal static class TableExponential
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> ExpForFloat(Vector<double> x)
+        => ExpForFloat(x, FloatConstants.Create());
+
+    /// <summary>
+    /// <see cref="ExpForFloat(Vector{double})"/> with its constants given: a loop that creates them once, before it
+    /// starts, keeps them in registers (the JIT otherwise loads each from memory on every use, and copies some). The
+    /// same operations, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> ExpForFloat(Vector<double> x, in FloatConstants constants)
     {
         Vector256<double> value = x.AsVector256();
-        Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, Vector256.Create(EightOverLn2), Vector256.Create(RoundingShift));
-        Vector256<double> k = shifted - Vector256.Create(RoundingShift);
+        Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, constants.EightOverLn2, constants.RoundingShift);
+        Vector256<double> k = shifted - constants.RoundingShift;
         Vector256<long> bits = shifted.AsInt64();
-        Vector256<double> p = ExpMinusOneForFloat(Vector256.FusedMultiplyAdd(k, Vector256.Create(-Ln2OverEight), value));
-        Vector256<long> entry = TableLookup.Eight(EighthPowersOfTwoLow, EighthPowersOfTwoHigh, bits);
+        Vector256<double> r = Vector256.FusedMultiplyAdd(k, constants.MinusLn2OverEight, value);
+
+        // e^r - 1 ≈ r + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040)) for |r| ≤ (ln 2)/16, as the 512-bit
+        // evaluation takes it.
+        Vector256<double> low = LowTerms(r, constants, out Vector256<double> r4, out Vector256<double> high);
+        Vector256<double> p = Vector256.FusedMultiplyAdd(r4, high, low);
+        Vector256<long> entry = TableLookup.Eight(constants.TableLow, constants.TableHigh, bits);
         Vector256<double> power = (entry + (bits << 49)).AsDouble();
         return Vector256.FusedMultiplyAdd(power, p, power).AsVector();
     }
@@ -130,6 +144,44 @@ internal static class TableExponential
         Vector512<long> entry = Avx512F.PermuteVar8x64(Vector512.Create(EighthPowersOfTwoLow, EighthPowersOfTwoHigh), bits);
         Vector512<double> power = (entry + (bits << 49)).AsDouble();
         return Vector512.FusedMultiplyAdd(power, p, power);
+    }
+
+    /// <summary>
+    /// The constants of <see cref="ExpForFloat(Vector{double}, in FloatConstants)"/>, each in every lane, and its table: for a
+    /// loop to create once, before it starts.
+    /// </summary>
+    public readonly struct FloatConstants
+    {
+        public readonly Vector256<double> EightOverLn2;
+        public readonly Vector256<double> RoundingShift;
+        public readonly Vector256<double> MinusLn2OverEight;
+        public readonly Vector256<double> OneHalf;
+        public readonly Vector256<double> OneSixth;
+        public readonly Vector256<double> OneOver24;
+        public readonly Vector256<double> OneOver120;
+        public readonly Vector256<double> OneOver720;
+        public readonly Vector256<double> OneOver5040;
+        public readonly Vector256<long> TableLow;
+        public readonly Vector256<long> TableHigh;
+
+        /// <summary>Every constant in its lanes (<c>default</c> would leave them zero: use <see cref="Create"/>).</summary>
+        public FloatConstants()
+        {
+            EightOverLn2 = Vector256.Create(TableExponential.EightOverLn2);
+            RoundingShift = Vector256.Create(TableExponential.RoundingShift);
+            MinusLn2OverEight = Vector256.Create(-Ln2OverEight);
+            OneHalf = Vector256.Create(0.5);
+            OneSixth = Vector256.Create(1.0 / 6);
+            OneOver24 = Vector256.Create(1.0 / 24);
+            OneOver120 = Vector256.Create(1.0 / 120);
+            OneOver720 = Vector256.Create(1.0 / 720);
+            OneOver5040 = Vector256.Create(1.0 / 5040);
+            TableLow = EighthPowersOfTwoLow;
+            TableHigh = EighthPowersOfTwoHigh;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static FloatConstants Create() => new();
     }
 
     /// <summary>2^(j/8) rounded once from 60-digit values, j = 0 to 3, the table of <see cref="Exp(Vector{double})"/>.</summary>
@@ -179,16 +231,8 @@ internal static class TableExponential
 
     /// <summary>
     /// e^r - 1 ≈ r + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040)) for |r| ≤ (ln 2)/16, in the order
-    /// both widths share.
+    /// both widths share (<see cref="ExpForFloat(Vector{double}, in FloatConstants)"/> writes it out with its constants).
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> ExpMinusOneForFloat(Vector256<double> r)
-    {
-        Vector256<double> low = LowTerms(r, out Vector256<double> r4, out Vector256<double> high);
-        return Vector256.FusedMultiplyAdd(r4, high, low);
-    }
-
-    /// <inheritdoc cref="ExpMinusOneForFloat(Vector256{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> ExpMinusOneForFloat(Vector512<double> r)
     {
@@ -197,7 +241,7 @@ internal static class TableExponential
     }
 
     /// <summary>
-    /// e^r - 1 ≈ <see cref="ExpMinusOneForFloat(Vector256{double})"/>'s terms + r⁸·(1/8! + r/9!) for |r| ≤ (ln 2)/16,
+    /// e^r - 1 ≈ <see cref="ExpMinusOneForFloat(Vector512{double})"/>'s terms + r⁸·(1/8! + r/9!) for |r| ≤ (ln 2)/16,
     /// in the order both widths share.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -223,11 +267,16 @@ internal static class TableExponential
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> LowTerms(Vector256<double> r, out Vector256<double> r4, out Vector256<double> high)
+        => LowTerms(r, FloatConstants.Create(), out r4, out high);
+
+    /// <inheritdoc cref="LowTerms(Vector256{double}, out Vector256{double}, out Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> LowTerms(Vector256<double> r, in FloatConstants constants, out Vector256<double> r4, out Vector256<double> high)
     {
         Vector256<double> r2 = r * r;
-        Vector256<double> a = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 6), Vector256.Create(0.5));
-        Vector256<double> b = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 120), Vector256.Create(1.0 / 24));
-        Vector256<double> c = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 5040), Vector256.Create(1.0 / 720));
+        Vector256<double> a = Vector256.FusedMultiplyAdd(r, constants.OneSixth, constants.OneHalf);
+        Vector256<double> b = Vector256.FusedMultiplyAdd(r, constants.OneOver120, constants.OneOver24);
+        Vector256<double> c = Vector256.FusedMultiplyAdd(r, constants.OneOver5040, constants.OneOver720);
         r4 = r2 * r2;
         high = Vector256.FusedMultiplyAdd(r2, c, b);
         return Vector256.FusedMultiplyAdd(r2, a, r);

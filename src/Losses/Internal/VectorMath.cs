@@ -399,8 +399,13 @@ internal static unsafe class VectorMath
     /// caller counts the maxima apart, and 1e-304 is far below anything a float result can show). Returns the
     /// exponentials rounded once.
     /// </summary>
+    /// <remarks>
+    /// <paramref name="constants"/> are the table exponential's (<see cref="TableExponential.FloatConstants.Create"/>),
+    /// created by the caller's loop before it starts, so that they stay in registers.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<float> ExpAddedBelowMaxima(Vector<float> shifted, Vector<int> atMax, ref Vector<double> tail)
+    public static Vector<float> ExpAddedBelowMaxima(
+        Vector<float> shifted, Vector<int> atMax, ref Vector<double> tail, in TableExponential.FloatConstants constants)
     {
         // s ≤ 0, so clamping from below is all the table exponential needs. The native maximum returns its second
         // operand when either is NaN, so a NaN s stays NaN.
@@ -418,7 +423,9 @@ internal static unsafe class VectorMath
         Vector<double> high;
         if (TableExponential.IsSupported)
         {
-            ExpWidenedInRange(argument, out low, out high);
+            Vector.Widen(argument, out low, out high);
+            low = TableExponential.ExpForFloat(low, constants);
+            high = TableExponential.ExpForFloat(high, constants);
         }
         else
         {
