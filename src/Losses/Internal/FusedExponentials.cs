@@ -151,6 +151,7 @@ internal static class FusedExponentials
                 statistics,
                 ref Unsafe.Add(ref logits, ahead),
                 ref TLabels.Value ? ref Unsafe.Add(ref labels, ahead) : ref labels,
+                ref TStore.Value ? ref Unsafe.Add(ref destination, ahead) : ref destination,
                 ref AsVector(ref Unsafe.Add(ref logits, offset + aheadOffset)),
                 ref aheadMax,
                 ref Unsafe.Add(ref logits, ahead + aheadOffset));
@@ -235,6 +236,7 @@ internal static class FusedExponentials
         // The next column's segments as vectors, so that their offsets are the current ones' (the JIT computes one).
         ref Vector<T> nextLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLogits);
         ref Vector<T> nextLabels = ref Unsafe.As<T, Vector<T>>(ref vectors.NextLabels);
+        ref Vector<T> nextDestination = ref Unsafe.As<T, Vector<T>>(ref vectors.NextDestination);
         ref Vector<T> aheadLogits = ref vectors.AheadLogits;
         ref Vector<T> aheadMax = ref vectors.AheadMax;
         ref Vector<T> nextAheadLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextAheadLogits);
@@ -248,11 +250,11 @@ internal static class FusedExponentials
         {
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, keepShifted, constants);
+                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             At<T, TLabels, TStore>(
                 i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, keepShifted, constants);
+                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
         }
 
@@ -260,7 +262,7 @@ internal static class FusedExponentials
         {
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, keepShifted, constants);
+                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
         }
     }
@@ -300,6 +302,7 @@ internal static class FusedExponentials
         ref Vector<int> maxima,
         ref Vector<T> nextLogits,
         ref Vector<T> nextLabels,
+        ref Vector<T> nextDestination,
         bool keepShifted,
         in TableExponential.FloatConstants constants)
         where T : struct, IFloatingPointIeee754<T>
@@ -312,6 +315,11 @@ internal static class FusedExponentials
         if (TLabels.Value)
         {
             Prefetch.Line(ref Unsafe.Add(ref nextLabels, i));
+        }
+
+        if (TStore.Value)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref nextDestination, i));
         }
 
         Vector<T> result = Step(
@@ -562,6 +570,7 @@ internal static class FusedExponentials
         public readonly Statistics<T> Statistics;
         public readonly ref T NextLogits;
         public readonly ref T NextLabels;
+        public readonly ref T NextDestination;
         public readonly ref Vector<T> AheadLogits;
         public readonly ref Vector<T> AheadMax;
         public readonly ref T NextAheadLogits;
@@ -573,12 +582,14 @@ internal static class FusedExponentials
             Statistics<T> statistics,
             ref T nextLogits,
             ref T nextLabels,
+            ref T nextDestination,
             ref Vector<T> aheadLogits,
             ref Vector<T> aheadMax,
             ref T nextAheadLogits)
         {
             NextLogits = ref nextLogits;
             NextLabels = ref nextLabels;
+            NextDestination = ref nextDestination;
             AheadLogits = ref aheadLogits;
             AheadMax = ref aheadMax;
             NextAheadLogits = ref nextAheadLogits;
