@@ -39,6 +39,11 @@ internal static class FusedExponentials
     /// <paramref name="aheadStart"/>, with as many whole vectors of rows as this block) the same pass also gathers the next
     /// block's row maxima over those whole vectors: each takes the native maximum of itself and every column's logits, so
     /// the pass reads the next block from memory while it works through this one from cache.
+    /// With a non-empty <paramref name="behindDivisor"/> (the previous block's S, one per row from
+    /// <paramref name="behindStart"/>, padded, with as many whole vectors of rows as this block) the pass also finishes
+    /// that block's exponentials in <paramref name="destination"/>: each becomes e/S, the same division as
+    /// <see cref="VectorMath.Divide{T}"/>'s, done while this block's exponentials keep the processor busy instead of in a
+    /// pass of its own that waits on the cache.
     /// </summary>
     /// <remarks>
     /// One call per block: the spans are checked once, for the region from the first column's segment to the last's,
@@ -55,7 +60,9 @@ internal static class FusedExponentials
         int length,
         Statistics<T> statistics,
         int aheadStart = 0,
-        Span<T> aheadMax = default)
+        Span<T> aheadMax = default,
+        int behindStart = 0,
+        ReadOnlySpan<T> behindDivisor = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (columns == 0 || length == 0)
@@ -70,6 +77,13 @@ internal static class FusedExponentials
             aheadMax = aheadMax[..(length / Vector<T>.Count * Vector<T>.Count)];
         }
 
+        Span<T> behind = default;
+        if (!behindDivisor.IsEmpty)
+        {
+            behindDivisor = behindDivisor[..(length / Vector<T>.Count * Vector<T>.Count)];
+            behind = destination.Slice(behindStart, ((columns - 1) * rows) + behindDivisor.Length);
+        }
+
         // With the next block's maxima the region reaches to the end of its last column's whole vectors (checked here once).
         int logitsExtent = aheadMax.IsEmpty ? extent : Math.Max(extent, ((columns - 1) * rows) + aheadOffset + aheadMax.Length);
         var region = new Region<T>(
@@ -80,56 +94,72 @@ internal static class FusedExponentials
             columns,
             length,
             aheadOffset,
-            aheadMax);
+            aheadMax,
+            behind,
+            behindDivisor);
 
         // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
         // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
         // instead).
-        if (aheadMax.IsEmpty)
+        if (behindDivisor.IsEmpty)
         {
-            Cases<T, No>(region, statistics, keepShifted);
+            if (aheadMax.IsEmpty)
+            {
+                Cases<T, No, No>(region, statistics, keepShifted);
+            }
+            else
+            {
+                Cases<T, Yes, No>(region, statistics, keepShifted);
+            }
+        }
+        else if (aheadMax.IsEmpty)
+        {
+            Cases<T, No, Yes>(region, statistics, keepShifted);
         }
         else
         {
-            Cases<T, Yes>(region, statistics, keepShifted);
+            Cases<T, Yes, Yes>(region, statistics, keepShifted);
         }
     }
 
     /// <summary><see cref="Columns"/> for the case of <paramref name="region"/>: labels or none, a destination or none.</summary>
-    private static void Cases<T, TAhead>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+    private static void Cases<T, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TAhead : struct, IFlag
+        where TBehind : struct, IFlag
     {
         if (!region.Labels.IsEmpty)
         {
             if (!region.Destination.IsEmpty)
             {
-                Columns<T, Yes, Yes, TAhead>(region, statistics, keepShifted);
+                Columns<T, Yes, Yes, TAhead, TBehind>(region, statistics, keepShifted);
             }
             else
             {
-                Columns<T, Yes, No, TAhead>(region, statistics, keepShifted);
+                Columns<T, Yes, No, TAhead, TBehind>(region, statistics, keepShifted);
             }
         }
         else if (!region.Destination.IsEmpty)
         {
-            Columns<T, No, Yes, TAhead>(region, statistics, keepShifted);
+            Columns<T, No, Yes, TAhead, TBehind>(region, statistics, keepShifted);
         }
         else
         {
-            Columns<T, No, No, TAhead>(region, statistics, keepShifted);
+            Columns<T, No, No, TAhead, TBehind>(region, statistics, keepShifted);
         }
     }
 
     /// <summary>
     /// Every column of <paramref name="region"/>: the whole vectors by <see cref="Wholes"/> (with the next block's maxima
-    /// as <typeparamref name="TAhead"/> says), then the partial one.
+    /// as <typeparamref name="TAhead"/> says, the previous block's division as <typeparamref name="TBehind"/> does), then
+    /// the partial one.
     /// </summary>
-    private static void Columns<T, TLabels, TStore, TAhead>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+    private static void Columns<T, TLabels, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
         where TAhead : struct, IFlag
+        where TBehind : struct, IFlag
     {
         int lanes = Vector<T>.Count;
         int length = region.Length;
@@ -139,6 +169,8 @@ internal static class FusedExponentials
         ref T destination = ref MemoryMarshal.GetReference(region.Destination);
         ref Vector<T> aheadMax = ref AsVector(ref MemoryMarshal.GetReference(region.AheadMax));
         nint aheadOffset = TAhead.Value ? region.AheadOffset : 0;
+        ref T behind = ref MemoryMarshal.GetReference(region.Behind);
+        ref Vector<T> behindDivisor = ref AsVector(ref MemoryMarshal.GetReference(region.BehindDivisor));
         for (int column = 0; column < region.Columns; column++)
         {
             // The last column's "next" segment is itself, already in cache (see Prefetch.Ahead).
@@ -154,8 +186,11 @@ internal static class FusedExponentials
                 ref TStore.Value ? ref Unsafe.Add(ref destination, ahead) : ref destination,
                 ref AsVector(ref Unsafe.Add(ref logits, offset + aheadOffset)),
                 ref aheadMax,
-                ref Unsafe.Add(ref logits, ahead + aheadOffset));
-            Wholes<T, TLabels, TStore, TAhead>(vectors, wholes, keepShifted);
+                ref Unsafe.Add(ref logits, ahead + aheadOffset),
+                ref AsVector(ref TBehind.Value ? ref Unsafe.Add(ref behind, offset) : ref behind),
+                ref behindDivisor,
+                ref TBehind.Value ? ref Unsafe.Add(ref behind, ahead) : ref behind);
+            Wholes<T, TLabels, TStore, TAhead, TBehind>(vectors, wholes, keepShifted);
             if (wholes * lanes < length)
             {
                 Partial(
@@ -210,16 +245,18 @@ internal static class FusedExponentials
     /// <summary>
     /// The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes, storing the
     /// results or not as <typeparamref name="TStore"/> does (without a destination the rounding to T is left out), and
-    /// with <typeparamref name="TAhead"/> the next block's maxima over the same vectors of its own segment.
+    /// with <typeparamref name="TAhead"/> the next block's maxima over the same vectors of its own segment, with
+    /// <typeparamref name="TBehind"/> the previous block's division over the same vectors of its segment.
     /// Never inlined, so that it is compiled the same way in every process: with the whole loop inlined into it. Inlined
     /// into <see cref="Columns"/> it was or was not, from one process to the next, as the runtime's profile had it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Wholes<T, TLabels, TStore, TAhead>(in Vectors<T> vectors, int wholes, bool keepShifted)
+    private static void Wholes<T, TLabels, TStore, TAhead, TBehind>(in Vectors<T> vectors, int wholes, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
         where TAhead : struct, IFlag
+        where TBehind : struct, IFlag
     {
         // The references are copied out of the struct first, so that the loop keeps them in registers: read through
         // `vectors` they were loaded again in every iteration, as the loop's stores might have changed them.
@@ -240,6 +277,9 @@ internal static class FusedExponentials
         ref Vector<T> aheadLogits = ref vectors.AheadLogits;
         ref Vector<T> aheadMax = ref vectors.AheadMax;
         ref Vector<T> nextAheadLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextAheadLogits);
+        ref Vector<T> behind = ref vectors.Behind;
+        ref Vector<T> behindDivisor = ref vectors.BehindDivisor;
+        ref Vector<T> nextBehind = ref Unsafe.As<T, Vector<T>>(ref vectors.NextBehind);
 
         // Created here, before the loop, so that the loop keeps them in registers.
         var constants = TableExponential.FloatConstants.Create();
@@ -252,10 +292,12 @@ internal static class FusedExponentials
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
+            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref nextBehind);
             At<T, TLabels, TStore>(
                 i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
+            BehindAt<T, TBehind>(i + 1, ref behind, ref behindDivisor, ref nextBehind);
         }
 
         if (i < wholes)
@@ -264,6 +306,7 @@ internal static class FusedExponentials
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
+            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref nextBehind);
         }
     }
 
@@ -280,6 +323,22 @@ internal static class FusedExponentials
         {
             Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
             Unsafe.Add(ref max, i) = VectorMath.MaxNative(Unsafe.Add(ref max, i), Unsafe.Add(ref logits, i));
+        }
+    }
+
+    /// <summary>
+    /// With <typeparamref name="TBehind"/>, vector <paramref name="i"/> of the previous block's segment: asks for its next
+    /// column's, and divides the exponentials by the rows' S.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BehindAt<T, TBehind>(nint i, ref Vector<T> exponentials, ref Vector<T> divisor, ref Vector<T> next)
+        where T : struct, IFloatingPointIeee754<T>
+        where TBehind : struct, IFlag
+    {
+        if (TBehind.Value)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref next, i));
+            Unsafe.Add(ref exponentials, i) /= Unsafe.Add(ref divisor, i);
         }
     }
 
@@ -543,8 +602,23 @@ internal static class FusedExponentials
         /// <summary>The next block's maxima over its whole vectors of rows, or empty.</summary>
         public readonly Span<T> AheadMax;
 
+        /// <summary>The previous block's region of the destination, from its first column's segment to its last's, or empty.</summary>
+        public readonly Span<T> Behind;
+
+        /// <summary>The previous block's S over its whole vectors of rows, or empty.</summary>
+        public readonly ReadOnlySpan<T> BehindDivisor;
+
         public Region(
-            ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, int rows, int columns, int length, int aheadOffset, Span<T> aheadMax)
+            ReadOnlySpan<T> logits,
+            ReadOnlySpan<T> labels,
+            Span<T> destination,
+            int rows,
+            int columns,
+            int length,
+            int aheadOffset,
+            Span<T> aheadMax,
+            Span<T> behind,
+            ReadOnlySpan<T> behindDivisor)
         {
             Logits = logits;
             Labels = labels;
@@ -554,6 +628,8 @@ internal static class FusedExponentials
             Length = length;
             AheadOffset = aheadOffset;
             AheadMax = aheadMax;
+            Behind = behind;
+            BehindDivisor = behindDivisor;
         }
     }
 
@@ -574,6 +650,9 @@ internal static class FusedExponentials
         public readonly ref Vector<T> AheadLogits;
         public readonly ref Vector<T> AheadMax;
         public readonly ref T NextAheadLogits;
+        public readonly ref Vector<T> Behind;
+        public readonly ref Vector<T> BehindDivisor;
+        public readonly ref T NextBehind;
 
         public Vectors(
             ref Vector<T> logits,
@@ -585,7 +664,10 @@ internal static class FusedExponentials
             ref T nextDestination,
             ref Vector<T> aheadLogits,
             ref Vector<T> aheadMax,
-            ref T nextAheadLogits)
+            ref T nextAheadLogits,
+            ref Vector<T> behind,
+            ref Vector<T> behindDivisor,
+            ref T nextBehind)
         {
             NextLogits = ref nextLogits;
             NextLabels = ref nextLabels;
@@ -593,6 +675,9 @@ internal static class FusedExponentials
             AheadLogits = ref aheadLogits;
             AheadMax = ref aheadMax;
             NextAheadLogits = ref nextAheadLogits;
+            Behind = ref behind;
+            BehindDivisor = ref behindDivisor;
+            NextBehind = ref nextBehind;
             Logits = ref logits;
             Labels = ref labels;
             Destination = ref destination;

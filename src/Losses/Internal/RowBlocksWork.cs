@@ -83,19 +83,19 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
         using var scratch = new RowSoftmax.Scratch<T>(_rowsPerBlock);
 
         // With at least two blocks per thread, each thread claims its next block before it runs the one it holds, so that
-        // this one's pass can gather the next one's row maxima (RowSoftmax.RunBlock). With fewer, a thread that claimed
-        // ahead could leave another with nothing to do.
+        // this one's pass can gather the next one's row maxima, and the next one's can finish this one (RowSoftmax.RunBlock).
+        // With fewer, a thread that claimed ahead could leave another with nothing to do.
         if (!ParallelWork.TryClaim(ref next, Blocks, out int block))
         {
             return;
         }
 
-        bool maxReady = false;
+        var chain = default(RowSoftmax.BlockChain);
         for (int index = 0; ; index++)
         {
             if (!_gatherAhead)
             {
-                RowSoftmax.RunBlock(arguments, scratch, index, block * _rowsPerBlock, next: -1, maxReady: false);
+                RowSoftmax.RunBlock(arguments, scratch, index, block * _rowsPerBlock, next: -1, ref chain);
                 if (!ParallelWork.TryClaim(ref next, Blocks, out block))
                 {
                     return;
@@ -105,9 +105,10 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
             }
 
             bool more = ParallelWork.TryClaim(ref next, Blocks, out int following);
-            maxReady = RowSoftmax.RunBlock(arguments, scratch, index, block * _rowsPerBlock, more ? following * _rowsPerBlock : -1, maxReady);
+            RowSoftmax.RunBlock(arguments, scratch, index, block * _rowsPerBlock, more ? following * _rowsPerBlock : -1, ref chain);
             if (!more)
             {
+                RowSoftmax.FinishChain(arguments, scratch, ref chain);
                 return;
             }
 

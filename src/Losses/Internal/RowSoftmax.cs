@@ -38,7 +38,7 @@ internal static class RowSoftmax
     /// </summary>
     internal const int BlockBytes = 2 * 1024 * 1024;
 
-    private const int ScratchSpans = 7;
+    private const int ScratchSpans = 10;
 
     /// <summary>
     /// Up to this many columns the class-index gradient builds each column's one-hot labels lane by lane in its one
@@ -108,24 +108,62 @@ internal static class RowSoftmax
         }
 
         using var scratch = new Scratch<T>(rowsPerBlock);
-        bool maxReady = false;
+        var chain = default(BlockChain);
         for (int start = 0, index = 0; start < rows; start += rowsPerBlock, index++)
         {
             int next = start + rowsPerBlock < rows ? start + rowsPerBlock : -1;
-            maxReady = RunBlock(arguments, scratch, index, start, next, maxReady);
+            RunBlock(arguments, scratch, index, start, next, ref chain);
+        }
+
+        FinishChain(arguments, scratch, ref chain);
+    }
+
+    /// <summary>What a block leaves to the next block the same scratch runs (<see cref="RunBlock"/>).</summary>
+    internal struct BlockChain
+    {
+        /// <summary>Whether the block's pass gathered the next block's row maxima.</summary>
+        public bool MaxReady;
+
+        /// <summary>Whether a block's exponentials wait to be divided by its S (the one before the next to run).</summary>
+        public bool Pending;
+
+        /// <summary>The first row of the waiting block.</summary>
+        public int PendingStart;
+
+        /// <summary>The waiting block's index (the parity of its spans).</summary>
+        public int PendingIndex;
+
+        /// <summary>Whether the last block's pass did the division of the block that waited before it.</summary>
+        public bool FinishedBehind;
+    }
+
+    /// <summary>Finishes the block left waiting by the last <see cref="RunBlock"/>, if any.</summary>
+    internal static void FinishChain<T>(scoped in RowArguments<T> arguments, in Scratch<T> scratch, ref BlockChain chain)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (chain.Pending)
+        {
+            var pending = scratch.Block(chain.PendingStart, arguments.Rows, chain.PendingIndex);
+            DivideColumns(arguments, pending);
+            PutBackClassEntries(arguments, pending);
+            chain.Pending = false;
         }
     }
 
     /// <summary>
     /// The kernel on the block of rows from <paramref name="start"/>, the <paramref name="index"/>-th block this scratch
-    /// runs (its maxima are kept in one of two spans by the index's parity, the next block's in the other). The block's
-    /// row maxima are taken first, unless the previous block's pass gathered them (<paramref name="maxReady"/>). With a
-    /// next block, the rows from <paramref name="next"/> (-1 for none), this block's pass after the maxima also gathers
-    /// that block's where the fused loop runs and the two have as many whole vectors of rows: the next block is then read
-    /// from memory once, in a pass that works through this one from cache, instead of in a pass of its own. Returns
-    /// whether it did. The maxima are the same values either way (the same native maxima, in another order).
+    /// runs (its maxima, S and per-row work are kept in one of two sets of spans by the index's parity, the blocks before
+    /// and after it in the other). The block's row maxima are taken first, unless the previous block's pass gathered them
+    /// (<paramref name="chain"/>). With a next block, the rows from <paramref name="next"/> (-1 for none), this block's
+    /// pass after the maxima also gathers that block's where the fused loop runs and the two have as many whole vectors of
+    /// rows: the next block is then read from memory once, in a pass that works through this one from cache, instead of
+    /// in a pass of its own. The maxima are the same values either way (the same native maxima, in another order).
+    /// Where a block's last step is the division of its exponentials by S alone (softmax, and the class-index gradient of
+    /// wide rows without factors) and a next block follows, that division is left waiting in <paramref name="chain"/> and
+    /// done by the next block's pass, vector by vector beside its own exponentials, instead of in a pass that waits on the
+    /// cache; the same divisions, so the same bits. <see cref="FinishChain"/> finishes the last block left waiting.
     /// </summary>
-    internal static bool RunBlock<T>(scoped in RowArguments<T> arguments, in Scratch<T> scratch, int index, int start, int next, bool maxReady)
+    internal static void RunBlock<T>(scoped in RowArguments<T> arguments, in Scratch<T> scratch, int index, int start, int next, ref BlockChain chain)
         where T : struct, IFloatingPointIeee754<T>
     {
         int rows = arguments.Rows;
@@ -133,7 +171,7 @@ internal static class RowSoftmax
         ReadOnlySpan<T> logits = arguments.Logits;
         Span<T> outputs = arguments.Outputs;
         var block = scratch.Block(start, rows, index);
-        if (!maxReady)
+        if (!chain.MaxReady)
         {
             block.ComputeMax(logits, rows, columns);
         }
@@ -145,19 +183,29 @@ internal static class RowSoftmax
             ahead.StartMax(logits);
         }
 
+        // The waiting block's division in this pass, where its whole vectors of rows are as many as this block's; else
+        // now, before the pass.
+        var behind = chain.Pending ? scratch.Block(chain.PendingStart, rows, chain.PendingIndex) : default;
+        bool finishesBehind = chain.Pending && behind.Length / Math.Max(VectorMath.Lanes<T>(), 1) == block.Length / Math.Max(VectorMath.Lanes<T>(), 1);
+        if (chain.Pending && !finishesBehind)
+        {
+            FinishChain(arguments, scratch, ref chain);
+        }
+
+        var pass = new Pass<T>(next, aheadMax, finishesBehind ? behind.Start : 0, finishesBehind ? behind.WholeSum : default);
+        bool waits = next >= 0 && DividesLast(arguments, block);
         switch (arguments.Kernel)
         {
             case RowKernel.Softmax:
-                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: false, next, aheadMax);
-                for (int column = 0; column < columns; column++)
+                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: false, pass);
+                if (!waits)
                 {
-                    int offset = (column * rows) + start;
-                    VectorMath.Divide(outputs.Slice(offset, block.Length), block.Sum, Next<T>(outputs, offset, rows, columns, column, block.Length));
+                    DivideColumns(arguments, block);
                 }
 
                 break;
             case RowKernel.LogSoftmax:
-                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: true, next, aheadMax);
+                block.ComputeSums(logits, rows, columns, ReadOnlySpan<T>.Empty, outputs, keepShifted: true, pass);
                 for (int column = 0; column < columns; column++)
                 {
                     int offset = (column * rows) + start;
@@ -166,20 +214,95 @@ internal static class RowSoftmax
 
                 break;
             case RowKernel.CrossEntropy:
-                DenseCrossEntropyBlock(arguments, block, start, next, aheadMax);
+                DenseCrossEntropyBlock(arguments, block, start, pass);
                 break;
             default:
-                SparseCrossEntropyBlock(arguments, block, start, next, aheadMax);
+                SparseCrossEntropyBlock(arguments, block, start, pass, waits);
                 break;
         }
 
-        if (aheadMax.IsEmpty)
+        if (finishesBehind)
         {
-            return false;
+            PutBackClassEntries(arguments, behind);
         }
 
-        ahead.FinishMax(logits, rows, columns);
-        return true;
+        chain.FinishedBehind = finishesBehind;
+        chain.Pending = waits;
+        chain.PendingStart = start;
+        chain.PendingIndex = index;
+        chain.MaxReady = !aheadMax.IsEmpty;
+        if (chain.MaxReady)
+        {
+            ahead.FinishMax(logits, rows, columns);
+        }
+    }
+
+    /// <summary>
+    /// Whether the block's last step is the division of its exponentials by S alone, over whole vectors of rows, where the
+    /// fused loop runs: softmax, and the class-index gradient of rows wider than <see cref="ColumnsForClassMasks"/>
+    /// without factors.
+    /// </summary>
+    private static bool DividesLast<T>(scoped in RowArguments<T> arguments, Block<T> block)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        bool divides = arguments.Kernel == RowKernel.Softmax
+            || (arguments.Kernel == RowKernel.SparseCrossEntropy && arguments.GradientFactors.IsEmpty && arguments.Columns > ColumnsForClassMasks);
+        return divides && !arguments.Outputs.IsEmpty && GathersAhead<T>(block.Length, block.Length)
+            && block.Length % VectorMath.Lanes<T>() == 0;
+    }
+
+    /// <summary>
+    /// The block's exponentials divided by its S, column by column (with the class-index gradient's factors, where it has
+    /// them: fᵢ·(eᵢⱼ/Sᵢ), exactly 0 where fᵢ = 0).
+    /// </summary>
+    private static void DivideColumns<T>(scoped in RowArguments<T> arguments, Block<T> block)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = arguments.Rows;
+        int start = block.Start;
+        Span<T> outputs = arguments.Outputs;
+        ReadOnlySpan<T> factors = arguments.GradientFactors;
+        ReadOnlySpan<T> blockFactors = factors.IsEmpty ? factors : factors.Slice(start, block.Length);
+        for (int column = 0; column < arguments.Columns; column++)
+        {
+            int offset = (column * rows) + start;
+            Span<T> segment = outputs.Slice(offset, block.Length);
+            ReadOnlySpan<T> next = Next<T>(outputs, offset, rows, arguments.Columns, column, block.Length);
+            if (blockFactors.IsEmpty)
+            {
+                VectorMath.Divide(segment, block.Sum, next);
+            }
+            else
+            {
+                VectorMath.DivideAndScaleOrZero(segment, block.Sum, blockFactors, next);
+            }
+        }
+    }
+
+    /// <summary>
+    /// For the class-index gradient of wide rows, after <see cref="DivideColumns"/>: each label's entry put back, as
+    /// <see cref="SparseCrossEntropyBlock"/> took it apart (nothing for the other kernels).
+    /// </summary>
+    private static void PutBackClassEntries<T>(scoped in RowArguments<T> arguments, Block<T> block)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (arguments.Kernel != RowKernel.SparseCrossEntropy || arguments.Outputs.IsEmpty || arguments.Columns <= ColumnsForClassMasks)
+        {
+            return;
+        }
+
+        int rows = arguments.Rows;
+        int start = block.Start;
+        Span<T> gradient = arguments.Outputs;
+        ReadOnlySpan<int> labels = arguments.ClassIndices.Slice(start, block.Length);
+        ReadOnlySpan<T> labelEntries = block.Work;
+        ReadOnlySpan<T> atMaximum = block.GradientsAtMaximum;
+        bool withFactors = !arguments.GradientFactors.IsEmpty;
+        for (int i = 0; i < labels.Length; i++)
+        {
+            ref T entry = ref gradient[(labels[i] * rows) + start + i];
+            entry = withFactors ? labelEntries[i] : labelEntries[i] == T.One ? atMaximum[i] : entry - T.One;
+        }
     }
 
     /// <summary>
@@ -196,13 +319,13 @@ internal static class RowSoftmax
 #endif
     }
 
-    private static void DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, int aheadStart, Span<T> aheadMax)
+    private static void DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, Pass<T> pass)
         where T : struct, IFloatingPointIeee754<T>
     {
         int rows = arguments.Rows;
         ReadOnlySpan<T> labels = arguments.Labels;
         Span<T> gradient = arguments.Outputs;
-        block.ComputeSums(arguments.Logits, rows, arguments.Columns, labels, gradient, keepShifted: false, aheadStart, aheadMax);
+        block.ComputeSums(arguments.Logits, rows, arguments.Columns, labels, gradient, keepShifted: false, pass);
         if (!arguments.Losses.IsEmpty)
         {
             block.LabelledLosses(arguments.Losses.Slice(start, block.Length));
@@ -233,7 +356,7 @@ internal static class RowSoftmax
         }
     }
 
-    private static void SparseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, int aheadStart, Span<T> aheadMax)
+    private static void SparseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, Pass<T> pass, bool waits)
         where T : struct, IFloatingPointIeee754<T>
     {
         int rows = arguments.Rows;
@@ -241,7 +364,7 @@ internal static class RowSoftmax
         ReadOnlySpan<T> logits = arguments.Logits;
         Span<T> gradient = arguments.Outputs;
         Span<T> losses = arguments.Losses;
-        block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false, aheadStart, aheadMax);
+        block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false, pass);
         if (!losses.IsEmpty)
         {
             ReadOnlySpan<T> logSum = block.LogSum;
@@ -289,12 +412,20 @@ internal static class RowSoftmax
             return;
         }
 
-        // Wider rows: the label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.GradientAtMaximum's, as the dense kernel takes it
-        // at a label of 1) is taken apart, every entry divided (and multiplied by fᵢ, the loss objects' share of the
-        // reduction) in one pass, and the label's entry put back: the same bits again, with a division per vector in the
-        // pass and a few scalar operations per row.
+        // Wider rows: the label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.ComputeGradientsAtMaximum's, as the dense kernel
+        // takes it at a label of 1) is taken apart, every entry divided (and multiplied by fᵢ, the loss objects' share of
+        // the reduction) in one pass, and the label's entry put back (PutBackClassEntries): the same bits again, with a
+        // division per vector in the pass and a few scalar operations per row. Without factors the division may wait for
+        // the next block's pass (RunBlock).
         ReadOnlySpan<T> sum = block.Sum;
         Span<T> labelEntries = block.Work;
+        if (blockFactors.IsEmpty)
+        {
+            // Kept in block.GradientsAtMaximum for PutBackClassEntries, which may run after the next block's pass has
+            // replaced the sums it is computed from.
+            block.ComputeGradientsAtMaximum(classIndices: true);
+        }
+
         for (int i = 0; i < gradientLabels.Length; i++)
         {
             // Without factors only e is kept here, and the entry is taken after the division, from its quotient.
@@ -303,25 +434,10 @@ internal static class RowSoftmax
                 : Elementwise.TimesOrZero(blockFactors[i], e == T.One ? block.GradientAtMaximum(i, 1.0) : (e / sum[i]) - T.One);
         }
 
-        for (int column = 0; column < arguments.Columns; column++)
+        if (!waits)
         {
-            int offset = (column * rows) + start;
-            Span<T> segment = gradient.Slice(offset, block.Length);
-            ReadOnlySpan<T> next = Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length);
-            if (blockFactors.IsEmpty)
-            {
-                VectorMath.Divide(segment, sum, next);
-            }
-            else
-            {
-                VectorMath.DivideAndScaleOrZero(segment, sum, blockFactors, next);
-            }
-        }
-
-        for (int i = 0; i < gradientLabels.Length; i++)
-        {
-            ref T entry = ref gradient[(gradientLabels[i] * rows) + start + i];
-            entry = !blockFactors.IsEmpty ? labelEntries[i] : labelEntries[i] == T.One ? block.GradientAtMaximum(i, 1.0) : entry - T.One;
+            DivideColumns(arguments, block);
+            PutBackClassEntries(arguments, block);
         }
     }
 
@@ -592,8 +708,8 @@ internal static class RowSoftmax
             & ~Vector.Equals(x, new Vector<T>(T.NegativeInfinity)) & ~Vector.Equals(m, new Vector<T>(T.PositiveInfinity));
 
     /// <summary>
-    /// Pooled scratch for every block of one call: seven spans of T (two of them the maxima of two blocks in a row), four
-    /// of double and one of int, each padded to whole vectors so that a block's last, partial vector of rows runs through
+    /// Pooled scratch for every block of one call: ten spans of T (two sets of four for two blocks in a row), four of
+    /// double and one of int, each padded to whole vectors so that a block's last, partial vector of rows runs through
     /// the same vector code as the others.
     /// </summary>
     internal readonly struct Scratch<T> : IDisposable
@@ -615,11 +731,11 @@ internal static class RowSoftmax
         private int Stride { get; }
 
         /// <summary>
-        /// The block of rows from <paramref name="start"/>, the <paramref name="index"/>-th this scratch runs: its maxima in
-        /// the first of two spans for an even index, in the second for an odd one.
+        /// The block of rows from <paramref name="start"/>, the <paramref name="index"/>-th this scratch runs: its own spans
+        /// (<see cref="RowSoftmax.Block{T}"/>) the first set for an even index, the second for an odd one.
         /// </summary>
         public Block<T> Block(int start, int rows, int index = 0)
-            => new(_values, _sums, Stride, (index & 1) == 0 ? 0 : ScratchSpans - 1, start, Math.Min(RowsPerBlock, rows - start));
+            => new(_values, _sums, Stride, (index & 1) != 0, start, Math.Min(RowsPerBlock, rows - start));
 
         public void Dispose()
         {
@@ -644,6 +760,22 @@ internal static class RowSoftmax
         return (length + lanes - 1) / lanes * lanes;
     }
 
+    /// <summary>
+    /// What a block's pass does besides its own work (<see cref="RunBlock"/>): the next block's maxima (the rows from
+    /// <see cref="AheadStart"/>, into <see cref="AheadMax"/>) and the previous block's division (the rows from
+    /// <see cref="BehindStart"/>, by <see cref="BehindSum"/>); empty spans for neither.
+    /// </summary>
+    internal readonly ref struct Pass<T>(int aheadStart, Span<T> aheadMax, int behindStart, ReadOnlySpan<T> behindSum)
+    {
+        public int AheadStart { get; } = aheadStart;
+
+        public Span<T> AheadMax { get; } = aheadMax;
+
+        public int BehindStart { get; } = behindStart;
+
+        public ReadOnlySpan<T> BehindSum { get; } = behindSum;
+    }
+
     /// <summary>The statistics of one block of rows and a work span.</summary>
     internal readonly ref struct Block<T>
         where T : struct, IFloatingPointIeee754<T>
@@ -661,20 +793,22 @@ internal static class RowSoftmax
         private readonly Span<double> _labelDotInDouble;
 
         /// <summary>
-        /// A block's spans in the scratch arrays: its maxima in span <paramref name="maxSpan"/> of the values (two blocks in
-        /// a row keep theirs apart), the rest shared by every block.
+        /// A block's spans in the scratch arrays: its maxima, S, work span and gradients at a maximum in the first or the
+        /// <paramref name="second"/> set of spans of the values (two blocks in a row keep theirs apart), the rest shared
+        /// by every block.
         /// </summary>
-        public Block(T[] values, double[] sums, int stride, int maxSpan, int start, int length)
+        public Block(T[] values, double[] sums, int stride, bool second, int start, int length)
         {
             _start = start;
             Length = length;
             int padded = Padded<T>(length);
-            _paddedMax = values.AsSpan(maxSpan * stride, padded);
-            _paddedSum = values.AsSpan(stride, padded);
+            int own = second ? 6 : 0;
+            _paddedMax = values.AsSpan(own * stride, padded);
+            _paddedSum = values.AsSpan((second ? 7 : 1) * stride, padded);
             _paddedLogSum = values.AsSpan(2 * stride, padded);
-            Work = values.AsSpan(3 * stride, length);
+            Work = values.AsSpan((second ? 8 : 3) * stride, length);
             _paddedLabelSum = values.AsSpan(4 * stride, padded);
-            _paddedAtMaximum = values.AsSpan(5 * stride, padded);
+            _paddedAtMaximum = values.AsSpan((second ? 9 : 5) * stride, padded);
             _tailInDouble = sums.AsSpan(0, padded);
             _onesInDouble = sums.AsSpan(stride, padded);
             _maxima = MemoryMarshal.Cast<double, int>(sums.AsSpan(2 * stride, padded))[..padded];
@@ -687,8 +821,19 @@ internal static class RowSoftmax
         /// <summary>m, the row maxima (NaN for a row of only -∞).</summary>
         public Span<T> Max => _paddedMax[..Length];
 
+        /// <summary>The block's first row.</summary>
+        public int Start => _start;
+
         /// <summary>The maxima of the block's whole vectors of rows.</summary>
-        public Span<T> WholeMax => _paddedMax[..(Length / Math.Max(VectorMath.Lanes<T>(), 1) * VectorMath.Lanes<T>())];
+        public Span<T> WholeMax => _paddedMax[..WholeRows];
+
+        /// <summary>S over the block's whole vectors of rows.</summary>
+        public ReadOnlySpan<T> WholeSum => _paddedSum[..WholeRows];
+
+        /// <summary>The gradients at a maximum as <see cref="ComputeGradientsAtMaximum"/> last left them.</summary>
+        public ReadOnlySpan<T> GradientsAtMaximum => _paddedAtMaximum[..Length];
+
+        private int WholeRows => Length / Math.Max(VectorMath.Lanes<T>(), 1) * VectorMath.Lanes<T>();
 
         /// <summary>S = Σⱼ exp(sⱼ).</summary>
         public Span<T> Sum => _paddedSum[..Length];
@@ -860,12 +1005,12 @@ internal static class RowSoftmax
         /// <summary>
         /// One pass over the block's logits: S and log S, with L and D when <paramref name="labels"/>
         /// is not empty. exp(s) is left in <paramref name="destination"/> (when not empty), or s itself
-        /// when <paramref name="keepShifted"/> is set. With a non-empty <paramref name="aheadMax"/> (the next block's,
-        /// the rows from <paramref name="aheadStart"/>, started by <see cref="StartMax"/>) the pass takes in every column's
-        /// whole vectors of that block's rows too (the fused loop only: <see cref="RunBlock"/> passes it only there).
+        /// when <paramref name="keepShifted"/> is set. What <paramref name="pass"/> asks besides (the fused loop only:
+        /// <see cref="RunBlock"/> asks it only there): the next block's maxima over every column's whole vectors of its
+        /// rows (started by <see cref="StartMax"/>), and the previous block's division by its S in
+        /// <paramref name="destination"/>.
         /// </summary>
-        public void ComputeSums(
-            ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted, int aheadStart = 0, Span<T> aheadMax = default)
+        public void ComputeSums(ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted, Pass<T> pass = default)
         {
             _tailInDouble.Clear();
             _onesInDouble.Clear();
@@ -885,8 +1030,10 @@ internal static class RowSoftmax
                     _start,
                     Length,
                     new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima),
-                    aheadStart,
-                    aheadMax);
+                    pass.AheadStart,
+                    pass.AheadMax,
+                    pass.BehindStart,
+                    pass.BehindSum);
 
                 if (typeof(T) == typeof(float))
                 {

@@ -9,26 +9,28 @@ namespace Losses.Tests.Kernels;
 /// <summary>
 /// The row kernels run a matrix in blocks of rows, and each block needs its row maxima before its pass of exponentials.
 /// Where the fused loop runs, a block's pass also takes in the next block's logits and leaves that block's maxima
-/// ready (<see cref="RowSoftmax.RunBlock{T}"/>), so the next block is read from memory once, inside a pass that works
-/// from cache, instead of in a pass of its own. The specification: every output has the bits it has when each block
-/// takes its own maxima, whatever the inputs (±∞, NaN, rows of only -∞, ±0) and wherever the blocks end.
+/// ready, so the next block is read from memory once, inside a pass that works from cache, instead of in a pass of its
+/// own; and where a block's last step is the division of its exponentials by S (softmax, the class-index gradient of
+/// wide rows), the next block's pass does it (<see cref="RowSoftmax.RunBlock{T}"/>). The specification: every output
+/// has the bits it has when each block takes its own maxima and finishes itself, whatever the inputs (±∞, NaN, rows of
+/// only -∞, ±0) and wherever the blocks end.
 /// </summary>
-public abstract class BlockMaximaAheadTests<T>
+public abstract class BlockChainTests<T>
     where T : struct, IFloatingPointIeee754<T>
 {
-    private const int Columns3 = BlockMaximaAheadShapes.Narrow;
+    private const int Columns3 = BlockChainShapes.Narrow;
 
     [Theory]
-    [MemberData(nameof(BlockMaximaAheadShapes.Several), MemberType = typeof(BlockMaximaAheadShapes))]
-    public void GatheringTheNextBlocksMaxima_GivesTheBitsOfEachBlockTakingItsOwn(int rows, int columns)
+    [MemberData(nameof(BlockChainShapes.Several), MemberType = typeof(BlockChainShapes))]
+    public void ChainingTheBlocks_GivesTheBitsOfEachBlockOnItsOwn(int rows, int columns)
     {
         var inputs = new Inputs(rows, columns, seed: (rows * 31) + columns);
         foreach (RowKernel kernel in Enum.GetValues<RowKernel>())
         {
             foreach (bool withGradient in new[] { true, false })
             {
-                Outputs gathered = inputs.Run(kernel, withGradient, gatherAhead: true, out int gatheredBlocks);
-                Outputs separate = inputs.Run(kernel, withGradient, gatherAhead: false, out _);
+                Outputs gathered = inputs.Run(kernel, withGradient, chained: true, out int gatheredBlocks, out int finishedBehind);
+                Outputs separate = inputs.Run(kernel, withGradient, chained: false, out _, out _);
                 string because = $"{kernel} ({(withGradient ? "outputs" : "losses only")}) at {rows}x{columns}";
                 KernelComparison.BitIdentical(gathered.Matrix, separate.Matrix, because);
                 KernelComparison.BitIdentical(gathered.Losses, separate.Losses, because);
@@ -40,32 +42,41 @@ public abstract class BlockMaximaAheadTests<T>
                 bool lastGathered = lastLength / Vector<T>.Count == rowsPerBlock / Vector<T>.Count;
                 int expected = FusedLoopRuns() ? blocks - 2 + (lastGathered ? 1 : 0) : 0;
                 gatheredBlocks.Should().Be(expected, because);
+
+                // Every block but the last leaves its division to the next block's pass where that is its last step.
+                bool dividesLast = kernel == RowKernel.Softmax
+                    || (kernel == RowKernel.SparseCrossEntropy && withGradient && columns > 32);
+                finishedBehind.Should().Be(FusedLoopRuns() && dividesLast ? blocks - 2 + (lastGathered ? 1 : 0) : 0, because);
             }
         }
     }
 
     [Fact]
-    public void ThePublicKernels_GatherAhead_AndGiveTheSameBits()
+    public void ThePublicKernels_ChainTheBlocks_AndGiveTheSameBits()
     {
         // The same through RowSoftmax's own loop over the blocks (one thread), against blocks taking their own maxima.
-        int rows = (3 * RowSoftmax.BlockRows) + 5;
-        var inputs = new Inputs(rows, Columns3, seed: 7);
-        Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, withGradient: true, gatherAhead: false, out _);
-        T[] losses = new T[rows];
-        T[] gradient = new T[rows * Columns3];
-        int previous = Parallelism.MaxDegreeOfParallelism;
-        try
+        // Narrow rows (one-hot labels lane by lane) and wide ones (the label's entry taken apart and put back).
+        foreach (int columns in new[] { Columns3, 40 })
         {
-            Parallelism.MaxDegreeOfParallelism = 1;
-            RowSoftmax.SparseCrossEntropy<T>(inputs.ClassIndices, inputs.Logits, rows, Columns3, losses, gradient);
-        }
-        finally
-        {
-            Parallelism.MaxDegreeOfParallelism = previous;
-        }
+            int rows = (3 * RowSoftmax.RowsPerBlock<T>(columns)) + 5;
+            var inputs = new Inputs(rows, columns, seed: 7);
+            Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, withGradient: true, chained: false, out _, out _);
+            T[] losses = new T[rows];
+            T[] gradient = new T[rows * columns];
+            int previous = Parallelism.MaxDegreeOfParallelism;
+            try
+            {
+                Parallelism.MaxDegreeOfParallelism = 1;
+                RowSoftmax.SparseCrossEntropy<T>(inputs.ClassIndices, inputs.Logits, rows, columns, losses, gradient);
+            }
+            finally
+            {
+                Parallelism.MaxDegreeOfParallelism = previous;
+            }
 
-        KernelComparison.BitIdentical(gradient, separate.Matrix, "the class-index gradient");
-        KernelComparison.BitIdentical(losses, separate.Losses, "the class-index losses");
+            KernelComparison.BitIdentical(gradient, separate.Matrix, $"the class-index gradient at {rows}x{columns}");
+            KernelComparison.BitIdentical(losses, separate.Losses, $"the class-index losses at {rows}x{columns}");
+        }
     }
 
     private static bool FusedLoopRuns()
@@ -119,10 +130,12 @@ public abstract class BlockMaximaAheadTests<T>
         public int[] ClassIndices { get; }
 
         /// <summary>
-        /// The kernel over every block in turn, each block gathering the next one's maxima (as the kernels run) or taking
-        /// its own; <paramref name="gathered"/> counts the blocks whose maxima came from the block before.
+        /// The kernel over every block in turn, chained as the kernels run them (each block gathering the next one's
+        /// maxima, and leaving its division to the next one's pass) or each on its own; <paramref name="gathered"/>
+        /// counts the blocks whose maxima came from the block before, <paramref name="finishedBehind"/> the blocks whose
+        /// division the next block's pass did.
         /// </summary>
-        public Outputs Run(RowKernel kernel, bool withGradient, bool gatherAhead, out int gathered)
+        public Outputs Run(RowKernel kernel, bool withGradient, bool chained, out int gathered, out int finishedBehind)
         {
             var matrix = new T[Rows * ColumnCount];
             var losses = new T[Rows];
@@ -139,13 +152,17 @@ public abstract class BlockMaximaAheadTests<T>
             int rowsPerBlock = Math.Min(Rows, RowSoftmax.RowsPerBlock<T>(ColumnCount));
             using var scratch = new RowSoftmax.Scratch<T>(rowsPerBlock);
             gathered = 0;
-            bool maxReady = false;
+            finishedBehind = 0;
+            var chain = default(RowSoftmax.BlockChain);
             for (int start = 0, index = 0; start < Rows; start += rowsPerBlock, index++)
             {
-                int next = gatherAhead && start + rowsPerBlock < Rows ? start + rowsPerBlock : -1;
-                maxReady = RowSoftmax.RunBlock(arguments, scratch, index, start, next, maxReady);
-                gathered += maxReady ? 1 : 0;
+                int next = chained && start + rowsPerBlock < Rows ? start + rowsPerBlock : -1;
+                RowSoftmax.RunBlock(arguments, scratch, index, start, next, ref chain);
+                gathered += chain.MaxReady ? 1 : 0;
+                finishedBehind += chain.FinishedBehind ? 1 : 0;
             }
+
+            RowSoftmax.FinishChain(arguments, scratch, ref chain);
 
             return new Outputs(matrix, losses);
         }
@@ -157,7 +174,7 @@ public abstract class BlockMaximaAheadTests<T>
 /// rows for float or double (and 512 for the other); the last block whole, a row short of a block, a vector and a row
 /// long, or a few rows.
 /// </summary>
-public static class BlockMaximaAheadShapes
+public static class BlockChainShapes
 {
     public const int Narrow = 3;
 
@@ -181,6 +198,6 @@ public static class BlockMaximaAheadShapes
     }
 }
 
-public sealed class BlockMaximaAheadTestsFloat : BlockMaximaAheadTests<float>;
+public sealed class BlockChainTestsFloat : BlockChainTests<float>;
 
-public sealed class BlockMaximaAheadTestsDouble : BlockMaximaAheadTests<double>;
+public sealed class BlockChainTestsDouble : BlockChainTests<double>;
