@@ -42,7 +42,8 @@ internal static class FusedExponentials
     /// With a non-empty <paramref name="behindDivisor"/> (the previous block's S, one per row from
     /// <paramref name="behindStart"/>, padded, with as many whole vectors of rows as this block) the pass also finishes
     /// that block's exponentials in <paramref name="destination"/>: each becomes e/S, the same division as
-    /// <see cref="VectorMath.Divide{T}"/>'s, done while this block's exponentials keep the processor busy instead of in a
+    /// <see cref="VectorMath.Divide{T}"/>'s, or with <paramref name="behindFactors"/> (one per row of that block)
+    /// f·(e/S), exactly 0 where f = 0, as <see cref="VectorMath.DivideAndScaleOrZero{T}"/> gives it, done while this block's exponentials keep the processor busy instead of in a
     /// pass of its own that waits on the cache.
     /// </summary>
     /// <remarks>
@@ -62,7 +63,8 @@ internal static class FusedExponentials
         int aheadStart = 0,
         Span<T> aheadMax = default,
         int behindStart = 0,
-        ReadOnlySpan<T> behindDivisor = default)
+        ReadOnlySpan<T> behindDivisor = default,
+        ReadOnlySpan<T> behindFactors = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (columns == 0 || length == 0)
@@ -81,6 +83,7 @@ internal static class FusedExponentials
         if (!behindDivisor.IsEmpty)
         {
             behindDivisor = behindDivisor[..(length / Vector<T>.Count * Vector<T>.Count)];
+            behindFactors = behindFactors.IsEmpty ? behindFactors : behindFactors[..behindDivisor.Length];
             behind = destination.Slice(behindStart, ((columns - 1) * rows) + behindDivisor.Length);
         }
 
@@ -96,29 +99,38 @@ internal static class FusedExponentials
             aheadOffset,
             aheadMax,
             behind,
-            behindDivisor);
+            behindDivisor,
+            behindFactors);
 
         // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
         // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
         // instead).
         if (behindDivisor.IsEmpty)
         {
-            if (aheadMax.IsEmpty)
-            {
-                Cases<T, No, No>(region, statistics, keepShifted);
-            }
-            else
-            {
-                Cases<T, Yes, No>(region, statistics, keepShifted);
-            }
+            Ahead<T, NoDivision>(region, statistics, keepShifted);
         }
-        else if (aheadMax.IsEmpty)
+        else if (behindFactors.IsEmpty)
         {
-            Cases<T, No, Yes>(region, statistics, keepShifted);
+            Ahead<T, Division>(region, statistics, keepShifted);
         }
         else
         {
-            Cases<T, Yes, Yes>(region, statistics, keepShifted);
+            Ahead<T, ScaledDivision>(region, statistics, keepShifted);
+        }
+    }
+
+    /// <summary><see cref="Cases"/> with the next block's maxima or without.</summary>
+    private static void Ahead<T, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+        where TBehind : struct, IBehind
+    {
+        if (region.AheadMax.IsEmpty)
+        {
+            Cases<T, No, TBehind>(region, statistics, keepShifted);
+        }
+        else
+        {
+            Cases<T, Yes, TBehind>(region, statistics, keepShifted);
         }
     }
 
@@ -126,7 +138,7 @@ internal static class FusedExponentials
     private static void Cases<T, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
         where TAhead : struct, IFlag
-        where TBehind : struct, IFlag
+        where TBehind : struct, IBehind
     {
         if (!region.Labels.IsEmpty)
         {
@@ -159,7 +171,7 @@ internal static class FusedExponentials
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
         where TAhead : struct, IFlag
-        where TBehind : struct, IFlag
+        where TBehind : struct, IBehind
     {
         int lanes = Vector<T>.Count;
         int length = region.Length;
@@ -171,6 +183,7 @@ internal static class FusedExponentials
         nint aheadOffset = TAhead.Value ? region.AheadOffset : 0;
         ref T behind = ref MemoryMarshal.GetReference(region.Behind);
         ref Vector<T> behindDivisor = ref AsVector(ref MemoryMarshal.GetReference(region.BehindDivisor));
+        ref Vector<T> behindFactors = ref AsVector(ref MemoryMarshal.GetReference(region.BehindFactors));
         for (int column = 0; column < region.Columns; column++)
         {
             // The last column's "next" segment is itself, already in cache (see Prefetch.Ahead).
@@ -187,9 +200,10 @@ internal static class FusedExponentials
                 ref AsVector(ref Unsafe.Add(ref logits, offset + aheadOffset)),
                 ref aheadMax,
                 ref Unsafe.Add(ref logits, ahead + aheadOffset),
-                ref AsVector(ref TBehind.Value ? ref Unsafe.Add(ref behind, offset) : ref behind),
+                ref AsVector(ref TBehind.Divides ? ref Unsafe.Add(ref behind, offset) : ref behind),
                 ref behindDivisor,
-                ref TBehind.Value ? ref Unsafe.Add(ref behind, ahead) : ref behind);
+                ref behindFactors,
+                ref TBehind.Divides ? ref Unsafe.Add(ref behind, ahead) : ref behind);
             Wholes<T, TLabels, TStore, TAhead, TBehind>(vectors, wholes, keepShifted);
             if (wholes * lanes < length)
             {
@@ -256,7 +270,7 @@ internal static class FusedExponentials
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
         where TAhead : struct, IFlag
-        where TBehind : struct, IFlag
+        where TBehind : struct, IBehind
     {
         // The references are copied out of the struct first, so that the loop keeps them in registers: read through
         // `vectors` they were loaded again in every iteration, as the loop's stores might have changed them.
@@ -279,6 +293,7 @@ internal static class FusedExponentials
         ref Vector<T> nextAheadLogits = ref Unsafe.As<T, Vector<T>>(ref vectors.NextAheadLogits);
         ref Vector<T> behind = ref vectors.Behind;
         ref Vector<T> behindDivisor = ref vectors.BehindDivisor;
+        ref Vector<T> behindFactors = ref vectors.BehindFactors;
         ref Vector<T> nextBehind = ref Unsafe.As<T, Vector<T>>(ref vectors.NextBehind);
 
         // Created here, before the loop, so that the loop keeps them in registers.
@@ -292,12 +307,12 @@ internal static class FusedExponentials
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
-            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref nextBehind);
+            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
             At<T, TLabels, TStore>(
                 i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
-            BehindAt<T, TBehind>(i + 1, ref behind, ref behindDivisor, ref nextBehind);
+            BehindAt<T, TBehind>(i + 1, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
         }
 
         if (i < wholes)
@@ -306,7 +321,7 @@ internal static class FusedExponentials
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
-            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref nextBehind);
+            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
         }
     }
 
@@ -327,18 +342,20 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// With <typeparamref name="TBehind"/>, vector <paramref name="i"/> of the previous block's segment: asks for its next
-    /// column's, and divides the exponentials by the rows' S.
+    /// As <typeparamref name="TBehind"/> says, vector <paramref name="i"/> of the previous block's segment: asks for its
+    /// next column's, and divides the exponentials by the rows' S (and multiplies the quotients by the rows' factors, or
+    /// gives exactly 0 where a factor is 0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BehindAt<T, TBehind>(nint i, ref Vector<T> exponentials, ref Vector<T> divisor, ref Vector<T> next)
+    private static void BehindAt<T, TBehind>(nint i, ref Vector<T> exponentials, ref Vector<T> divisor, ref Vector<T> factors, ref Vector<T> next)
         where T : struct, IFloatingPointIeee754<T>
-        where TBehind : struct, IFlag
+        where TBehind : struct, IBehind
     {
-        if (TBehind.Value)
+        if (TBehind.Divides)
         {
             Prefetch.Line(ref Unsafe.Add(ref next, i));
-            Unsafe.Add(ref exponentials, i) /= Unsafe.Add(ref divisor, i);
+            Vector<T> quotient = Unsafe.Add(ref exponentials, i) / Unsafe.Add(ref divisor, i);
+            Unsafe.Add(ref exponentials, i) = TBehind.Scales ? VectorMath.TimesOrZero(Unsafe.Add(ref factors, i), quotient) : quotient;
         }
     }
 
@@ -533,6 +550,35 @@ internal static class FusedExponentials
         return keepShifted ? shifted : exponential;
     }
 
+    /// <summary>What the pass does to the previous block's exponentials, fixed per instantiation.</summary>
+    private interface IBehind
+    {
+        static abstract bool Divides { get; }
+
+        static abstract bool Scales { get; }
+    }
+
+    private readonly struct NoDivision : IBehind
+    {
+        public static bool Divides => false;
+
+        public static bool Scales => false;
+    }
+
+    private readonly struct Division : IBehind
+    {
+        public static bool Divides => true;
+
+        public static bool Scales => false;
+    }
+
+    private readonly struct ScaledDivision : IBehind
+    {
+        public static bool Divides => true;
+
+        public static bool Scales => true;
+    }
+
     /// <summary>A choice fixed per instantiation, so that the JIT drops the code of the other.</summary>
     private interface IFlag
     {
@@ -608,6 +654,9 @@ internal static class FusedExponentials
         /// <summary>The previous block's S over its whole vectors of rows, or empty.</summary>
         public readonly ReadOnlySpan<T> BehindDivisor;
 
+        /// <summary>The previous block's factors over its whole vectors of rows, or empty.</summary>
+        public readonly ReadOnlySpan<T> BehindFactors;
+
         public Region(
             ReadOnlySpan<T> logits,
             ReadOnlySpan<T> labels,
@@ -618,7 +667,8 @@ internal static class FusedExponentials
             int aheadOffset,
             Span<T> aheadMax,
             Span<T> behind,
-            ReadOnlySpan<T> behindDivisor)
+            ReadOnlySpan<T> behindDivisor,
+            ReadOnlySpan<T> behindFactors)
         {
             Logits = logits;
             Labels = labels;
@@ -630,6 +680,7 @@ internal static class FusedExponentials
             AheadMax = aheadMax;
             Behind = behind;
             BehindDivisor = behindDivisor;
+            BehindFactors = behindFactors;
         }
     }
 
@@ -652,6 +703,7 @@ internal static class FusedExponentials
         public readonly ref T NextAheadLogits;
         public readonly ref Vector<T> Behind;
         public readonly ref Vector<T> BehindDivisor;
+        public readonly ref Vector<T> BehindFactors;
         public readonly ref T NextBehind;
 
         public Vectors(
@@ -667,6 +719,7 @@ internal static class FusedExponentials
             ref T nextAheadLogits,
             ref Vector<T> behind,
             ref Vector<T> behindDivisor,
+            ref Vector<T> behindFactors,
             ref T nextBehind)
         {
             NextLogits = ref nextLogits;
@@ -677,6 +730,7 @@ internal static class FusedExponentials
             NextAheadLogits = ref nextAheadLogits;
             Behind = ref behind;
             BehindDivisor = ref behindDivisor;
+            BehindFactors = ref behindFactors;
             NextBehind = ref nextBehind;
             Logits = ref logits;
             Labels = ref labels;

@@ -158,8 +158,8 @@ internal static class RowSoftmax
     /// pass after the maxima also gathers that block's where the fused loop runs and the two have as many whole vectors of
     /// rows: the next block is then read from memory once, in a pass that works through this one from cache, instead of
     /// in a pass of its own. The maxima are the same values either way (the same native maxima, in another order).
-    /// Where a block's last step is the division of its exponentials by S alone (softmax, and the class-index gradient of
-    /// wide rows without factors) and a next block follows, that division is left waiting in <paramref name="chain"/> and
+    /// Where a block's last step is the division of its exponentials by S (softmax, and the class-index gradient of wide
+    /// rows, with its factors or without) and a next block follows, that division is left waiting in <paramref name="chain"/> and
     /// done by the next block's pass, vector by vector beside its own exponentials, instead of in a pass that waits on the
     /// cache; the same divisions, so the same bits. <see cref="FinishChain"/> finishes the last block left waiting.
     /// </summary>
@@ -192,7 +192,13 @@ internal static class RowSoftmax
             FinishChain(arguments, scratch, ref chain);
         }
 
-        var pass = new Pass<T>(next, aheadMax, finishesBehind ? behind.Start : 0, finishesBehind ? behind.WholeSum : default);
+        ReadOnlySpan<T> factors = arguments.GradientFactors;
+        var pass = new Pass<T>(
+            next,
+            aheadMax,
+            finishesBehind ? behind.Start : 0,
+            finishesBehind ? behind.WholeSum : default,
+            finishesBehind && !factors.IsEmpty ? factors.Slice(behind.Start, behind.WholeSum.Length) : default);
         bool waits = next >= 0 && DividesLast(arguments, block);
         switch (arguments.Kernel)
         {
@@ -238,15 +244,15 @@ internal static class RowSoftmax
     }
 
     /// <summary>
-    /// Whether the block's last step is the division of its exponentials by S alone, over whole vectors of rows, where the
-    /// fused loop runs: softmax, and the class-index gradient of rows wider than <see cref="ColumnsForClassMasks"/>
-    /// without factors.
+    /// Whether the block's last step is the division of its exponentials by S (times the row's factor, where the kernel
+    /// has them), over whole vectors of rows, where the fused loop runs: softmax, and the class-index gradient of rows
+    /// wider than <see cref="ColumnsForClassMasks"/>.
     /// </summary>
     private static bool DividesLast<T>(scoped in RowArguments<T> arguments, Block<T> block)
         where T : struct, IFloatingPointIeee754<T>
     {
         bool divides = arguments.Kernel == RowKernel.Softmax
-            || (arguments.Kernel == RowKernel.SparseCrossEntropy && arguments.GradientFactors.IsEmpty && arguments.Columns > ColumnsForClassMasks);
+            || (arguments.Kernel == RowKernel.SparseCrossEntropy && arguments.Columns > ColumnsForClassMasks);
         return divides && !arguments.Outputs.IsEmpty && GathersAhead<T>(block.Length, block.Length)
             && block.Length % VectorMath.Lanes<T>() == 0;
     }
@@ -415,8 +421,8 @@ internal static class RowSoftmax
         // Wider rows: the label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.ComputeGradientsAtMaximum's, as the dense kernel
         // takes it at a label of 1) is taken apart, every entry divided (and multiplied by fᵢ, the loss objects' share of
         // the reduction) in one pass, and the label's entry put back (PutBackClassEntries): the same bits again, with a
-        // division per vector in the pass and a few scalar operations per row. Without factors the division may wait for
-        // the next block's pass (RunBlock).
+        // division per vector in the pass and a few scalar operations per row. The division may wait for the next block's
+        // pass (RunBlock).
         ReadOnlySpan<T> sum = block.Sum;
         Span<T> labelEntries = block.Work;
         if (blockFactors.IsEmpty)
@@ -763,9 +769,10 @@ internal static class RowSoftmax
     /// <summary>
     /// What a block's pass does besides its own work (<see cref="RunBlock"/>): the next block's maxima (the rows from
     /// <see cref="AheadStart"/>, into <see cref="AheadMax"/>) and the previous block's division (the rows from
-    /// <see cref="BehindStart"/>, by <see cref="BehindSum"/>); empty spans for neither.
+    /// <see cref="BehindStart"/>, by <see cref="BehindSum"/>, times <see cref="BehindFactors"/> unless empty); empty spans
+    /// for neither.
     /// </summary>
-    internal readonly ref struct Pass<T>(int aheadStart, Span<T> aheadMax, int behindStart, ReadOnlySpan<T> behindSum)
+    internal readonly ref struct Pass<T>(int aheadStart, Span<T> aheadMax, int behindStart, ReadOnlySpan<T> behindSum, ReadOnlySpan<T> behindFactors)
     {
         public int AheadStart { get; } = aheadStart;
 
@@ -774,6 +781,8 @@ internal static class RowSoftmax
         public int BehindStart { get; } = behindStart;
 
         public ReadOnlySpan<T> BehindSum { get; } = behindSum;
+
+        public ReadOnlySpan<T> BehindFactors { get; } = behindFactors;
     }
 
     /// <summary>The statistics of one block of rows and a work span.</summary>
@@ -1033,7 +1042,8 @@ internal static class RowSoftmax
                     pass.AheadStart,
                     pass.AheadMax,
                     pass.BehindStart,
-                    pass.BehindSum);
+                    pass.BehindSum,
+                    pass.BehindFactors);
 
                 if (typeof(T) == typeof(float))
                 {

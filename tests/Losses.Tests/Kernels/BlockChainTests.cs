@@ -27,11 +27,17 @@ public abstract class BlockChainTests<T>
         var inputs = new Inputs(rows, columns, seed: (rows * 31) + columns);
         foreach (RowKernel kernel in Enum.GetValues<RowKernel>())
         {
-            foreach (bool withGradient in new[] { true, false })
+            bool crossEntropy = kernel is RowKernel.CrossEntropy or RowKernel.SparseCrossEntropy;
+            foreach ((bool withGradient, bool withFactors) in new[] { (true, false), (false, false), (true, true) })
             {
-                Outputs gathered = inputs.Run(kernel, withGradient, chained: true, out int gatheredBlocks, out int finishedBehind);
-                Outputs separate = inputs.Run(kernel, withGradient, chained: false, out _, out _);
-                string because = $"{kernel} ({(withGradient ? "outputs" : "losses only")}) at {rows}x{columns}";
+                if (withFactors && !crossEntropy)
+                {
+                    continue;
+                }
+
+                Outputs gathered = inputs.Run(kernel, withGradient, withFactors, chained: true, out int gatheredBlocks, out int finishedBehind);
+                Outputs separate = inputs.Run(kernel, withGradient, withFactors, chained: false, out _, out _);
+                string because = $"{kernel} ({(withGradient ? "outputs" : "losses only")}{(withFactors ? ", with factors" : "")}) at {rows}x{columns}";
                 KernelComparison.BitIdentical(gathered.Matrix, separate.Matrix, because);
                 KernelComparison.BitIdentical(gathered.Losses, separate.Losses, because);
 
@@ -60,7 +66,7 @@ public abstract class BlockChainTests<T>
         {
             int rows = (3 * RowSoftmax.RowsPerBlock<T>(columns)) + 5;
             var inputs = new Inputs(rows, columns, seed: 7);
-            Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, withGradient: true, chained: false, out _, out _);
+            Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, withGradient: true, withFactors: false, chained: false, out _, out _);
             T[] losses = new T[rows];
             T[] gradient = new T[rows * columns];
             int previous = Parallelism.MaxDegreeOfParallelism;
@@ -98,6 +104,14 @@ public abstract class BlockChainTests<T>
             Logits = new T[rows * columns];
             Labels = new T[rows * columns];
             ClassIndices = new int[rows];
+
+            // The loss objects' shares of the reduction: normal numbers, and exact zeros (ignored rows).
+            Factors = new T[rows];
+            for (int i = 0; i < rows; i++)
+            {
+                Factors[i] = i % 11 == 4 ? T.Zero : T.CreateTruncating((random.NextDouble() + 0.5) / rows);
+            }
+
             for (int i = 0; i < rows; i++)
             {
                 ClassIndices[i] = random.Next(columns);
@@ -129,13 +143,15 @@ public abstract class BlockChainTests<T>
 
         public int[] ClassIndices { get; }
 
+        public T[] Factors { get; }
+
         /// <summary>
         /// The kernel over every block in turn, chained as the kernels run them (each block gathering the next one's
         /// maxima, and leaving its division to the next one's pass) or each on its own; <paramref name="gathered"/>
         /// counts the blocks whose maxima came from the block before, <paramref name="finishedBehind"/> the blocks whose
         /// division the next block's pass did.
         /// </summary>
-        public Outputs Run(RowKernel kernel, bool withGradient, bool chained, out int gathered, out int finishedBehind)
+        public Outputs Run(RowKernel kernel, bool withGradient, bool withFactors, bool chained, out int gathered, out int finishedBehind)
         {
             var matrix = new T[Rows * ColumnCount];
             var losses = new T[Rows];
@@ -148,7 +164,8 @@ public abstract class BlockChainTests<T>
                 kernel == RowKernel.CrossEntropy ? Labels : default,
                 kernel == RowKernel.SparseCrossEntropy ? ClassIndices : default,
                 withGradient || !crossEntropy ? matrix : default,
-                crossEntropy ? losses : default);
+                crossEntropy ? losses : default,
+                withFactors ? Factors : default);
             int rowsPerBlock = Math.Min(Rows, RowSoftmax.RowsPerBlock<T>(ColumnCount));
             using var scratch = new RowSoftmax.Scratch<T>(rowsPerBlock);
             gathered = 0;
