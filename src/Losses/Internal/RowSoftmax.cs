@@ -186,7 +186,7 @@ internal static class RowSoftmax
         // The waiting block's division in this pass, where its whole vectors of rows are as many as this block's; else
         // now, before the pass.
         var behind = chain.Pending ? scratch.Block(chain.PendingStart, rows, chain.PendingIndex) : default;
-        bool finishesBehind = chain.Pending && behind.Length / Math.Max(VectorMath.Lanes<T>(), 1) == block.Length / Math.Max(VectorMath.Lanes<T>(), 1);
+        bool finishesBehind = chain.Pending && behind.WholeSum.Length == block.WholeSum.Length;
         if (chain.Pending && !finishesBehind)
         {
             FinishChain(arguments, scratch, ref chain);
