@@ -45,6 +45,9 @@ internal static class FusedExponentials
     /// <see cref="VectorMath.Divide{T}"/>'s, or with <paramref name="behindFactors"/> (one per row of that block)
     /// f·(e/S), exactly 0 where f = 0, as <see cref="VectorMath.DivideAndScaleOrZero{T}"/> gives it, done while this block's exponentials keep the processor busy instead of in a
     /// pass of its own that waits on the cache.
+    /// Where it stores exponentials and has labels, the pass also counts the vectors of rows with a nonzero label and
+    /// keeps their positions (<see cref="Statistics{T}.Found"/>), so that the dense gradient finds its labels' entries
+    /// without reading the labels again.
     /// </summary>
     /// <remarks>
     /// One call per block: the spans are checked once, for the region from the first column's segment to the last's,
@@ -203,7 +206,8 @@ internal static class FusedExponentials
                 ref AsVector(ref TBehind.Divides ? ref Unsafe.Add(ref behind, offset) : ref behind),
                 ref behindDivisor,
                 ref behindFactors,
-                ref TBehind.Divides ? ref Unsafe.Add(ref behind, ahead) : ref behind);
+                ref TBehind.Divides ? ref Unsafe.Add(ref behind, ahead) : ref behind,
+                offset);
             Wholes<T, TLabels, TStore, TAhead, TBehind>(vectors, wholes, keepShifted);
             if (wholes * lanes < length)
             {
@@ -213,7 +217,8 @@ internal static class FusedExponentials
                     TStore.Value ? region.Destination.Slice((int)offset, length) : default,
                     statistics,
                     wholes,
-                    keepShifted);
+                    keepShifted,
+                    offset);
             }
         }
     }
@@ -224,7 +229,7 @@ internal static class FusedExponentials
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Partial<T>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, Statistics<T> statistics, int wholes, bool keepShifted)
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, Statistics<T> statistics, int wholes, bool keepShifted, nint offset)
         where T : struct, IFloatingPointIeee754<T>
     {
         int done = wholes * Vector<T>.Count;
@@ -249,7 +254,9 @@ internal static class FusedExponentials
             ref Unsafe.Add(ref statistics.Ones, wholes * perVector),
             ref Unsafe.Add(ref statistics.Maxima, wholes),
             keepShifted,
-            TableExponential.FloatConstants.Create());
+            TableExponential.FloatConstants.Create(),
+            statistics,
+            destination.IsEmpty ? -1 : offset + done);
         if (!destination.IsEmpty)
         {
             Lanes(ref last)[..(logits.Length - done)].CopyTo(destination[done..]);
@@ -305,12 +312,12 @@ internal static class FusedExponentials
         {
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
+                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
             At<T, TLabels, TStore>(
                 i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
+                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
             AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             BehindAt<T, TBehind>(i + 1, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
         }
@@ -319,7 +326,7 @@ internal static class FusedExponentials
         {
             At<T, TLabels, TStore>(
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants);
+                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
         }
@@ -380,7 +387,8 @@ internal static class FusedExponentials
         ref Vector<T> nextLabels,
         ref Vector<T> nextDestination,
         bool keepShifted,
-        in TableExponential.FloatConstants constants)
+        in TableExponential.FloatConstants constants,
+        in Vectors<T> vectors)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
@@ -409,7 +417,9 @@ internal static class FusedExponentials
             ref Unsafe.Add(ref ones, i * perVector),
             ref Unsafe.Add(ref maxima, i),
             keepShifted,
-            constants);
+            constants,
+            vectors.Statistics,
+            TStore.Value ? vectors.Offset + (i * Vector<T>.Count) : -1);
         if (TStore.Value)
         {
             Unsafe.Add(ref destination, i) = result;
@@ -506,6 +516,8 @@ internal static class FusedExponentials
     /// row maximum are counted in <paramref name="maxima"/> and add nothing to <paramref name="tail"/> but e^-700
     /// (<see cref="VectorMath.ExpAddedBelowMaxima"/>), and <paramref name="ones"/> is left for the caller to fill
     /// from the counts; for double, exponentials of exactly 1 go to <paramref name="ones"/> and the rest to the tail.
+    /// A vector with a nonzero label is recorded in <paramref name="statistics"/> (<see cref="Record"/>) at
+    /// <paramref name="position"/>, unless that is -1 (the pass stores no exponentials, so nothing will look for it).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Step<T>(
@@ -519,7 +531,9 @@ internal static class FusedExponentials
         ref Vector<double> ones,
         ref Vector<int> maxima,
         bool keepShifted,
-        in TableExponential.FloatConstants constants)
+        in TableExponential.FloatConstants constants,
+        in Statistics<T> statistics,
+        nint position)
         where T : struct, IFloatingPointIeee754<T>
     {
         // shift(x, m) is x - m but 0 where x = m (also for m = ±∞); the float exponential takes x - m as it is, as it
@@ -532,6 +546,10 @@ internal static class FusedExponentials
             // Zero labels add nothing to L and D (their ±0 leaves both as they are), and with one-hot labels
             // nearly every vector of a column holds only zeros.
             RowSoftmax.AddLabelled(x, max, shifted, y, ref labelSum, ref labelDot);
+            if (position >= 0)
+            {
+                Record(statistics, position);
+            }
         }
 
         Vector<T> exponential;
@@ -548,6 +566,24 @@ internal static class FusedExponentials
         }
 
         return keepShifted ? shifted : exponential;
+    }
+
+    /// <summary>
+    /// Counts a vector of rows with a nonzero label, and keeps its <paramref name="position"/> (from the block's first
+    /// column segment) while there is room.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Record<T>(in Statistics<T> statistics, nint position)
+        where T : struct
+    {
+        ref int count = ref statistics.Found;
+        int found = count;
+        if (found < statistics.FoundCapacity)
+        {
+            Unsafe.Add(ref count, found + 1) = (int)position;
+        }
+
+        count = found + 1;
     }
 
     /// <summary>What the pass does to the previous block's exponentials, fixed per instantiation.</summary>
@@ -609,9 +645,20 @@ internal static class FusedExponentials
         public readonly ref Vector<double> Ones;
         public readonly ref Vector<int> Maxima;
 
+        /// <summary>
+        /// The count of vectors of nonzero labels found (<see cref="Record"/>), followed by their positions, up to
+        /// <see cref="FoundCapacity"/> of them; the count goes on past that.
+        /// </summary>
+        public readonly ref int Found;
+
+        /// <summary>How many positions <see cref="Found"/> has room for after the count.</summary>
+        public readonly int FoundCapacity;
+
         /// <summary>The statistics of a block of <paramref name="length"/> rows, each span checked to hold its whole vectors.</summary>
-        public Statistics(int length, ReadOnlySpan<T> max, Span<double> labelSum, Span<double> labelDot, Span<double> tail, Span<double> ones, Span<int> maxima)
+        public Statistics(int length, ReadOnlySpan<T> max, Span<double> labelSum, Span<double> labelDot, Span<double> tail, Span<double> ones, Span<int> maxima, Span<int> found)
         {
+            Found = ref MemoryMarshal.GetReference(found[..1]);
+            FoundCapacity = found.Length - 1;
             int vectors = (length + Vector<T>.Count - 1) / Vector<T>.Count;
             int doubles = vectors * (Vector<T>.Count / Vector<double>.Count);
             Max = ref First(MemoryMarshal.Cast<T, Vector<T>>(max), vectors);
@@ -706,6 +753,9 @@ internal static class FusedExponentials
         public readonly ref Vector<T> BehindFactors;
         public readonly ref T NextBehind;
 
+        /// <summary>The column segment's offset from the block's first (column j's: j times the rows).</summary>
+        public readonly nint Offset;
+
         public Vectors(
             ref Vector<T> logits,
             ref Vector<T> labels,
@@ -720,8 +770,10 @@ internal static class FusedExponentials
             ref Vector<T> behind,
             ref Vector<T> behindDivisor,
             ref Vector<T> behindFactors,
-            ref T nextBehind)
+            ref T nextBehind,
+            nint offset)
         {
+            Offset = offset;
             NextLogits = ref nextLogits;
             NextLabels = ref nextLabels;
             NextDestination = ref nextDestination;

@@ -133,6 +133,9 @@ internal static class RowSoftmax
         /// <summary>The waiting block's index (the parity of its spans).</summary>
         public int PendingIndex;
 
+        /// <summary>How many finished entries the waiting block of the dense gradient keeps to put back (<see cref="PutBackEntries"/>).</summary>
+        public int PendingEntries;
+
         /// <summary>Whether the last block's pass did the division of the block that waited before it.</summary>
         public bool FinishedBehind;
     }
@@ -145,7 +148,7 @@ internal static class RowSoftmax
         {
             var pending = scratch.Block(chain.PendingStart, arguments.Rows, chain.PendingIndex);
             DivideColumns(arguments, pending);
-            PutBackClassEntries(arguments, pending);
+            PutBackEntries(arguments, pending, chain.PendingEntries);
             chain.Pending = false;
         }
     }
@@ -158,8 +161,9 @@ internal static class RowSoftmax
     /// pass after the maxima also gathers that block's where the fused loop runs and the two have as many whole vectors of
     /// rows: the next block is then read from memory once, in a pass that works through this one from cache, instead of
     /// in a pass of its own. The maxima are the same values either way (the same native maxima, in another order).
-    /// Where a block's last step is the division of its exponentials by S (softmax, and the class-index gradient of wide
-    /// rows, with its factors or without) and a next block follows, that division is left waiting in <paramref name="chain"/> and
+    /// Where a block's last step is the division of its exponentials by S (softmax, the class-index gradient of wide
+    /// rows, and the dense gradient of one nonzero label per row adding up to 1, with their factors or without) and a next
+    /// block follows, that division is left waiting in <paramref name="chain"/> and
     /// done by the next block's pass, vector by vector beside its own exponentials, instead of in a pass that waits on the
     /// cache; the same divisions, so the same bits. <see cref="FinishChain"/> finishes the last block left waiting.
     /// </summary>
@@ -200,6 +204,7 @@ internal static class RowSoftmax
             finishesBehind ? behind.WholeSum : default,
             finishesBehind && !factors.IsEmpty ? factors.Slice(behind.Start, behind.WholeSum.Length) : default);
         bool waits = next >= 0 && DividesLast(arguments, block);
+        int entries = 0;
         switch (arguments.Kernel)
         {
             case RowKernel.Softmax:
@@ -220,7 +225,7 @@ internal static class RowSoftmax
 
                 break;
             case RowKernel.CrossEntropy:
-                DenseCrossEntropyBlock(arguments, block, start, pass);
+                waits = DenseCrossEntropyBlock(arguments, block, start, pass, waits, out entries);
                 break;
             default:
                 SparseCrossEntropyBlock(arguments, block, start, pass, waits);
@@ -229,13 +234,14 @@ internal static class RowSoftmax
 
         if (finishesBehind)
         {
-            PutBackClassEntries(arguments, behind);
+            PutBackEntries(arguments, behind, chain.PendingEntries);
         }
 
         chain.FinishedBehind = finishesBehind;
         chain.Pending = waits;
         chain.PendingStart = start;
         chain.PendingIndex = index;
+        chain.PendingEntries = entries;
         chain.MaxReady = !aheadMax.IsEmpty;
         if (chain.MaxReady)
         {
@@ -244,14 +250,15 @@ internal static class RowSoftmax
     }
 
     /// <summary>
-    /// Whether the block's last step is the division of its exponentials by S (times the row's factor, where the kernel
-    /// has them), over whole vectors of rows, where the fused loop runs: softmax, and the class-index gradient of rows
-    /// wider than <see cref="ColumnsForClassMasks"/>.
+    /// Whether the block's last step is, or may be, the division of its exponentials by S (times the row's factor, where
+    /// the kernel has them), over whole vectors of rows, where the fused loop runs: softmax, the class-index gradient of
+    /// rows wider than <see cref="ColumnsForClassMasks"/>, and the dense gradient of a block whose every row's labels add
+    /// up to 1 (<see cref="TakeLabelEntries"/> decides).
     /// </summary>
     private static bool DividesLast<T>(scoped in RowArguments<T> arguments, Block<T> block)
         where T : struct, IFloatingPointIeee754<T>
     {
-        bool divides = arguments.Kernel == RowKernel.Softmax
+        bool divides = arguments.Kernel is RowKernel.Softmax or RowKernel.CrossEntropy
             || (arguments.Kernel == RowKernel.SparseCrossEntropy && arguments.Columns > ColumnsForClassMasks);
         return divides && !arguments.Outputs.IsEmpty && GathersAhead<T>(block.Length, block.Length)
             && block.Length % VectorMath.Lanes<T>() == 0;
@@ -286,12 +293,25 @@ internal static class RowSoftmax
     }
 
     /// <summary>
-    /// For the class-index gradient of wide rows, after <see cref="DivideColumns"/>: each label's entry put back, as
-    /// <see cref="SparseCrossEntropyBlock"/> took it apart (nothing for the other kernels).
+    /// After <see cref="DivideColumns"/>: for the class-index gradient of wide rows each label's entry put back, as
+    /// <see cref="SparseCrossEntropyBlock"/> took it apart; for the dense gradient the <paramref name="entries"/> finished
+    /// entries <see cref="TakeLabelEntries"/> kept (nothing for the other kernels).
     /// </summary>
-    private static void PutBackClassEntries<T>(scoped in RowArguments<T> arguments, Block<T> block)
+    private static void PutBackEntries<T>(scoped in RowArguments<T> arguments, Block<T> block, int entries)
         where T : struct, IFloatingPointIeee754<T>
     {
+        if (arguments.Kernel == RowKernel.CrossEntropy)
+        {
+            ReadOnlySpan<T> values = block.Work[..entries];
+            ReadOnlySpan<int> offsets = block.EntryOffsets[..entries];
+            for (int k = 0; k < values.Length; k++)
+            {
+                arguments.Outputs[offsets[k]] = values[k];
+            }
+
+            return;
+        }
+
         if (arguments.Kernel != RowKernel.SparseCrossEntropy || arguments.Outputs.IsEmpty || arguments.Columns <= ColumnsForClassMasks)
         {
             return;
@@ -325,9 +345,15 @@ internal static class RowSoftmax
 #endif
     }
 
-    private static void DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, Pass<T> pass)
+    /// <summary>
+    /// The dense kernel on one block. Its gradient is finished here, or, where <paramref name="mayWait"/> and
+    /// <see cref="TakeLabelEntries"/> allow, left to the division the next block's pass does: then it returns true, with
+    /// the <paramref name="entries"/> entries of nonzero labels kept to put back afterwards.
+    /// </summary>
+    private static bool DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, Pass<T> pass, bool mayWait, out int entries)
         where T : struct, IFloatingPointIeee754<T>
     {
+        entries = 0;
         int rows = arguments.Rows;
         ReadOnlySpan<T> labels = arguments.Labels;
         Span<T> gradient = arguments.Outputs;
@@ -339,13 +365,17 @@ internal static class RowSoftmax
 
         if (gradient.IsEmpty)
         {
-            return;
+            return false;
         }
 
         // With a factor fᵢ per row (the loss objects' share of the reduction) each entry is multiplied by it as it is
         // finished: the same roundings as scaling the finished gradient afterwards, in one pass instead of two.
         ReadOnlySpan<T> factors = arguments.GradientFactors;
         ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: false);
+        if (mayWait && TakeLabelEntries(arguments, block, atMaximum, out entries))
+        {
+            return true;
+        }
         for (int column = 0; column < arguments.Columns; column++)
         {
             int offset = (column * rows) + start;
@@ -360,6 +390,71 @@ internal static class RowSoftmax
                 Next<T>(gradient, offset, rows, arguments.Columns, column, block.Length),
                 Next(labels, offset, rows, arguments.Columns, column, block.Length));
         }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Where every row of the block has labels adding up to exactly 1 (L = 1, one-hot labels among them), each entry
+    /// of a zero label is (eᵢ/Sᵢ)·1 - 0 = eᵢ/Sᵢ (times fᵢ, exactly 0 where fᵢ = 0): the division alone, which the next
+    /// block's pass can do (<see cref="RunBlock"/>). The entries of the nonzero labels, in the vectors of rows the fused
+    /// pass found (<see cref="Block{T}.Found"/>), so that the labels are not read again, are finished here, the same
+    /// operations as <see cref="ScaleToGradient{T, TLabels}"/>'s (<see cref="EntryAt"/>), and kept in the block's work
+    /// span with their offsets, to be put back after the division (<see cref="PutBackEntries"/>). False, with nothing
+    /// changed, where a row's L is not 1 or the nonzero labels outnumber the block's rows.
+    /// </summary>
+    private static bool TakeLabelEntries<T>(scoped in RowArguments<T> arguments, Block<T> block, ReadOnlySpan<T> atMaximum, out int entries)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        entries = 0;
+        ReadOnlySpan<T> labelSum = block.LabelSum;
+        if (labelSum.ContainsAnyExcept(T.One))
+        {
+            return false;
+        }
+
+        int rows = arguments.Rows;
+        int start = block.Start;
+        int length = block.Length;
+        ReadOnlySpan<T> labels = arguments.Labels;
+        ReadOnlySpan<T> gradient = arguments.Outputs;
+        ReadOnlySpan<T> sum = block.Sum;
+        ReadOnlySpan<T> factors = arguments.GradientFactors;
+        Span<T> values = block.Work;
+        Span<int> offsets = block.EntryOffsets;
+        int lanes = VectorMath.Lanes<T>();
+        ReadOnlySpan<int> found = block.Found;
+        int count = found[0];
+        if (count >= found.Length)
+        {
+            return false;
+        }
+
+        foreach (int position in found.Slice(1, count))
+        {
+            int first = position % rows;
+            for (int i = first; i < first + lanes; i++)
+            {
+                int offset = position - first + start + i;
+                T label = labels[offset];
+                if (label == T.Zero)
+                {
+                    continue;
+                }
+
+                if (entries == length)
+                {
+                    return false;
+                }
+
+                T entry = EntryAt(gradient[offset], sum[i], labelSum[i], atMaximum[i], label);
+                values[entries] = factors.IsEmpty ? entry : Elementwise.TimesOrZero(factors[start + i], entry);
+                offsets[entries] = offset;
+                entries++;
+            }
+        }
+
+        return true;
     }
 
     private static void SparseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, Pass<T> pass, bool waits)
@@ -420,14 +515,14 @@ internal static class RowSoftmax
 
         // Wider rows: the label's entry eᵢₖ/Sᵢ - 1 (at a maximum, Block.ComputeGradientsAtMaximum's, as the dense kernel
         // takes it at a label of 1) is taken apart, every entry divided (and multiplied by fᵢ, the loss objects' share of
-        // the reduction) in one pass, and the label's entry put back (PutBackClassEntries): the same bits again, with a
+        // the reduction) in one pass, and the label's entry put back (PutBackEntries): the same bits again, with a
         // division per vector in the pass and a few scalar operations per row. The division may wait for the next block's
         // pass (RunBlock).
         ReadOnlySpan<T> sum = block.Sum;
         Span<T> labelEntries = block.Work;
         if (blockFactors.IsEmpty)
         {
-            // Kept in block.GradientsAtMaximum for PutBackClassEntries, which may run after the next block's pass has
+            // Kept in block.GradientsAtMaximum for PutBackEntries, which may run after the next block's pass has
             // replaced the sums it is computed from.
             block.ComputeGradientsAtMaximum(classIndices: true);
         }
@@ -443,7 +538,7 @@ internal static class RowSoftmax
         if (!waits)
         {
             DivideColumns(arguments, block);
-            PutBackClassEntries(arguments, block);
+            PutBackEntries(arguments, block, 0);
         }
     }
 
@@ -532,9 +627,7 @@ internal static class RowSoftmax
 
         for (int i = g.Length * VectorMath.Lanes<T>(); i < gradient.Length; i++)
         {
-            T e = gradient[i];
-            T label = TLabels.Label(labels[i], column);
-            T entry = e == T.One && label == T.One ? atMaximum[i] : (e / sum[i] * labelSum[i]) - label;
+            T entry = EntryAt(gradient[i], sum[i], labelSum[i], atMaximum[i], TLabels.Label(labels[i], column));
             gradient[i] = factors.IsEmpty ? entry : Elementwise.TimesOrZero(factors[i], entry);
         }
     }
@@ -585,6 +678,14 @@ internal static class RowSoftmax
     private static Vector<T> ColumnBits<T>(int column)
         where T : struct, IFloatingPointIeee754<T>
         => typeof(T) == typeof(float) ? new Vector<int>(column).As<int, T>() : new Vector<long>(column).As<long, T>();
+
+    /// <summary>
+    /// One entry of <see cref="ScaleToGradient{T, TLabels}"/> before its factor: (e/S)·L - y, or the row's gradient at a
+    /// maximum where e = 1 and y = 1; lane by lane the same operations as <see cref="Entry{T}"/>.
+    /// </summary>
+    private static T EntryAt<T>(T e, T sum, T labelSum, T atMaximum, T label)
+        where T : struct, IFloatingPointIeee754<T>
+        => e == T.One && label == T.One ? atMaximum : (e / sum * labelSum) - label;
 
     /// <summary>One vector of <see cref="ScaleToGradient{T, TLabels}"/> before its factors, without a branch.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -715,7 +816,7 @@ internal static class RowSoftmax
 
     /// <summary>
     /// Pooled scratch for every block of one call: ten spans of T (two sets of four for two blocks in a row), four of
-    /// double and one of int, each padded to whole vectors so that a block's last, partial vector of rows runs through
+    /// double, one of int and two more of int (one per set), each padded to whole vectors so that a block's last, partial vector of rows runs through
     /// the same vector code as the others.
     /// </summary>
     internal readonly struct Scratch<T> : IDisposable
@@ -729,7 +830,7 @@ internal static class RowSoftmax
             RowsPerBlock = rowsPerBlock;
             Stride = Padded<T>(RowsPerBlock);
             _values = ArrayPool<T>.Shared.Rent(ScratchSpans * Stride);
-            _sums = ArrayPool<double>.Shared.Rent(5 * Stride);
+            _sums = ArrayPool<double>.Shared.Rent(7 * Stride);
         }
 
         public int RowsPerBlock { get; }
@@ -823,6 +924,8 @@ internal static class RowSoftmax
             _maxima = MemoryMarshal.Cast<double, int>(sums.AsSpan(2 * stride, padded))[..padded];
             _labelSumInDouble = sums.AsSpan(3 * stride, padded);
             _labelDotInDouble = sums.AsSpan(4 * stride, padded);
+            EntryOffsets = MemoryMarshal.Cast<double, int>(sums.AsSpan(5 * stride, stride)).Slice(second ? stride : 0, length);
+            Found = MemoryMarshal.Cast<double, int>(sums.AsSpan(6 * stride, stride));
         }
 
         public int Length { get; }
@@ -851,6 +954,15 @@ internal static class RowSoftmax
         public Span<T> LogSum => _paddedLogSum[..Length];
 
         public Span<T> Work { get; }
+
+        /// <summary>Offsets of entries kept in <see cref="Work"/> (the dense gradient's, <see cref="TakeLabelEntries"/>); the block's own.</summary>
+        public Span<int> EntryOffsets { get; }
+
+        /// <summary>
+        /// How many vectors of rows with a nonzero label the fused pass found (the first int), and their positions from the
+        /// block's first column segment, as many as fit.
+        /// </summary>
+        public Span<int> Found { get; }
 
         /// <summary>L = Σⱼ yⱼ, summed in double and rounded once to T, when labels were given.</summary>
         public Span<T> LabelSum => _paddedLabelSum[..Length];
@@ -1029,6 +1141,7 @@ internal static class RowSoftmax
 #if NET9_0_OR_GREATER
             if (FusedExponentials.Supported<T>())
             {
+                Found[0] = 0;
                 FusedExponentials.Block(
                     logits,
                     labels,
@@ -1038,7 +1151,7 @@ internal static class RowSoftmax
                     columns,
                     _start,
                     Length,
-                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima),
+                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima, Found),
                     pass.AheadStart,
                     pass.AheadMax,
                     pass.BehindStart,

@@ -11,7 +11,8 @@ namespace Losses.Tests.Kernels;
 /// Where the fused loop runs, a block's pass also takes in the next block's logits and leaves that block's maxima
 /// ready, so the next block is read from memory once, inside a pass that works from cache, instead of in a pass of its
 /// own; and where a block's last step is the division of its exponentials by S (softmax, the class-index gradient of
-/// wide rows), the next block's pass does it (<see cref="RowSoftmax.RunBlock{T}"/>). The specification: every output
+/// wide rows, the dense gradient of labels adding up to 1 with one nonzero label per row), the next block's pass does it
+/// (<see cref="RowSoftmax.RunBlock{T}"/>). The specification: every output
 /// has the bits it has when each block takes its own maxima and finishes itself, whatever the inputs (±∞, NaN, rows of
 /// only -∞, ±0) and wherever the blocks end.
 /// </summary>
@@ -25,7 +26,7 @@ public abstract class BlockChainTests<T>
     public void ChainingTheBlocks_GivesTheBitsOfEachBlockOnItsOwn(int rows, int columns)
     {
         var inputs = new Inputs(rows, columns, seed: (rows * 31) + columns);
-        foreach (RowKernel kernel in Enum.GetValues<RowKernel>())
+        foreach ((RowKernel kernel, LabelKind labels) in Cases())
         {
             bool crossEntropy = kernel is RowKernel.CrossEntropy or RowKernel.SparseCrossEntropy;
             foreach ((bool withGradient, bool withFactors) in new[] { (true, false), (false, false), (true, true) })
@@ -35,9 +36,9 @@ public abstract class BlockChainTests<T>
                     continue;
                 }
 
-                Outputs gathered = inputs.Run(kernel, withGradient, withFactors, chained: true, out int gatheredBlocks, out int finishedBehind);
-                Outputs separate = inputs.Run(kernel, withGradient, withFactors, chained: false, out _, out _);
-                string because = $"{kernel} ({(withGradient ? "outputs" : "losses only")}{(withFactors ? ", with factors" : "")}) at {rows}x{columns}";
+                Outputs gathered = inputs.Run(kernel, labels, withGradient, withFactors, chained: true, out int gatheredBlocks, out int finishedBehind);
+                Outputs separate = inputs.Run(kernel, labels, withGradient, withFactors, chained: false, out _, out _);
+                string because = $"{kernel}, {labels} labels ({(withGradient ? "outputs" : "losses only")}{(withFactors ? ", with factors" : "")}) at {rows}x{columns}";
                 KernelComparison.BitIdentical(gathered.Matrix, separate.Matrix, because);
                 KernelComparison.BitIdentical(gathered.Losses, separate.Losses, because);
 
@@ -49,9 +50,11 @@ public abstract class BlockChainTests<T>
                 int expected = FusedLoopRuns() ? blocks - 2 + (lastGathered ? 1 : 0) : 0;
                 gatheredBlocks.Should().Be(expected, because);
 
-                // Every block but the last leaves its division to the next block's pass where that is its last step.
+                // Every block but the last leaves its division to the next block's pass where that is its last step: for
+                // the dense gradient, where every row's labels add up to 1 and the nonzero ones are no more than the rows.
                 bool dividesLast = kernel == RowKernel.Softmax
-                    || (kernel == RowKernel.SparseCrossEntropy && withGradient && columns > 32);
+                    || (kernel == RowKernel.SparseCrossEntropy && withGradient && columns > 32)
+                    || (kernel == RowKernel.CrossEntropy && withGradient && labels == LabelKind.OneHot);
                 finishedBehind.Should().Be(FusedLoopRuns() && dividesLast ? blocks - 2 + (lastGathered ? 1 : 0) : 0, because);
             }
         }
@@ -66,7 +69,7 @@ public abstract class BlockChainTests<T>
         {
             int rows = (3 * RowSoftmax.RowsPerBlock<T>(columns)) + 5;
             var inputs = new Inputs(rows, columns, seed: 7);
-            Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, withGradient: true, withFactors: false, chained: false, out _, out _);
+            Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, LabelKind.Soft, withGradient: true, withFactors: false, chained: false, out _, out _);
             T[] losses = new T[rows];
             T[] gradient = new T[rows * columns];
             int previous = Parallelism.MaxDegreeOfParallelism;
@@ -85,10 +88,66 @@ public abstract class BlockChainTests<T>
         }
     }
 
+    [Fact]
+    public void ThePublicDenseKernel_ChainsTheBlocks_AndGivesTheSameBits()
+    {
+        // One-hot labels: every block's division left to the next block's pass, the labels' entries put back.
+        int columns = 40;
+        int rows = (3 * RowSoftmax.RowsPerBlock<T>(columns)) + 8;
+        var inputs = new Inputs(rows, columns, seed: 11);
+        Outputs separate = inputs.Run(RowKernel.CrossEntropy, LabelKind.OneHot, withGradient: true, withFactors: false, chained: false, out _, out _);
+        T[] losses = new T[rows];
+        T[] gradient = new T[rows * columns];
+        int previous = Parallelism.MaxDegreeOfParallelism;
+        try
+        {
+            Parallelism.MaxDegreeOfParallelism = 1;
+            RowSoftmax.CrossEntropy<T>(inputs.OneHotLabels, inputs.Logits, rows, columns, losses, gradient);
+        }
+        finally
+        {
+            Parallelism.MaxDegreeOfParallelism = previous;
+        }
+
+        KernelComparison.BitIdentical(gradient, separate.Matrix, $"the dense gradient of one-hot labels at {rows}x{columns}");
+        KernelComparison.BitIdentical(losses, separate.Losses, $"the dense losses of one-hot labels at {rows}x{columns}");
+    }
+
+    /// <summary>Every kernel; the dense one with each kind of labels.</summary>
+    private static IEnumerable<(RowKernel Kernel, LabelKind Labels)> Cases()
+    {
+        foreach (RowKernel kernel in Enum.GetValues<RowKernel>())
+        {
+            if (kernel != RowKernel.CrossEntropy)
+            {
+                yield return (kernel, LabelKind.Soft);
+                continue;
+            }
+
+            foreach (LabelKind labels in Enum.GetValues<LabelKind>())
+            {
+                yield return (kernel, labels);
+            }
+        }
+    }
+
     private static bool FusedLoopRuns()
         => VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && FusedExponentials.Supported<T>();
 
     private readonly record struct Outputs(T[] Matrix, T[] Losses);
+
+    /// <summary>
+    /// The dense kernel's labels: soft (most rows adding up to other than 1, some one-hot, a zero row); one-hot in every
+    /// row; one label of 3/4 in every row (one nonzero label per row, adding up to other than 1); or two halves in every
+    /// row (adding up to 1, twice as many nonzero labels as rows).
+    /// </summary>
+    public enum LabelKind
+    {
+        Soft,
+        OneHot,
+        ThreeQuarters,
+        Halves,
+    }
 
     /// <summary>
     /// Random logits in [-8, 8] with extreme rows in every block: a row of only -∞, rows holding +∞, -∞, NaN, -0 and +0,
@@ -103,6 +162,9 @@ public abstract class BlockChainTests<T>
             var random = new Random(seed);
             Logits = new T[rows * columns];
             Labels = new T[rows * columns];
+            OneHotLabels = new T[rows * columns];
+            ThreeQuartersLabels = new T[rows * columns];
+            HalvesLabels = new T[rows * columns];
             ClassIndices = new int[rows];
 
             // The loss objects' shares of the reduction: normal numbers, and exact zeros (ignored rows).
@@ -115,6 +177,10 @@ public abstract class BlockChainTests<T>
             for (int i = 0; i < rows; i++)
             {
                 ClassIndices[i] = random.Next(columns);
+                OneHotLabels[(ClassIndices[i] * rows) + i] = T.One;
+                ThreeQuartersLabels[(ClassIndices[i] * rows) + i] = T.CreateTruncating(0.75);
+                HalvesLabels[(ClassIndices[i] * rows) + i] = T.CreateTruncating(0.5);
+                HalvesLabels[(((ClassIndices[i] + 1) % columns) * rows) + i] = T.CreateTruncating(0.5);
                 for (int j = 0; j < columns; j++)
                 {
                     Logits[(j * rows) + i] = T.CreateTruncating((random.NextDouble() * 16) - 8);
@@ -141,6 +207,12 @@ public abstract class BlockChainTests<T>
 
         public T[] Labels { get; }
 
+        public T[] OneHotLabels { get; }
+
+        public T[] ThreeQuartersLabels { get; }
+
+        public T[] HalvesLabels { get; }
+
         public int[] ClassIndices { get; }
 
         public T[] Factors { get; }
@@ -151,7 +223,7 @@ public abstract class BlockChainTests<T>
         /// counts the blocks whose maxima came from the block before, <paramref name="finishedBehind"/> the blocks whose
         /// division the next block's pass did.
         /// </summary>
-        public Outputs Run(RowKernel kernel, bool withGradient, bool withFactors, bool chained, out int gathered, out int finishedBehind)
+        public Outputs Run(RowKernel kernel, LabelKind labels, bool withGradient, bool withFactors, bool chained, out int gathered, out int finishedBehind)
         {
             var matrix = new T[Rows * ColumnCount];
             var losses = new T[Rows];
@@ -161,7 +233,13 @@ public abstract class BlockChainTests<T>
                 Logits,
                 Rows,
                 ColumnCount,
-                kernel == RowKernel.CrossEntropy ? Labels : default,
+                kernel != RowKernel.CrossEntropy ? default : labels switch
+                {
+                    LabelKind.OneHot => OneHotLabels,
+                    LabelKind.ThreeQuarters => ThreeQuartersLabels,
+                    LabelKind.Halves => HalvesLabels,
+                    _ => Labels,
+                },
                 kernel == RowKernel.SparseCrossEntropy ? ClassIndices : default,
                 withGradient || !crossEntropy ? matrix : default,
                 crossEntropy ? losses : default,
