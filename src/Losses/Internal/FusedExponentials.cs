@@ -45,9 +45,9 @@ internal static class FusedExponentials
     /// <see cref="VectorMath.Divide{T}"/>'s, or with <paramref name="behindFactors"/> (one per row of that block)
     /// f·(e/S), exactly 0 where f = 0, as <see cref="VectorMath.DivideAndScaleOrZero{T}"/> gives it, done while this block's exponentials keep the processor busy instead of in a
     /// pass of its own that waits on the cache.
-    /// Where it stores exponentials and has labels, the pass also counts the vectors of rows with a nonzero label and
-    /// keeps their positions (<see cref="Statistics{T}.Found"/>), so that the dense gradient finds its labels' entries
-    /// without reading the labels again.
+    /// Where it stores exponentials, has labels and <paramref name="statistics"/> has room for them, the pass also counts
+    /// the vectors of rows with a nonzero label and keeps their positions (<see cref="Statistics{T}.Found"/>), so that the
+    /// dense gradient finds its labels' entries without reading the labels again.
     /// </summary>
     /// <remarks>
     /// One call per block: the spans are checked once, for the region from the first column's segment to the last's,
@@ -145,7 +145,11 @@ internal static class FusedExponentials
     {
         if (!region.Labels.IsEmpty)
         {
-            if (!region.Destination.IsEmpty)
+            if (!region.Destination.IsEmpty && statistics.FoundCapacity > 0)
+            {
+                Columns<T, Yes, Recording, TAhead, TBehind>(region, statistics, keepShifted);
+            }
+            else if (!region.Destination.IsEmpty)
             {
                 Columns<T, Yes, Yes, TAhead, TBehind>(region, statistics, keepShifted);
             }
@@ -256,7 +260,7 @@ internal static class FusedExponentials
             keepShifted,
             TableExponential.FloatConstants.Create(),
             statistics,
-            destination.IsEmpty ? -1 : offset + done);
+            statistics.FoundCapacity > 0 ? offset + done : -1);
         if (!destination.IsEmpty)
         {
             Lanes(ref last)[..(logits.Length - done)].CopyTo(destination[done..]);
@@ -419,7 +423,7 @@ internal static class FusedExponentials
             keepShifted,
             constants,
             vectors.Statistics,
-            TStore.Value ? vectors.Offset + (i * Vector<T>.Count) : -1);
+            TStore.Records ? vectors.Offset + (i * Vector<T>.Count) : -1);
         if (TStore.Value)
         {
             Unsafe.Add(ref destination, i) = result;
@@ -517,7 +521,8 @@ internal static class FusedExponentials
     /// (<see cref="VectorMath.ExpAddedBelowMaxima"/>), and <paramref name="ones"/> is left for the caller to fill
     /// from the counts; for double, exponentials of exactly 1 go to <paramref name="ones"/> and the rest to the tail.
     /// A vector with a nonzero label is recorded in <paramref name="statistics"/> (<see cref="Record"/>) at
-    /// <paramref name="position"/>, unless that is -1 (the pass stores no exponentials, so nothing will look for it).
+    /// <paramref name="position"/>, unless that is -1 (the pass was not asked to: the register the position and the
+    /// record take costs the loop more than its few instructions).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Step<T>(
@@ -619,6 +624,17 @@ internal static class FusedExponentials
     private interface IFlag
     {
         static abstract bool Value { get; }
+
+        /// <summary>For the stores: whether the pass also records the vectors of rows with a nonzero label (<see cref="Record"/>).</summary>
+        static virtual bool Records => false;
+    }
+
+    /// <summary>Stores, and records the vectors of rows with a nonzero label.</summary>
+    private readonly struct Recording : IFlag
+    {
+        public static bool Value => true;
+
+        public static bool Records => true;
     }
 
     private readonly struct Yes : IFlag

@@ -197,13 +197,14 @@ internal static class RowSoftmax
         }
 
         ReadOnlySpan<T> factors = arguments.GradientFactors;
+        bool waits = next >= 0 && DividesLast(arguments, block);
         var pass = new Pass<T>(
             next,
             aheadMax,
             finishesBehind ? behind.Start : 0,
             finishesBehind ? behind.WholeSum : default,
-            finishesBehind && !factors.IsEmpty ? factors.Slice(behind.Start, behind.WholeSum.Length) : default);
-        bool waits = next >= 0 && DividesLast(arguments, block);
+            finishesBehind && !factors.IsEmpty ? factors.Slice(behind.Start, behind.WholeSum.Length) : default,
+            recordsLabels: waits && arguments.Kernel == RowKernel.CrossEntropy);
         int entries = 0;
         switch (arguments.Kernel)
         {
@@ -425,7 +426,7 @@ internal static class RowSoftmax
         int lanes = VectorMath.Lanes<T>();
         ReadOnlySpan<int> found = block.Found;
         int count = found[0];
-        if (count >= found.Length)
+        if (count < 0 || count >= found.Length)
         {
             return false;
         }
@@ -873,7 +874,8 @@ internal static class RowSoftmax
     /// <see cref="BehindStart"/>, by <see cref="BehindSum"/>, times <see cref="BehindFactors"/> unless empty); empty spans
     /// for neither.
     /// </summary>
-    internal readonly ref struct Pass<T>(int aheadStart, Span<T> aheadMax, int behindStart, ReadOnlySpan<T> behindSum, ReadOnlySpan<T> behindFactors)
+    internal readonly ref struct Pass<T>(
+        int aheadStart, Span<T> aheadMax, int behindStart, ReadOnlySpan<T> behindSum, ReadOnlySpan<T> behindFactors, bool recordsLabels)
     {
         public int AheadStart { get; } = aheadStart;
 
@@ -884,6 +886,9 @@ internal static class RowSoftmax
         public ReadOnlySpan<T> BehindSum { get; } = behindSum;
 
         public ReadOnlySpan<T> BehindFactors { get; } = behindFactors;
+
+        /// <summary>Whether the pass records the vectors of rows with a nonzero label (<see cref="Block{T}.Found"/>).</summary>
+        public bool RecordsLabels { get; } = recordsLabels;
     }
 
     /// <summary>The statistics of one block of rows and a work span.</summary>
@@ -959,8 +964,9 @@ internal static class RowSoftmax
         public Span<int> EntryOffsets { get; }
 
         /// <summary>
-        /// How many vectors of rows with a nonzero label the fused pass found (the first int), and their positions from the
-        /// block's first column segment, as many as fit.
+        /// How many vectors of rows with a nonzero label the fused pass found (the first int; -1 where it was not asked to
+        /// record them, <see cref="Pass{T}.RecordsLabels"/>), and their positions from the block's first column segment,
+        /// as many as fit.
         /// </summary>
         public Span<int> Found { get; }
 
@@ -1141,7 +1147,8 @@ internal static class RowSoftmax
 #if NET9_0_OR_GREATER
             if (FusedExponentials.Supported<T>())
             {
-                Found[0] = 0;
+                // -1: nothing recorded; else the count, from 0.
+                Found[0] = pass.RecordsLabels ? 0 : -1;
                 FusedExponentials.Block(
                     logits,
                     labels,
@@ -1151,7 +1158,7 @@ internal static class RowSoftmax
                     columns,
                     _start,
                     Length,
-                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima, Found),
+                    new FusedExponentials.Statistics<T>(Length, _paddedMax, _labelSumInDouble, _labelDotInDouble, _tailInDouble, _onesInDouble, _maxima, pass.RecordsLabels ? Found : Found[..1]),
                     pass.AheadStart,
                     pass.AheadMax,
                     pass.BehindStart,
