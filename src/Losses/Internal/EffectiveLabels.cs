@@ -140,10 +140,16 @@ internal static class EffectiveLabels
     /// <summary>
     /// The weight each row carries into a weighted mean: <c>rᵢ = Σⱼ wⱼ·yᵢⱼ</c> (the class weight of the
     /// labelled class for a one-hot row, the label mass Σⱼ yᵢⱼ without class weights), in double.
+    /// With a non-empty <paramref name="classIndices"/> (one per row) the same pass also finds whether every row is
+    /// one-hot (one label of exactly 1, every other exactly +0) and returns true with each row's class in
+    /// <paramref name="classIndices"/> if so; false otherwise (the indices then mean nothing).
     /// </summary>
-    public static void RowWeights<T>(ReadOnlySpan<T> labels, int rows, int columns, ReadOnlySpan<T> classWeights, Span<double> rowWeights)
+    public static bool RowWeights<T>(
+        ReadOnlySpan<T> labels, int rows, int columns, ReadOnlySpan<T> classWeights, Span<double> rowWeights, Span<int> classIndices = default)
         where T : struct, IFloatingPointIeee754<T>
     {
+        bool oneHot = !classIndices.IsEmpty;
+        classIndices.Fill(-1);
         rowWeights.Clear();
         Span<Vector<double>> sums = VectorMath.Vectors(rowWeights);
         int lanes = VectorMath.Lanes<T>();
@@ -162,6 +168,10 @@ internal static class EffectiveLabels
                     Vector.Widen(y[i], out Vector<double> low, out Vector<double> high);
                     sums[2 * i] += w * low;
                     sums[(2 * i) + 1] += w * high;
+                    if (oneHot && !Vector.EqualsAll(y[i].As<float, int>(), Vector<int>.Zero))
+                    {
+                        oneHot = TakeClasses(segment.Slice(i * lanes, lanes), i * lanes, column, classIndices);
+                    }
                 }
 
                 done = y.Length * lanes;
@@ -173,6 +183,10 @@ internal static class EffectiveLabels
                 for (int i = 0; i < y.Length; i++)
                 {
                     sums[i] += w * y[i];
+                    if (oneHot && !Vector.EqualsAll(y[i].As<double, long>(), Vector<long>.Zero))
+                    {
+                        oneHot = TakeClasses(segment.Slice(i * lanes, lanes), i * lanes, column, classIndices);
+                    }
                 }
 
                 done = y.Length * lanes;
@@ -182,7 +196,43 @@ internal static class EffectiveLabels
             {
                 rowWeights[row] += weight * double.CreateTruncating(segment[row]);
             }
+
+            if (oneHot && done < rows)
+            {
+                oneHot = TakeClasses(segment[done..], done, column, classIndices);
+            }
         }
+
+        return oneHot && !classIndices.Contains(-1);
+    }
+
+    /// <summary>
+    /// For <see cref="RowWeights{T}(ReadOnlySpan{T}, int, int, ReadOnlySpan{T}, Span{double}, Span{int})"/>: the labels of
+    /// column <paramref name="column"/> for the rows from <paramref name="first"/>, each exactly +0 or exactly 1, a 1
+    /// taken as its row's class; false where a label is neither or a row already has a class.
+    /// </summary>
+    private static bool TakeClasses<T>(ReadOnlySpan<T> labels, int first, int column, Span<int> classIndices)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            T label = labels[i];
+            if (label == T.One)
+            {
+                if (classIndices[first + i] >= 0)
+                {
+                    return false;
+                }
+
+                classIndices[first + i] = column;
+            }
+            else if (!T.IsZero(label) || T.IsNegative(label))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

@@ -59,7 +59,9 @@ internal static class LossEvaluation
         double[] pooled = ArrayPool<double>.Shared.Rent(2 * rows);
         Span<double> rowWeights = pooled.AsSpan(0, rows);
         Span<double> losses = pooled.AsSpan(rows, rows);
-        if (!terms.RowWeights(y.Span, rows, columns, rowWeights))
+        int[]? pooledClasses = terms.FindsClassIndices ? ArrayPool<int>.Shared.Rent(rows) : null;
+        Span<int> classIndices = pooledClasses is null ? default : pooledClasses.AsSpan(0, rows);
+        if (!terms.RowWeights(y.Span, rows, columns, rowWeights, classIndices, out bool oneHot))
         {
             rowWeights = Span<double>.Empty;
         }
@@ -80,7 +82,12 @@ internal static class LossEvaluation
             }
         }
 
-        terms.Compute(y.Span, x.Span, rows, columns, losses, g.Span, gradientFactors);
+        terms.Compute(y.Span, x.Span, rows, columns, losses, g.Span, gradientFactors, oneHot ? classIndices : default);
+        if (pooledClasses is not null)
+        {
+            ArrayPool<int>.Shared.Return(pooledClasses);
+        }
+
         ElementTerms.Round(losses, l.Span);
         LossTotals<T> totals = Reduce(
             losses,

@@ -69,7 +69,41 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
         return true;
     }
 
+    /// <summary>Without smoothing or class weights, one-hot labels run the class-index kernel (the same bits, see the remarks).</summary>
+    internal override bool FindsClassIndices => _labelSmoothing == T.Zero && _classWeights is null;
+
+    internal override bool RowWeights(ReadOnlySpan<T> labels, int rows, int columns, Span<double> rowWeights, Span<int> classIndices, out bool oneHot)
+    {
+        oneHot = EffectiveLabels.RowWeights(labels, rows, columns, _classWeights, rowWeights, FindsClassIndices ? classIndices : default);
+        return true;
+    }
+
     internal override bool AppliesGradientFactors => true;
+
+    internal override void Compute(
+        ReadOnlySpan<T> labels,
+        ReadOnlySpan<T> predictions,
+        int rows,
+        int columns,
+        Span<double> losses,
+        Span<T> gradient,
+        ReadOnlySpan<T> gradientFactors,
+        ReadOnlySpan<int> classIndices)
+    {
+        if (classIndices.IsEmpty)
+        {
+            Compute(labels, predictions, rows, columns, losses, gradient, gradientFactors);
+            return;
+        }
+
+        // One-hot labels: the class-index kernel reads no labels, and gives each row's loss and gradient with the bits
+        // the dense kernel gives a one-hot row (L = 1, D = s at the label), as SparseSoftmaxCrossEntropyLoss does.
+        T[] pooled = ArrayPool<T>.Shared.Rent(rows);
+        Span<T> rowLosses = pooled.AsSpan(0, rows);
+        RowSoftmax.SparseCrossEntropy(classIndices, predictions, rows, columns, rowLosses, gradient, gradientFactors);
+        ElementTerms.Widen<T>(rowLosses, losses);
+        ArrayPool<T>.Shared.Return(pooled);
+    }
 
     internal override void Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
