@@ -162,6 +162,7 @@ internal static class EffectiveLabels
             {
                 // Each product and sum rounds as the scalar ones below do, row by row in column order.
                 ReadOnlySpan<Vector<float>> y = MemoryMarshal.Cast<T, Vector<float>>(segment);
+                Span<Vector<int>> classes = MemoryMarshal.Cast<int, Vector<int>>(classIndices);
                 var w = new Vector<double>(weight);
                 for (int i = 0; i < y.Length; i++)
                 {
@@ -170,7 +171,7 @@ internal static class EffectiveLabels
                     sums[(2 * i) + 1] += w * high;
                     if (oneHot && !Vector.EqualsAll(y[i].As<float, int>(), Vector<int>.Zero))
                     {
-                        oneHot = TakeClasses(segment.Slice(i * lanes, lanes), i * lanes, column, classIndices);
+                        oneHot = TakeClasses(y[i], ref classes[i], column);
                     }
                 }
 
@@ -204,6 +205,24 @@ internal static class EffectiveLabels
         }
 
         return oneHot && !classIndices.Contains(-1);
+    }
+
+    /// <summary>
+    /// <see cref="TakeClasses{T}(ReadOnlySpan{T}, int, int, Span{int})"/> for a vector of float labels <paramref name="y"/>
+    /// and its rows' classes <paramref name="classes"/>, lane by lane at once.
+    /// </summary>
+    private static bool TakeClasses(Vector<float> y, ref Vector<int> classes, int column)
+    {
+        Vector<int> ones = Vector.Equals(y, Vector<float>.One);
+        Vector<int> zeros = Vector.Equals(y.As<float, int>(), Vector<int>.Zero);
+        if (!Vector.EqualsAll(ones | zeros, new Vector<int>(-1))
+            || !Vector.EqualsAll(ones & Vector.GreaterThanOrEqual(classes, Vector<int>.Zero), Vector<int>.Zero))
+        {
+            return false;
+        }
+
+        classes = Vector.ConditionalSelect(ones, new Vector<int>(column), classes);
+        return true;
     }
 
     /// <summary>
