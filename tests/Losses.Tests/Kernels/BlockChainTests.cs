@@ -68,23 +68,7 @@ public abstract class BlockChainTests<T>
         foreach (int columns in new[] { Columns3, 40 })
         {
             int rows = (3 * RowSoftmax.RowsPerBlock<T>(columns)) + 5;
-            var inputs = new Inputs(rows, columns, seed: 7);
-            Outputs separate = inputs.Run(RowKernel.SparseCrossEntropy, LabelKind.Soft, withGradient: true, withFactors: false, chained: false, out _, out _);
-            T[] losses = new T[rows];
-            T[] gradient = new T[rows * columns];
-            int previous = Parallelism.MaxDegreeOfParallelism;
-            try
-            {
-                Parallelism.MaxDegreeOfParallelism = 1;
-                RowSoftmax.SparseCrossEntropy<T>(inputs.ClassIndices, inputs.Logits, rows, columns, losses, gradient);
-            }
-            finally
-            {
-                Parallelism.MaxDegreeOfParallelism = previous;
-            }
-
-            KernelComparison.BitIdentical(gradient, separate.Matrix, $"the class-index gradient at {rows}x{columns}");
-            KernelComparison.BitIdentical(losses, separate.Losses, $"the class-index losses at {rows}x{columns}");
+            AssertPublicKernel(new Inputs(rows, columns, seed: 7), RowKernel.SparseCrossEntropy, "class-index");
         }
     }
 
@@ -94,23 +78,41 @@ public abstract class BlockChainTests<T>
         // One-hot labels: every block's division left to the next block's pass, the labels' entries put back.
         int columns = 40;
         int rows = (3 * RowSoftmax.RowsPerBlock<T>(columns)) + 8;
-        var inputs = new Inputs(rows, columns, seed: 11);
-        Outputs separate = inputs.Run(RowKernel.CrossEntropy, LabelKind.OneHot, withGradient: true, withFactors: false, chained: false, out _, out _);
+        AssertPublicKernel(new Inputs(rows, columns, seed: 11), RowKernel.CrossEntropy, "dense (one-hot labels)");
+    }
+
+    /// <summary>
+    /// The class-index kernel (with <see cref="Inputs.ClassIndices"/>) or the dense one (with
+    /// <see cref="Inputs.OneHotLabels"/>) through its public entry on one thread, against each block on its own.
+    /// </summary>
+    private static void AssertPublicKernel(Inputs inputs, RowKernel kernel, string what)
+    {
+        int rows = inputs.Rows;
+        int columns = inputs.ColumnCount;
+        LabelKind labels = kernel == RowKernel.CrossEntropy ? LabelKind.OneHot : LabelKind.Soft;
+        Outputs separate = inputs.Run(kernel, labels, withGradient: true, withFactors: false, chained: false, out _, out _);
         T[] losses = new T[rows];
         T[] gradient = new T[rows * columns];
         int previous = Parallelism.MaxDegreeOfParallelism;
         try
         {
             Parallelism.MaxDegreeOfParallelism = 1;
-            RowSoftmax.CrossEntropy<T>(inputs.OneHotLabels, inputs.Logits, rows, columns, losses, gradient);
+            if (kernel == RowKernel.CrossEntropy)
+            {
+                RowSoftmax.CrossEntropy<T>(inputs.OneHotLabels, inputs.Logits, rows, columns, losses, gradient);
+            }
+            else
+            {
+                RowSoftmax.SparseCrossEntropy<T>(inputs.ClassIndices, inputs.Logits, rows, columns, losses, gradient);
+            }
         }
         finally
         {
             Parallelism.MaxDegreeOfParallelism = previous;
         }
 
-        KernelComparison.BitIdentical(gradient, separate.Matrix, $"the dense gradient of one-hot labels at {rows}x{columns}");
-        KernelComparison.BitIdentical(losses, separate.Losses, $"the dense losses of one-hot labels at {rows}x{columns}");
+        KernelComparison.BitIdentical(gradient, separate.Matrix, $"the {what} gradient at {rows}x{columns}");
+        KernelComparison.BitIdentical(losses, separate.Losses, $"the {what} losses at {rows}x{columns}");
     }
 
     /// <summary>Every kernel; the dense one with each kind of labels.</summary>
