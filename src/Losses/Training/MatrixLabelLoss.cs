@@ -141,25 +141,22 @@ public abstract class MatrixLabelLoss<T> : ILoss<T>
 
     /// <summary>
     /// Writes each row's own weight rᵢ into <paramref name="rowWeights"/> and returns true, for a loss whose rows
-    /// carry weights; false (all 1) otherwise. Called before <see cref="Compute(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, Span{double}, Span{T}, ReadOnlySpan{T})"/>, so that the gradient factors that
+    /// carry weights; false (all 1) otherwise. Called before <see cref="Compute(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, Span{double}, Span{T}, ReadOnlySpan{T}, ReadOnlySpan{int})"/>, so that the gradient factors that
     /// depend on them are known when the gradient is computed.
     /// </summary>
-    internal virtual bool RowWeights(ReadOnlySpan<T> labels, int rows, int columns, Span<double> rowWeights)
-        => false;
-
-    /// <summary>Whether <see cref="RowWeights(ReadOnlySpan{T}, int, int, Span{double}, Span{int}, out bool)"/> may find the labels one-hot.</summary>
-    internal virtual bool FindsClassIndices => false;
-
-    /// <summary>
-    /// <see cref="RowWeights(ReadOnlySpan{T}, int, int, Span{double})"/>, and for a loss that <see cref="FindsClassIndices"/>,
-    /// in the same pass over the labels, whether every row is one-hot (<paramref name="oneHot"/>), with each row's class
-    /// in <paramref name="classIndices"/>, for <see cref="Compute(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, Span{double}, Span{T}, ReadOnlySpan{T}, ReadOnlySpan{int})"/>.
-    /// </summary>
+    /// <remarks>
+    /// For a loss that <see cref="FindsClassIndices"/>, the same pass over the labels also finds whether every row is
+    /// one-hot (<paramref name="oneHot"/>), with each row's class in <paramref name="classIndices"/>, for
+    /// <see cref="Compute(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, Span{double}, Span{T}, ReadOnlySpan{T}, ReadOnlySpan{int})"/>.
+    /// </remarks>
     internal virtual bool RowWeights(ReadOnlySpan<T> labels, int rows, int columns, Span<double> rowWeights, Span<int> classIndices, out bool oneHot)
     {
         oneHot = false;
-        return RowWeights(labels, rows, columns, rowWeights);
+        return false;
     }
+
+    /// <summary>Whether <see cref="RowWeights"/> may find the labels one-hot.</summary>
+    internal virtual bool FindsClassIndices => false;
 
     /// <summary>Whether <see cref="Compute(ReadOnlySpan{T}, ReadOnlySpan{T}, int, int, Span{double}, Span{T}, ReadOnlySpan{T})"/> applies row factors to the gradient as it computes it.</summary>
     internal virtual bool AppliesGradientFactors => false;

@@ -63,12 +63,6 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
         StrictScreening.NotProbabilities(predictions, rows, columns, nameof(predictions));
     }
 
-    internal override bool RowWeights(ReadOnlySpan<T> labels, int rows, int columns, Span<double> rowWeights)
-    {
-        EffectiveLabels.RowWeights(labels, rows, columns, _classWeights, rowWeights);
-        return true;
-    }
-
     /// <summary>Without smoothing or class weights, one-hot labels run the class-index kernel (the same bits, see the remarks).</summary>
     internal override bool FindsClassIndices => _labelSmoothing == T.Zero && _classWeights is null;
 
@@ -90,39 +84,34 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
         ReadOnlySpan<T> gradientFactors,
         ReadOnlySpan<int> classIndices)
     {
-        if (classIndices.IsEmpty)
+        bool plain = FindsClassIndices;
+        T[] pooled = ArrayPool<T>.Shared.Rent(plain ? rows : rows + predictions.Length);
+        Span<T> rowLosses = pooled.AsSpan(0, rows);
+        if (!classIndices.IsEmpty)
         {
-            Compute(labels, predictions, rows, columns, losses, gradient, gradientFactors);
-            return;
+            // One-hot labels: the class-index kernel reads no labels, and gives each row's loss and gradient with the
+            // bits the dense kernel gives a one-hot row (L = 1, D = s at the label), as SparseSoftmaxCrossEntropyLoss does.
+            RowSoftmax.SparseCrossEntropy(classIndices, predictions, rows, columns, rowLosses, gradient, gradientFactors);
+        }
+        else
+        {
+            ReadOnlySpan<T> effective = labels;
+            if (!plain)
+            {
+                Span<T> weighted = pooled.AsSpan(rows, predictions.Length);
+                EffectiveLabels.FromLabels(labels, rows, columns, _labelSmoothing, _classWeights, weighted);
+                effective = weighted;
+            }
+
+            RowSoftmax.CrossEntropy(effective, predictions, rows, columns, rowLosses, gradient, gradientFactors);
         }
 
-        // One-hot labels: the class-index kernel reads no labels, and gives each row's loss and gradient with the bits
-        // the dense kernel gives a one-hot row (L = 1, D = s at the label), as SparseSoftmaxCrossEntropyLoss does.
-        T[] pooled = ArrayPool<T>.Shared.Rent(rows);
-        Span<T> rowLosses = pooled.AsSpan(0, rows);
-        RowSoftmax.SparseCrossEntropy(classIndices, predictions, rows, columns, rowLosses, gradient, gradientFactors);
+        // The row's cross-entropy is formed in T, as by Loss.SoftmaxCrossEntropyWithLogits, and widened exactly.
         ElementTerms.Widen<T>(rowLosses, losses);
         ArrayPool<T>.Shared.Return(pooled);
     }
 
     internal override void Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
-    {
-        ReadOnlySpan<T> classWeights = _classWeights;
-        bool plain = _labelSmoothing == T.Zero && _classWeights is null;
-        T[] pooled = ArrayPool<T>.Shared.Rent(plain ? rows : rows + predictions.Length);
-        Span<T> rowLosses = pooled.AsSpan(0, rows);
-        ReadOnlySpan<T> effective = labels;
-        if (!plain)
-        {
-            Span<T> weighted = pooled.AsSpan(rows, predictions.Length);
-            EffectiveLabels.FromLabels(labels, rows, columns, _labelSmoothing, classWeights, weighted);
-            effective = weighted;
-        }
-
-        // The row's cross-entropy is formed in T, as by Loss.SoftmaxCrossEntropyWithLogits, and widened exactly.
-        RowSoftmax.CrossEntropy(effective, predictions, rows, columns, rowLosses, gradient, gradientFactors);
-        ElementTerms.Widen<T>(rowLosses, losses);
-        ArrayPool<T>.Shared.Return(pooled);
-    }
+        => Compute(labels, predictions, rows, columns, losses, gradient, gradientFactors, default);
 }
