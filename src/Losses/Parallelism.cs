@@ -8,14 +8,17 @@ namespace Losses;
 /// <para>The row-wise kernels (<see cref="Activation.Softmax{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>,
 /// <see cref="Activation.LogSoftmax{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>, softmax cross-entropy with
 /// logits, dense and sparse, values and gradients, and the softmax loss objects) split a batch of at least
-/// <see cref="MinimumElements"/> logits into blocks of rows; the logistic kernels
+/// <see cref="MinimumElements"/> logits into blocks of rows, and so do the regression loss objects
+/// (<see cref="MeanSquaredErrorLoss{T}"/>, <see cref="RootMeanSquaredErrorLoss{T}"/>,
+/// <see cref="MeanAbsoluteErrorLoss{T}"/>, <see cref="HuberLoss{T}"/>), each block adding its own rows' terms in
+/// column order; the logistic kernels
 /// (<see cref="Activation.Sigmoid{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>, sigmoid and weighted
 /// cross-entropy with logits, values and gradients, and <see cref="SigmoidCrossEntropyLoss{T}"/>) and the
 /// regression functions (mean squared, root mean squared and mean absolute error, values and gradients) into ranges
 /// of 65,536 elements; a regression value adds its ranges' sums in range order, with compensation, on one thread too. The
 /// blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and thread-pool threads.
-/// Smaller batches always run on the calling thread, where a hand-off would cost more than it saves. The regression
-/// loss objects, whose per-row sums cross the column-major ranges, run on the calling thread.</para>
+/// Smaller batches, and batches of fewer than 64 rows for the row-wise kernels, always run on the calling thread,
+/// where a hand-off would cost more than it saves.</para>
 /// <para>Every element is computed by the same code whatever thread runs it and whatever block it falls in, so
 /// results are bit-identical for every setting. A multi-threaded call allocates nothing once warmed up, and
 /// never waits for a thread-pool thread that has not started: the calling thread takes back work no other

@@ -39,6 +39,9 @@ public class LossObjectBenchmarks : Inputs
     [Benchmark, BenchmarkCategory("MeanSquaredErrorLoss")]
     public float MeanSquaredErrorLoss() => _meanSquaredError.Evaluate(BinaryLabels, Logits, PerElement, PerRow);
 
+    [Benchmark, BenchmarkCategory("MeanSquaredErrorLoss")]
+    public float MeanSquaredErrorLoss_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.MeanSquaredErrorLoss());
+
     [Benchmark(Baseline = true), BenchmarkCategory("SparseSoftmaxCrossEntropyLoss")]
     public float[] Floor_SparseSoftmaxCrossEntropyLoss() => Floor();
 

@@ -111,28 +111,59 @@ internal static class ElementTerms
     /// f'(pᵢⱼ - yᵢⱼ) in T into <paramref name="gradient"/>, or, with <paramref name="rowFactors"/> (one per row, each 0
     /// or normal), that times the row's factor (exactly 0 where it is 0): the loss objects' share of the reduction,
     /// with the roundings of scaling the finished gradient afterwards, in the same pass. A row's terms are added in
-    /// column order, in a vector lane or in the scalar tail alike, so the sums do not depend on where the vectors fall.
+    /// column order, in a vector lane or in the scalar tail alike, so the sums do not depend on where the vectors fall,
+    /// nor on the blocks of rows a large batch is split into between threads (<see cref="RegressionRowsWork{T, TTerm}"/>).
     /// </summary>
     public static void Regression<T, TTerm>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, T delta, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : IElementTerm<T>
     {
-        rowSums.Clear();
-        double deltaInDouble = double.CreateTruncating(delta);
-        bool scaled = !rowFactors.IsEmpty;
-        for (int offset = 0; offset < predictions.Length; offset += rows)
+        int threads = RegressionRowsWork<T, TTerm>.Threads(rows, predictions.Length / rows);
+        if (threads > 1)
         {
-            ReadOnlySpan<T> y = labels.Slice(offset, rows);
-            ReadOnlySpan<T> p = predictions.Slice(offset, rows);
-            Span<T> g = gradient.Slice(offset, rows);
-            int done = RegressionVectors<T, TTerm>(y, p, delta, deltaInDouble, rowSums, g, rowFactors);
-            for (int row = done; row < rows; row++)
+            RegressionRowsWork<T, TTerm>.Run(labels, predictions, rows, delta, rowSums, gradient, rowFactors, threads);
+            return;
+        }
+
+        RegressionRows<T, TTerm>(labels, predictions, rows, 0, rows, delta, rowSums, gradient, rowFactors);
+    }
+
+    /// <summary>
+    /// <see cref="Regression{T, TTerm}"/> for the <paramref name="length"/> rows from <paramref name="start"/> only: their
+    /// sums in <paramref name="rowSums"/>, their entries of <paramref name="gradient"/> (both spans, and
+    /// <paramref name="rowFactors"/>, cover every row), each column's segment of them in turn.
+    /// </summary>
+    public static void RegressionRows<T, TTerm>(
+        ReadOnlySpan<T> labels,
+        ReadOnlySpan<T> predictions,
+        int rows,
+        int start,
+        int length,
+        T delta,
+        Span<double> rowSums,
+        Span<T> gradient,
+        ReadOnlySpan<T> rowFactors)
+        where T : struct, IFloatingPointIeee754<T>
+        where TTerm : IElementTerm<T>
+    {
+        Span<double> sums = rowSums.Slice(start, length);
+        ReadOnlySpan<T> factors = rowFactors.IsEmpty ? rowFactors : rowFactors.Slice(start, length);
+        sums.Clear();
+        double deltaInDouble = double.CreateTruncating(delta);
+        bool scaled = !factors.IsEmpty;
+        for (int offset = start; offset < predictions.Length; offset += rows)
+        {
+            ReadOnlySpan<T> y = labels.Slice(offset, length);
+            ReadOnlySpan<T> p = predictions.Slice(offset, length);
+            Span<T> g = gradient.Slice(offset, length);
+            int done = RegressionVectors<T, TTerm>(y, p, delta, deltaInDouble, sums, g, factors);
+            for (int row = done; row < length; row++)
             {
                 double difference = double.CreateTruncating(p[row]) - double.CreateTruncating(y[row]);
-                rowSums[row] += TTerm.Loss(difference, deltaInDouble);
+                sums[row] += TTerm.Loss(difference, deltaInDouble);
                 T derivative = TTerm.Derivative(p[row] - y[row], delta);
-                g[row] = scaled ? Elementwise.TimesOrZero(rowFactors[row], derivative) : derivative;
+                g[row] = scaled ? Elementwise.TimesOrZero(factors[row], derivative) : derivative;
             }
         }
     }

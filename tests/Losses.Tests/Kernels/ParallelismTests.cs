@@ -27,6 +27,7 @@ public abstract class ParallelismTests<T>
         {
             RowBlocksWork<T>.Threads(rows, columns).Should().BeGreaterThan(1, "this batch is above the threshold");
             ElementBlocksWork<T>.Threads(rows * columns).Should().BeGreaterThan(1, "this batch is above the threshold");
+            RegressionRowsWork<T, SquaredTerm<T>>.Threads(rows, columns).Should().BeGreaterThan(1, "the regression loss objects split this batch too");
         }
 
         var inputs = new Inputs(rows, columns);
@@ -51,6 +52,9 @@ public abstract class ParallelismTests<T>
         WithThreads(1, () => ElementBlocksWork<T>.Threads(1 << 24)).Should().Be(1, "multi-threading is off");
         RegressionBlocksWork<T, Elementwise.Square>.Threads(RegressionBlocksWork<T, Elementwise.Square>.BlockLength).Should().Be(1, "one block");
         WithThreads(1, () => RegressionBlocksWork<T, Elementwise.Absolute>.Threads(1 << 24)).Should().Be(1, "multi-threading is off");
+        RegressionRowsWork<T, SquaredTerm<T>>.Threads(63, 1 << 20).Should().Be(1, "the regression loss objects: fewer than two blocks of 32 rows");
+        RegressionRowsWork<T, SquaredTerm<T>>.Threads(4096, (Parallelism.MinimumElements / 4096) - 1).Should().Be(1, "the regression loss objects: below the threshold");
+        WithThreads(1, () => RegressionRowsWork<T, SquaredTerm<T>>.Threads(4096, 4096)).Should().Be(1, "the regression loss objects: multi-threading is off");
     }
 
     [Fact]
@@ -59,6 +63,9 @@ public abstract class ParallelismTests<T>
         var inputs = new Inputs(4096, 40);
         var perRow = Vector<T>.Build.Dense(4096);
         var perElement = Matrix<T>.Build.Dense(4096, 40);
+        var meanSquaredErrorLoss = new MeanSquaredErrorLoss<T>();
+        Vector<T> sampleWeights = inputs.SampleWeights;
+        Matrix<T> predictions = inputs.Finite;
         void Calls()
         {
             for (int call = 0; call < 20; call++)
@@ -68,6 +75,7 @@ public abstract class ParallelismTests<T>
                 Loss.SigmoidCrossEntropyWithLogits(inputs.Labels, inputs.Logits, perElement);
                 Loss.MeanSquaredError(inputs.Labels, inputs.Logits);
                 Loss.MeanAbsoluteErrorGradient(inputs.Labels, inputs.Logits, perElement);
+                meanSquaredErrorLoss.Evaluate(inputs.Labels, predictions, perElement, perRow, sampleWeights);
             }
         }
 
@@ -172,7 +180,18 @@ public abstract class ParallelismTests<T>
         ["RootMeanSquaredErrorGradient"] = Loss.RootMeanSquaredErrorGradient(inputs.Labels, inputs.Finite).ToColumnMajorArray(),
         ["MeanAbsoluteError"] = [Loss.MeanAbsoluteError(inputs.Labels, inputs.Finite)],
         ["MeanAbsoluteErrorGradient"] = Loss.MeanAbsoluteErrorGradient(inputs.Labels, inputs.Finite).ToColumnMajorArray(),
+        ["MeanSquaredErrorLoss"] = Flatten(new MeanSquaredErrorLoss<T>().Evaluate(inputs.Labels, inputs.Finite)),
+        ["MeanSquaredErrorLossWeighted"] = Flatten(new MeanSquaredErrorLoss<T> { Reduction = Reduction.WeightedMean }
+            .Evaluate(inputs.Labels, inputs.Finite, inputs.SampleWeights)),
+        ["MeanSquaredErrorLossWithNaN"] = Flatten(new MeanSquaredErrorLoss<T> { Reduction = Reduction.Sum }.Evaluate(inputs.Labels, inputs.Logits)),
+        ["RootMeanSquaredErrorLoss"] = Flatten(new RootMeanSquaredErrorLoss<T>().Evaluate(inputs.Labels, inputs.Finite, inputs.SampleWeights)),
+        ["MeanAbsoluteErrorLoss"] = Flatten(new MeanAbsoluteErrorLoss<T>().Evaluate(inputs.Labels, inputs.Logits, inputs.SampleWeights)),
+        ["HuberLoss"] = Flatten(new HuberLoss<T> { Delta = T.CreateTruncating(2.5) }.Evaluate(inputs.Labels, inputs.Finite, inputs.SampleWeights)),
     };
+
+    /// <summary>A loss object's value, per-example losses and gradient in one array.</summary>
+    private static T[] Flatten(LossResult<T> result)
+        => [result.Value, .. result.PerExample.ToArray(), .. result.Gradient.ToColumnMajorArray()];
 
     /// <summary>Logits in [-30, 30] with some rows holding ±∞ and NaN, the last of only -∞, soft labels, class indices.</summary>
     private sealed class Inputs
@@ -203,6 +222,12 @@ public abstract class ParallelismTests<T>
         public Matrix<T> Labels { get; }
 
         public int[] ClassIndices { get; }
+
+        /// <summary>
+        /// One weight per row, in a cycle of 11 rows (no block of rows starts where another does in it), zeros among them
+        /// (rows whose gradient is exactly 0).
+        /// </summary>
+        public Vector<T> SampleWeights => Vector<T>.Build.Dense(Logits.RowCount, i => T.CreateTruncating(i * 37 % 11 * 0.25));
     }
 }
 
