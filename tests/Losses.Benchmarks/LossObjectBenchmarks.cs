@@ -72,4 +72,7 @@ public class LossObjectBenchmarks : Inputs
 
     [Benchmark, BenchmarkCategory("SigmoidCrossEntropyLoss")]
     public float SigmoidCrossEntropyLoss() => _sigmoid.Evaluate(BinaryLabels, Logits, PerElement, PerRow);
+
+    [Benchmark, BenchmarkCategory("SigmoidCrossEntropyLoss")]
+    public float SigmoidCrossEntropyLoss_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SigmoidCrossEntropyLoss());
 }
