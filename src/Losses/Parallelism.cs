@@ -13,9 +13,10 @@ namespace Losses;
 /// <see cref="MeanAbsoluteErrorLoss{T}"/>, <see cref="HuberLoss{T}"/>), each block adding its own rows' terms in
 /// column order; the logistic kernels
 /// (<see cref="Activation.Sigmoid{T}(MathNet.Numerics.LinearAlgebra.Matrix{T})"/>, sigmoid and weighted
-/// cross-entropy with logits, values and gradients, and <see cref="SigmoidCrossEntropyLoss{T}"/>) and the
+/// cross-entropy with logits, values and gradients) and the
 /// regression functions (mean squared, root mean squared and mean absolute error, values and gradients) into ranges
-/// of 65,536 elements; a regression value adds its ranges' sums in range order, with compensation, on one thread too. The
+/// of 65,536 elements; <see cref="SigmoidCrossEntropyLoss{T}"/> into blocks of at least 256 rows where the batch has
+/// at least 512 rows, else into such ranges; a regression value adds its ranges' sums in range order, with compensation, on one thread too. The
 /// blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and thread-pool threads.
 /// Smaller batches, and batches of fewer than 64 rows for the row-wise kernels, always run on the calling thread,
 /// where a hand-off would cost more than it saves.</para>

@@ -127,10 +127,11 @@ internal static class Elementwise
     /// <see cref="LogisticCrossEntropy"/> with each element's loss, rounded to T, added in double to its row's sum in
     /// <paramref name="rowSums"/> (one per row; element k in row k mod their count) as its chunk is finished, instead of
     /// being stored: each row's losses are added in column order, so the sums have the bits of
-    /// <see cref="ElementTerms.SumRows{T}"/> over the stored losses, without a pass over a buffer of them. On the calling
-    /// thread only. Returns false, with the outputs meaningless, for an input that would be split between threads (their
-    /// ranges would share rows) or where labels large enough to overflow float call for the redo in double; the caller
-    /// then stores the losses and sums them.
+    /// <see cref="ElementTerms.SumRows{T}"/> over the stored losses, without a pass over a buffer of them. An input that
+    /// would be split between threads is split in blocks of rows (<see cref="LogisticRowsWork{T}"/>), where its columns
+    /// are long enough. Returns false, with the outputs meaningless, for an input that would be split between threads in
+    /// element ranges (which would share rows) or where labels large enough to overflow float call for the redo in
+    /// double; the caller then stores the losses and sums them.
     /// </summary>
     public static bool LogisticCrossEntropyIntoRows<T>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
@@ -138,7 +139,8 @@ internal static class Elementwise
     {
         if (ElementBlocksWork<T>.Threads(logits.Length) > 1)
         {
-            return false;
+            int threads = LogisticRowsWork<T>.Threads(rowSums.Length, logits.Length / rowSums.Length);
+            return threads > 1 && LogisticRowsWork<T>.Run(labels, logits, positiveWeight, rowSums, gradient, rowFactors, threads);
         }
 
         rowSums.Clear();

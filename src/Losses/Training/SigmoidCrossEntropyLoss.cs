@@ -61,8 +61,9 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
             effective = smoothed.AsSpan(0, length);
         }
 
-        // On one thread the element losses go straight into their rows' sums; split between threads (whose ranges share
-        // rows), or with labels that need the redo in double, they are stored and summed after: the same bits.
+        // The element losses go straight into their rows' sums, on one thread or split between threads in blocks of rows;
+        // split in element ranges (whose ranges share rows: columns too short for blocks of rows), or with labels that
+        // need the redo in double, they are stored and summed after: the same bits.
         if (!Elementwise.LogisticCrossEntropyIntoRows(effective, predictions, _positiveWeight, losses, gradient, gradientFactors))
         {
             T[] pooled = ArrayPool<T>.Shared.Rent(length);

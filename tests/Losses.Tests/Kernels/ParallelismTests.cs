@@ -28,6 +28,8 @@ public abstract class ParallelismTests<T>
             RowBlocksWork<T>.Threads(rows, columns).Should().BeGreaterThan(1, "this batch is above the threshold");
             ElementBlocksWork<T>.Threads(rows * columns).Should().BeGreaterThan(1, "this batch is above the threshold");
             RegressionRowsWork<T, SquaredTerm<T>>.Threads(rows, columns).Should().BeGreaterThan(1, "the regression loss objects split this batch too");
+            (LogisticRowsWork<T>.Threads(rows, columns) > 1).Should().Be(
+                rows >= 2 * LogisticRowsWork<T>.MinimumRowsPerBlock, "the sigmoid loss object splits batches of long enough columns into blocks of rows");
         }
 
         var inputs = new Inputs(rows, columns);
@@ -64,6 +66,7 @@ public abstract class ParallelismTests<T>
         var perRow = Vector<T>.Build.Dense(4096);
         var perElement = Matrix<T>.Build.Dense(4096, 40);
         var meanSquaredErrorLoss = new MeanSquaredErrorLoss<T>();
+        var sigmoidLoss = new SigmoidCrossEntropyLoss<T>();
         Vector<T> sampleWeights = inputs.SampleWeights;
         Matrix<T> predictions = inputs.Finite;
         void Calls()
@@ -76,6 +79,7 @@ public abstract class ParallelismTests<T>
                 Loss.MeanSquaredError(inputs.Labels, inputs.Logits);
                 Loss.MeanAbsoluteErrorGradient(inputs.Labels, inputs.Logits, perElement);
                 meanSquaredErrorLoss.Evaluate(inputs.Labels, predictions, perElement, perRow, sampleWeights);
+                sigmoidLoss.Evaluate(inputs.Labels, inputs.Logits, perElement, perRow, sampleWeights);
             }
         }
 
@@ -174,6 +178,10 @@ public abstract class ParallelismTests<T>
         ["WeightedCrossEntropy"] = Loss.WeightedCrossEntropyWithLogits(inputs.Labels, inputs.Logits, T.CreateTruncating(2.5)).ToColumnMajorArray(),
         ["SigmoidCrossEntropyLoss"] = new SigmoidCrossEntropyLoss<T> { PositiveWeight = T.CreateTruncating(3) }
             .Evaluate(inputs.Labels, inputs.Logits).Gradient.ToColumnMajorArray(),
+        ["SigmoidCrossEntropyLossWeighted"] = Flatten(new SigmoidCrossEntropyLoss<T> { Reduction = Reduction.WeightedMean }
+            .Evaluate(inputs.Labels, inputs.Logits, inputs.SampleWeights)),
+        ["SigmoidCrossEntropyLossLargeLabels"] = Flatten(new SigmoidCrossEntropyLoss<T> { PositiveWeight = T.CreateTruncating(0.5) }
+            .Evaluate(inputs.LargeLabels, inputs.Logits)),
         ["MeanSquaredError"] = [Loss.MeanSquaredError(inputs.Labels, inputs.Finite)],
         ["MeanSquaredErrorGradient"] = Loss.MeanSquaredErrorGradient(inputs.Labels, inputs.Finite).ToColumnMajorArray(),
         ["RootMeanSquaredError"] = [Loss.RootMeanSquaredError(inputs.Labels, inputs.Finite)],
@@ -222,6 +230,17 @@ public abstract class ParallelismTests<T>
         public Matrix<T> Labels { get; }
 
         public int[] ClassIndices { get; }
+
+        /// <summary>The labels with one far outside [0, 1] in the last column (float: the logistic kernels' redo in double).</summary>
+        public Matrix<T> LargeLabels
+        {
+            get
+            {
+                Matrix<T> labels = Labels.Clone();
+                labels[labels.RowCount / 2, labels.ColumnCount - 1] = T.CreateTruncating(3e37);
+                return labels;
+            }
+        }
 
         /// <summary>
         /// One weight per row, in a cycle of 11 rows (no block of rows starts where another does in it), zeros among them
