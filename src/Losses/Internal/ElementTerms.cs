@@ -112,17 +112,17 @@ internal static class ElementTerms
     /// or normal), that times the row's factor (exactly 0 where it is 0): the loss objects' share of the reduction,
     /// with the roundings of scaling the finished gradient afterwards, in the same pass. A row's terms are added in
     /// column order, in a vector lane or in the scalar tail alike, so the sums do not depend on where the vectors fall,
-    /// nor on the blocks of rows a large batch is split into between threads (<see cref="RegressionRowsWork{T, TTerm}"/>).
+    /// nor on the blocks of rows a large batch is split into between threads (<see cref="RowSumsWork{T, TKernel}"/>).
     /// </summary>
     public static void Regression<T, TTerm>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, T delta, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
         where T : struct, IFloatingPointIeee754<T>
         where TTerm : IElementTerm<T>
     {
-        int threads = RegressionRowsWork<T, TTerm>.Threads(rows, predictions.Length / rows);
+        int threads = RowSumsWork<T, RegressionRowSums<T, TTerm>>.Threads(rows, predictions.Length / rows);
         if (threads > 1)
         {
-            RegressionRowsWork<T, TTerm>.Run(labels, predictions, rows, delta, rowSums, gradient, rowFactors, threads);
+            _ = RowSumsWork<T, RegressionRowSums<T, TTerm>>.Run(labels, predictions, delta, rowSums, gradient, rowFactors, threads);
             return;
         }
 

@@ -128,8 +128,8 @@ internal static class Elementwise
     /// <paramref name="rowSums"/> (one per row; element k in row k mod their count) as its chunk is finished, instead of
     /// being stored: each row's losses are added in column order, so the sums have the bits of
     /// <see cref="ElementTerms.SumRows{T}"/> over the stored losses, without a pass over a buffer of them. An input that
-    /// would be split between threads is split in blocks of rows (<see cref="LogisticRowsWork{T}"/>), where its columns
-    /// are long enough. Returns false, with the outputs meaningless, for an input that would be split between threads in
+    /// would be split between threads is split in blocks of rows (<see cref="RowSumsWork{T, TKernel}"/> with
+    /// <see cref="LogisticRowSums{T}"/>), where its columns are long enough. Returns false, with the outputs meaningless, for an input that would be split between threads in
     /// element ranges (which would share rows) or where labels large enough to overflow float call for the redo in
     /// double; the caller then stores the losses and sums them.
     /// </summary>
@@ -139,8 +139,8 @@ internal static class Elementwise
     {
         if (ElementBlocksWork<T>.Threads(logits.Length) > 1)
         {
-            int threads = LogisticRowsWork<T>.Threads(rowSums.Length, logits.Length / rowSums.Length);
-            return threads > 1 && LogisticRowsWork<T>.Run(labels, logits, positiveWeight, rowSums, gradient, rowFactors, threads);
+            int threads = RowSumsWork<T, LogisticRowSums<T>>.Threads(rowSums.Length, logits.Length / rowSums.Length);
+            return threads > 1 && RowSumsWork<T, LogisticRowSums<T>>.Run(labels, logits, positiveWeight, rowSums, gradient, rowFactors, threads);
         }
 
         rowSums.Clear();

@@ -27,9 +27,9 @@ public abstract class ParallelismTests<T>
         {
             RowBlocksWork<T>.Threads(rows, columns).Should().BeGreaterThan(1, "this batch is above the threshold");
             ElementBlocksWork<T>.Threads(rows * columns).Should().BeGreaterThan(1, "this batch is above the threshold");
-            RegressionRowsWork<T, SquaredTerm<T>>.Threads(rows, columns).Should().BeGreaterThan(1, "the regression loss objects split this batch too");
-            (LogisticRowsWork<T>.Threads(rows, columns) > 1).Should().Be(
-                rows >= 2 * LogisticRowsWork<T>.MinimumRowsPerBlock, "the sigmoid loss object splits batches of long enough columns into blocks of rows");
+            RowSumsWork<T, RegressionRowSums<T, SquaredTerm<T>>>.Threads(rows, columns).Should().BeGreaterThan(1, "the regression loss objects split this batch too");
+            (RowSumsWork<T, LogisticRowSums<T>>.Threads(rows, columns) > 1).Should().Be(
+                rows >= 2 * LogisticRowSums<T>.MinimumRowsPerBlock, "the sigmoid loss object splits batches of long enough columns into blocks of rows");
         }
 
         var inputs = new Inputs(rows, columns);
@@ -54,9 +54,9 @@ public abstract class ParallelismTests<T>
         WithThreads(1, () => ElementBlocksWork<T>.Threads(1 << 24)).Should().Be(1, "multi-threading is off");
         RegressionBlocksWork<T, Elementwise.Square>.Threads(RegressionBlocksWork<T, Elementwise.Square>.BlockLength).Should().Be(1, "one block");
         WithThreads(1, () => RegressionBlocksWork<T, Elementwise.Absolute>.Threads(1 << 24)).Should().Be(1, "multi-threading is off");
-        RegressionRowsWork<T, SquaredTerm<T>>.Threads(63, 1 << 20).Should().Be(1, "the regression loss objects: fewer than two blocks of 32 rows");
-        RegressionRowsWork<T, SquaredTerm<T>>.Threads(4096, (Parallelism.MinimumElements / 4096) - 1).Should().Be(1, "the regression loss objects: below the threshold");
-        WithThreads(1, () => RegressionRowsWork<T, SquaredTerm<T>>.Threads(4096, 4096)).Should().Be(1, "the regression loss objects: multi-threading is off");
+        RowSumsWork<T, RegressionRowSums<T, SquaredTerm<T>>>.Threads(63, 1 << 20).Should().Be(1, "the regression loss objects: fewer than two blocks of 32 rows");
+        RowSumsWork<T, RegressionRowSums<T, SquaredTerm<T>>>.Threads(4096, (Parallelism.MinimumElements / 4096) - 1).Should().Be(1, "the regression loss objects: below the threshold");
+        WithThreads(1, () => RowSumsWork<T, RegressionRowSums<T, SquaredTerm<T>>>.Threads(4096, 4096)).Should().Be(1, "the regression loss objects: multi-threading is off");
     }
 
     [Fact]
