@@ -16,8 +16,9 @@ namespace Losses;
 /// cross-entropy with logits, values and gradients) and the
 /// regression functions (mean squared, root mean squared and mean absolute error, values and gradients) into ranges
 /// of 65,536 elements; <see cref="SigmoidCrossEntropyLoss{T}"/> into blocks of at least 256 rows where the batch has
-/// at least 512 rows, else into such ranges; a regression value adds its ranges' sums in range order, with compensation, on one thread too. The
-/// blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling thread and thread-pool threads.
+/// at least 512 rows, else into such ranges; a regression value adds its ranges' sums in range order, with
+/// compensation, on one thread too. The blocks run on up to <see cref="MaxDegreeOfParallelism"/> threads: the calling
+/// thread and thread-pool threads.
 /// Smaller batches, and batches of fewer than 64 rows for the row-wise kernels, always run on the calling thread,
 /// where a hand-off would cost more than it saves.</para>
 /// <para>Every element is computed by the same code whatever thread runs it and whatever block it falls in, so

@@ -129,9 +129,10 @@ internal static class Elementwise
     /// being stored: each row's losses are added in column order, so the sums have the bits of
     /// <see cref="ElementTerms.SumRows{T}"/> over the stored losses, without a pass over a buffer of them. An input that
     /// would be split between threads is split in blocks of rows (<see cref="RowSumsWork{T, TKernel}"/> with
-    /// <see cref="LogisticRowSums{T}"/>), where its columns are long enough. Returns false, with the outputs meaningless, for an input that would be split between threads in
-    /// element ranges (which would share rows) or where labels large enough to overflow float call for the redo in
-    /// double; the caller then stores the losses and sums them.
+    /// <see cref="LogisticRowSums{T}"/>), where its columns are long enough. Returns false, with the outputs
+    /// meaningless, for an input that would be split between threads in element ranges (which would share rows) or
+    /// where labels large enough to overflow float call for the redo in double; the caller then stores the losses and
+    /// sums them.
     /// </summary>
     public static bool LogisticCrossEntropyIntoRows<T>(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
