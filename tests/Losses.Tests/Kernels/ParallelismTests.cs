@@ -62,14 +62,18 @@ public abstract class ParallelismTests<T>
     [Fact]
     public void AMultiThreadedCall_AllocatesNothingOnceWarm()
     {
-        var inputs = new Inputs(4096, 40);
-        var perRow = Vector<T>.Build.Dense(4096);
-        var perElement = Matrix<T>.Build.Dense(4096, 40);
-        var meanSquaredErrorLoss = new MeanSquaredErrorLoss<T>();
-        var sigmoidLoss = new SigmoidCrossEntropyLoss<T>();
-        Vector<T> sampleWeights = inputs.SampleWeights;
-        Matrix<T> predictions = inputs.Finite;
-        void Calls()
+        // Above the threshold for every kernel (two ranges of 65,536 elements, many blocks of rows), and small enough
+        // that a window of 100 calls stays short in an unoptimised build (see AssertWarmCallsAllocateNothing).
+        var inputs = new Inputs(1024, 80);
+        var perRow = Vector<T>.Build.Dense(1024);
+        var perElement = Matrix<T>.Build.Dense(1024, 80);
+        if (Environment.ProcessorCount > 1)
+        {
+            new[] { RowBlocksWork<T>.Threads(1024, 80), ElementBlocksWork<T>.Threads(1024 * 80), RegressionBlocksWork<T, Elementwise.Square>.Threads(1024 * 80) }
+                .Should().OnlyContain(threads => threads > 1, "every kernel called here is split between threads");
+        }
+
+        AssertWarmCallsAllocateNothing(() =>
         {
             for (int call = 0; call < 20; call++)
             {
@@ -78,32 +82,62 @@ public abstract class ParallelismTests<T>
                 Loss.SigmoidCrossEntropyWithLogits(inputs.Labels, inputs.Logits, perElement);
                 Loss.MeanSquaredError(inputs.Labels, inputs.Logits);
                 Loss.MeanAbsoluteErrorGradient(inputs.Labels, inputs.Logits, perElement);
+            }
+        });
+    }
+
+    [Fact]
+    public void AMultiThreadedLossObjectCall_AllocatesNothingOnceWarm()
+    {
+        // Blocks of rows for both (the sigmoid loss object's need at least 512 rows), above the threshold.
+        var inputs = new Inputs(1024, 80);
+        var perRow = Vector<T>.Build.Dense(1024);
+        var perElement = Matrix<T>.Build.Dense(1024, 80);
+        var meanSquaredErrorLoss = new MeanSquaredErrorLoss<T>();
+        var sigmoidLoss = new SigmoidCrossEntropyLoss<T>();
+        Vector<T> sampleWeights = inputs.SampleWeights;
+        Matrix<T> predictions = inputs.Finite;
+        if (Environment.ProcessorCount > 1)
+        {
+            WithThreads(Environment.ProcessorCount, () => RowSumsWork<T, LogisticRowSums<T>>.Threads(1024, 80))
+                .Should().BeGreaterThan(1, "the sigmoid loss object's blocks of rows are what is measured");
+        }
+
+        AssertWarmCallsAllocateNothing(() =>
+        {
+            for (int call = 0; call < 50; call++)
+            {
                 meanSquaredErrorLoss.Evaluate(inputs.Labels, predictions, perElement, perRow, sampleWeights);
                 sigmoidLoss.Evaluate(inputs.Labels, inputs.Logits, perElement, perRow, sampleWeights);
             }
-        }
+        });
+    }
 
+    /// <summary>Five windows of <paramref name="calls"/> (100 calls each) on all threads, once warm.</summary>
+    private static void AssertWarmCallsAllocateNothing(Action calls)
+    {
         (long Caller, long Process)[] windows = WithThreads(Environment.ProcessorCount, () =>
         {
             // Warm: every method called often enough, and long enough, for the runtime to have finished promoting
             // it to optimised code (its background compiler allocates, process-wide, while it works): at least five
             // rounds, and on until a round in which the runtime compiled nothing (unoptimised builds have many more
             // methods to promote).
-            AllocationMeasurement.WarmUntilCompiled(Calls);
+            AllocationMeasurement.WarmUntilCompiled(calls);
 
             return Enumerable.Range(0, 5).Select(_ =>
             {
                 long process = GC.GetTotalAllocatedBytes(precise: true);
                 long caller = GC.GetAllocatedBytesForCurrentThread();
-                Calls();
+                calls();
                 return (GC.GetAllocatedBytesForCurrentThread() - caller, GC.GetTotalAllocatedBytes(precise: true) - process);
             }).ToArray();
         });
 
         // The count includes, now and then, a thread-pool thread being started or the shared array pool refilling a
         // bucket that another thread's returns moved away, and process-wide the test host's own threads (a few
-        // hundred bytes in an idle 200 ms). The quietest of five windows of 100 calls bounds what the calls allocate:
-        // anything per call, per block or per helper would show in every window.
+        // hundred bytes in an idle 200 ms, so a window must stay short: in an unoptimised build 100 calls take about
+        // half a second). The quietest of five windows of 100 calls bounds what the calls allocate: anything per call,
+        // per block or per helper would show in every window.
         windows.Min(window => window.Caller).Should().Be(0, "100 warm multi-threaded calls allocate nothing on the calling thread");
         windows.Min(window => window.Process).Should().BeLessThan(100 * 16, "100 warm multi-threaded calls, helpers included");
     }
