@@ -206,7 +206,8 @@ internal static unsafe class VectorMath
         int done = source.Length * Vector<T>.Count;
         if (done < x.Length)
         {
-            Vector<T> padded = Vector<T>.Zero;
+            // Padded with 1, an ordinary lane for every operation here (0 would be a special lane of the logarithm).
+            Vector<T> padded = Vector<T>.One;
             x[done..].CopyTo(Lanes(ref padded));
             padded = TOperation.Apply(padded);
             Lanes(ref padded)[..(x.Length - done)].CopyTo(destination[done..]);
@@ -216,7 +217,7 @@ internal static unsafe class VectorMath
     /// <summary>
     /// <c>lossesᵢ -= yᵢ·ln pᵢ</c> in double, nothing where yᵢ = 0 (as <see cref="TimesOrZero{T}(Vector{T}, Vector{T})"/>),
     /// with ln evaluated lane-wise as <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> does it (the last, partial vector
-    /// zero-padded) but, for float, not rounded to float: y and ln p are both taken in double. The logarithm is skipped
+    /// padded) but, for float, not rounded to float: y and ln p are both taken in double. The logarithm is skipped
     /// for a vector whose labels are all 0, which with one-hot labels is nearly every vector: it would add nothing.
     /// </summary>
     public static void SubtractLabelledLog<T>(Span<double> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities)
@@ -234,10 +235,12 @@ internal static unsafe class VectorMath
         }
 
         int done = y.Length * Vector<T>.Count;
-        if (done < losses.Length)
+        if (done < losses.Length && labels[done..].ContainsAnyExcept(T.Zero))
         {
+            // The padding lanes hold p = 1 (ln 1 = 0, label 0): a zero there would be a special lane of the logarithm,
+            // evaluated by a scalar call on every call.
             Vector<T> paddedLabels = Vector<T>.Zero;
-            Vector<T> paddedProbabilities = Vector<T>.Zero;
+            Vector<T> paddedProbabilities = Vector<T>.One;
             Span<Vector<double>> paddedLosses = stackalloc Vector<double>[Vector<T>.Count / Vector<double>.Count];
             Span<double> lanes = MemoryMarshal.Cast<Vector<double>, double>(paddedLosses);
             labels[done..].CopyTo(Lanes(ref paddedLabels));
