@@ -72,6 +72,44 @@ public sealed class VectorLogarithmTests
     public void OfNegativesAndNaN_IsNaN(double x)
         => double.IsNaN(VectorLogarithm.Log(new Vector<double>(x))[0]).Should().BeTrue();
 
+    [Theory]
+    [InlineData(0x0000000000000000L)]   // +0: -∞
+    [InlineData(unchecked((long)0x8000000000000000UL))]   // -0: -∞
+    [InlineData(0x7FF0000000000000L)]   // +∞
+    [InlineData(unchecked((long)0xBFF0000000000000UL))]   // -1: NaN
+    [InlineData(unchecked((long)0xFFF0000000000000UL))]   // -∞: NaN
+    [InlineData(unchecked((long)0x8000000000000001UL))]   // the negative subnormal nearest 0: NaN
+    [InlineData(0x7FF8000000000123L)]   // a quiet NaN with a payload: itself
+    [InlineData(0x7FF0000000000123L)]   // a signalling NaN: quieted
+    [InlineData(unchecked((long)0xFFF8000000000456UL))]   // a negative NaN: itself
+    [InlineData(0x0000000000000001L)]   // the smallest subnormal
+    [InlineData(0x000FFFFFFFFFFFFFL)]   // the largest subnormal
+    public void AtSpecialArguments_GivesMathLogsBits_InEveryLanePosition(long bits)
+    {
+        // Zeros, infinities, negatives and NaNs have an exact logarithm by IEEE 754 and are given it in the vector;
+        // the bits must be Math.Log's all the same, so that the vector path and a scalar path agree on them.
+        double x = BitConverter.Int64BitsToDouble(bits);
+        long expected = BitConverter.DoubleToInt64Bits(Math.Log(x));
+        double[] lanes = new double[Vector<double>.Count];
+        for (int position = 0; position < lanes.Length; position++)
+        {
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                lanes[lane] = lane == position ? x : 1.5 + lane;
+            }
+
+            Vector<double> result = VectorLogarithm.Log(new Vector<double>(lanes));
+            BitConverter.DoubleToInt64Bits(result[position]).Should().Be(expected, $"ln of {bits:X16} in lane {position}");
+            for (int lane = 0; lane < lanes.Length; lane++)
+            {
+                if (lane != position)
+                {
+                    result[lane].Should().BeApproximately(Math.Log(1.5 + lane), 1e-15);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void ALanesResult_DoesNotDependOnTheOtherLanes()
     {
