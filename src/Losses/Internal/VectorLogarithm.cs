@@ -343,7 +343,7 @@ internal static unsafe class VectorLogarithm
     /// ln +∞ = +∞, a NaN quieted, <see cref="LogOfNegative"/> for x &lt; 0) set in the vector, with
     /// <see cref="Math.Log(double)"/>'s bits; positive subnormals alone by <see cref="Math.Log(double)"/>. A call into the
     /// C library from 512-bit code cost about 250 ns a lane for 0 or a negative on an Intel Xeon (Emerald Rapids), which
-    /// made a batch of probabilities with many zeros beside nonzero labels 60 times slower.
+    /// made cross-entropy of probabilities with a tenth of them 0 beside nonzero labels seven times slower than without.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static Vector<double> WithSpecialLanes<TLogarithm>(Vector<double> x, Vector<long> ordinary)
