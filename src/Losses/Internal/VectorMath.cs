@@ -223,6 +223,17 @@ internal static unsafe class VectorMath
     public static void SubtractLabelledLog<T>(Span<double> losses, ReadOnlySpan<T> labels, ReadOnlySpan<T> probabilities)
         where T : struct, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && TableExponential.IsSupported)
+        {
+            // Sixteen floats at a time where 512-bit vectors run: the same operations lane by lane (the logarithm gives
+            // the same bits in either width), so the same bits.
+            int wide = SubtractLabelledLog512(
+                losses, MemoryMarshal.Cast<T, float>(labels), MemoryMarshal.Cast<T, float>(probabilities));
+            losses = losses[wide..];
+            labels = labels[wide..];
+            probabilities = probabilities[wide..];
+        }
+
         ReadOnlySpan<Vector<T>> y = MemoryMarshal.Cast<T, Vector<T>>(labels);
         ReadOnlySpan<Vector<T>> p = MemoryMarshal.Cast<T, Vector<T>>(probabilities);
         Span<Vector<double>> l = MemoryMarshal.Cast<double, Vector<double>>(losses[..(y.Length * Vector<T>.Count)]);
@@ -251,6 +262,36 @@ internal static unsafe class VectorMath
             lanes[..(losses.Length - done)].CopyTo(losses[done..]);
         }
     }
+
+    /// <summary>
+    /// The whole 512-bit vectors of <see cref="SubtractLabelledLog{T}(Span{double}, ReadOnlySpan{T}, ReadOnlySpan{T})"/>
+    /// for float, skipping those whose labels are all 0; returns how many elements they hold.
+    /// </summary>
+    private static int SubtractLabelledLog512(Span<double> losses, ReadOnlySpan<float> labels, ReadOnlySpan<float> probabilities)
+    {
+        ReadOnlySpan<Vector512<float>> y = MemoryMarshal.Cast<float, Vector512<float>>(labels);
+        ReadOnlySpan<Vector512<float>> p = MemoryMarshal.Cast<float, Vector512<float>>(probabilities);
+        Span<Vector512<double>> l = MemoryMarshal.Cast<double, Vector512<double>>(losses[..(y.Length * Vector512<float>.Count)]);
+        for (int i = 0; i < y.Length; i++)
+        {
+            if (Vector512.EqualsAll(y[i], Vector512<float>.Zero))
+            {
+                continue;
+            }
+
+            (Vector512<double> yLow, Vector512<double> yHigh) = Vector512.Widen(y[i]);
+            (Vector512<double> pLow, Vector512<double> pHigh) = Vector512.Widen(p[i]);
+            l[2 * i] -= TimesOrZero(yLow, VectorLogarithm.LogForFloat(pLow));
+            l[(2 * i) + 1] -= TimesOrZero(yHigh, VectorLogarithm.LogForFloat(pHigh));
+        }
+
+        return y.Length * Vector512<float>.Count;
+    }
+
+    /// <summary><see cref="TimesOrZero{T}(Vector{T}, Vector{T})"/> for eight lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> TimesOrZero(Vector512<double> a, Vector512<double> b)
+        => Vector512.ConditionalSelect(Vector512.Equals(a, Vector512<double>.Zero), Vector512<double>.Zero, a * b);
 
     /// <summary>One vector of <see cref="SubtractLabelledLog{T}(Span{double}, ReadOnlySpan{T}, ReadOnlySpan{T})"/>, its losses from <paramref name="losses"/> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -38,6 +38,29 @@ public abstract class ProbabilityCrossEntropyKernelTests<T>
     }
 
     [Theory]
+    [InlineData(1, 3)]
+    [InlineData(15, 4)]
+    [InlineData(16, 3)]
+    [InlineData(17, 5)]
+    [InlineData(47, 9)]
+    [InlineData(150, 3)]
+    [InlineData(512, 7)]
+    public void SmoothedLabels_GiveTheBitsOfTheComposition(int rows, int columns)
+    {
+        // Label smoothing makes every label nonzero, so every vector of every column takes the logarithm: whole 512-bit
+        // vectors where they run, 256-bit ones and a padded tail after them, each lane the composition's bits.
+        var random = new Random((rows * 7919) + columns);
+        (Matrix<T> oneHot, Matrix<T> probabilities) = OneHot(rows, columns, random);
+        T smoothing = T.CreateChecked(0.1);
+        Matrix<T> labels = oneHot.Map(label => ((T.One - smoothing) * label) + (smoothing / T.CreateChecked(columns)));
+
+        Vector<T> losses = Vector<T>.Build.Dense(rows);
+        Loss.CrossEntropy(labels, probabilities, losses);
+
+        KernelComparison.BitIdentical(losses.ToArray(), Composition(labels, probabilities), $"cross-entropy at {rows}x{columns}, smoothed labels");
+    }
+
+    [Theory]
     [InlineData(8, 3)]
     [InlineData(19, 6)]
     [InlineData(64, 9)]
