@@ -206,7 +206,7 @@ internal static unsafe class VectorMath
         int done = source.Length * Vector<T>.Count;
         if (done < x.Length)
         {
-            // Padded with 1, an ordinary lane for every operation here (0 would be a special lane of the logarithm).
+            // Padded with 1, an ordinary lane for every operation here (0 would take the logarithm's special-lane path).
             Vector<T> padded = Vector<T>.One;
             x[done..].CopyTo(Lanes(ref padded));
             padded = TOperation.Apply(padded);
@@ -248,8 +248,8 @@ internal static unsafe class VectorMath
         int done = y.Length * Vector<T>.Count;
         if (done < losses.Length && labels[done..].ContainsAnyExcept(T.Zero))
         {
-            // The padding lanes hold p = 1 (ln 1 = 0, label 0): a zero there would be a special lane of the logarithm,
-            // evaluated by a scalar call on every call.
+            // The padding lanes hold p = 1 (ln 1 = 0, label 0), an ordinary lane of the logarithm; a zero there would
+            // send the vector through the logarithm's special-lane path on every call.
             Vector<T> paddedLabels = Vector<T>.Zero;
             Vector<T> paddedProbabilities = Vector<T>.One;
             Span<Vector<double>> paddedLosses = stackalloc Vector<double>[Vector<T>.Count / Vector<double>.Count];
