@@ -171,6 +171,33 @@ public abstract class ArgumentValidationTests<T> : TypedTests<T>
         }
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(17)]
+    [InlineData(38)]
+    public void ClassIndexOutOfRange_InALongBatch_NamesTheFirstBadRow(int firstBad)
+    {
+        // 39 rows: the search runs over whole vectors of indices and the rows after them; a later bad row is not named.
+        int[] labels = new int[39];
+        for (int row = 0; row < labels.Length; row++)
+        {
+            labels[row] = row % 3;
+        }
+
+        labels[firstBad] = 3;
+        if (firstBad + 5 < labels.Length)
+        {
+            labels[firstBad + 5] = -1;
+        }
+
+        foreach (Action act in SparseCalls(labels, Constant(39, 3)))
+        {
+            act.Should().Throw<ArgumentOutOfRangeException>()
+                .Where(e => e.ParamName == "labels" && Equals(e.ActualValue, 3))
+                .WithMessage($"*labels[{firstBad}] = 3 is not a class index in [0, 3)*");
+        }
+    }
+
     [Fact]
     public void SparseNullOrEmptyLogits_Throw()
     {

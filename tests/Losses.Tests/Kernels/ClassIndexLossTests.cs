@@ -1,0 +1,64 @@
+using System;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace Losses.Tests.Kernels;
+
+/// <summary>
+/// The class-index kernel takes each row's loss as log S - shift(x_label, m), reading the label's logit at its class
+/// index; the dense kernel with the one-hot row takes it as L·log S - D with L = 1 and D = the label's shifted logit.
+/// The specification: the same bits, row by row, wherever the row falls among the vectors of rows (every tail length),
+/// with the label's logit at the row maximum, at ±∞, NaN, -0 and 1e30.
+/// </summary>
+public abstract class ClassIndexLossTests<T>
+    where T : struct, System.Numerics.IFloatingPointIeee754<T>
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(40)]
+    public void ClassIndexLosses_GiveTheBitsOfTheDenseKernelWithOneHotLabels_AtEveryRowCount(int columns)
+    {
+        for (int rows = 1; rows <= 37; rows++)
+        {
+            AssertSameAsDense(rows, columns, seed: (rows * 101) + columns);
+        }
+
+        AssertSameAsDense(256, columns, seed: 256 + columns);
+        AssertSameAsDense(1029, columns, seed: 1029 + columns);
+    }
+
+    private static void AssertSameAsDense(int rows, int columns, int seed)
+    {
+        var random = new Random(seed);
+        T[] specials = [T.PositiveInfinity, T.NegativeInfinity, T.NaN, T.NegativeZero, T.CreateTruncating(1e30), T.CreateTruncating(-1e30)];
+        var logits = Matrix<T>.Build.Dense(rows, columns, (i, j) => T.CreateTruncating((random.NextDouble() * 16) - 8));
+        int[] classes = new int[rows];
+        var oneHot = Matrix<T>.Build.Dense(rows, columns);
+        for (int i = 0; i < rows; i++)
+        {
+            classes[i] = random.Next(columns);
+            oneHot[i, classes[i]] = T.One;
+            switch (random.Next(6))
+            {
+                case 0:
+                    // The label's logit is the row maximum (shift gives exactly 0 there).
+                    logits[i, classes[i]] = logits.Row(i).Maximum();
+                    break;
+                case 1:
+                    logits[i, classes[i]] = specials[random.Next(specials.Length)];
+                    break;
+                case 2:
+                    logits[i, random.Next(columns)] = specials[random.Next(specials.Length)];
+                    break;
+            }
+        }
+
+        Vector<T> classIndex = Loss.SparseSoftmaxCrossEntropyWithLogits(classes, logits);
+        Vector<T> dense = Loss.SoftmaxCrossEntropyWithLogits(oneHot, logits);
+        KernelComparison.BitIdentical(classIndex, dense, $"class-index losses against one-hot labels at {rows}x{columns}");
+    }
+}
+
+public sealed class ClassIndexLossTestsFloat : ClassIndexLossTests<float>;
+
+public sealed class ClassIndexLossTestsDouble : ClassIndexLossTests<double>;
