@@ -198,17 +198,16 @@ internal static class Guard
                 labelsName);
         }
 
+        // The first row whose label is outside [0, classes), found by the runtime's vectorised search.
         int classes = logits.ColumnCount;
-        for (int row = 0; row < labels.Length; row++)
+        int row = labels.IndexOfAnyExceptInRange(0, classes - 1);
+        if (row >= 0)
         {
             int label = labels[row];
-            if ((uint)label >= (uint)classes)
-            {
-                throw new ArgumentOutOfRangeException(
-                    labelsName,
-                    label,
-                    $"{labelsName}[{row}] = {label} is not a class index in [0, {classes}).");
-            }
+            throw new ArgumentOutOfRangeException(
+                labelsName,
+                label,
+                $"{labelsName}[{row}] = {label} is not a class index in [0, {classes}).");
         }
     }
 }

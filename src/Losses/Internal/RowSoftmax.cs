@@ -4,6 +4,8 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Losses.Internal;
 
@@ -469,15 +471,7 @@ internal static class RowSoftmax
         block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false, pass);
         if (!losses.IsEmpty)
         {
-            ReadOnlySpan<T> logSum = block.LogSum;
-            ReadOnlySpan<T> max = block.Max;
-            ReadOnlySpan<int> blockLabels = labels.Slice(start, block.Length);
-            Span<T> blockLosses = losses.Slice(start, block.Length);
-            for (int i = 0; i < blockLosses.Length; i++)
-            {
-                T logit = logits[(blockLabels[i] * rows) + start + i];
-                blockLosses[i] = logSum[i] - VectorMath.Shift(logit, max[i]);
-            }
+            ClassLosses(logits, rows, arguments.Columns, start, labels.Slice(start, block.Length), block.LogSum, block.Max, losses.Slice(start, block.Length));
         }
 
         if (gradient.IsEmpty)
@@ -542,6 +536,88 @@ internal static class RowSoftmax
             PutBackEntries(arguments, block, 0);
         }
     }
+
+    /// <summary>
+    /// ℓᵢ = log Sᵢ - shift(x_{i,kᵢ}, mᵢ) for the rows of a block from <paramref name="start"/>, kᵢ the row's class index
+    /// in <paramref name="classes"/> and its logit at kᵢ·rows + i in the column-major <paramref name="logits"/>. Where AVX2
+    /// runs, a vector of rows at a time (eight floats or four doubles), the logits read by one gather and each class index
+    /// checked to lie in [0, <paramref name="columns"/>) first (as each is row by row); the same operations lane by lane as
+    /// row by row, so the same bits.
+    /// </summary>
+    private static unsafe void ClassLosses<T>(
+        ReadOnlySpan<T> logits, int rows, int columns, int start, ReadOnlySpan<int> classes, ReadOnlySpan<T> logSum, ReadOnlySpan<T> max, Span<T> losses)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int i = 0;
+        int count = losses.Length;
+        if (Avx2.IsSupported && (typeof(T) == typeof(float) || typeof(T) == typeof(double)) && !logits.IsEmpty)
+        {
+            // Checked here once: every row's logits, and a vector of each statistic, lie in their spans.
+            logSum = logSum[..count];
+            max = max[..count];
+            classes = classes[..count];
+            ref int k = ref MemoryMarshal.GetReference(classes);
+            ref T m = ref MemoryMarshal.GetReference(max);
+            ref T l = ref MemoryMarshal.GetReference(logSum);
+            ref T target = ref MemoryMarshal.GetReference(losses);
+            var stride = Vector256.Create(rows);
+            var classCount = Vector256.Create((uint)columns);
+            fixed (byte* x = MemoryMarshal.AsBytes(logits))
+            {
+                if (typeof(T) == typeof(float))
+                {
+                    for (; i + Vector256<float>.Count <= count; i += Vector256<float>.Count)
+                    {
+                        Vector256<int> indices = Vector256.LoadUnsafe(ref k, (nuint)i);
+                        CheckClasses(Vector256.LessThanAll(indices.AsUInt32(), classCount));
+                        Vector256<int> offsets = (indices * stride) + Vector256.Create(start + i) + Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
+                        Vector256<float> logit = Avx2.GatherVector256((float*)x, offsets, sizeof(float));
+                        Vector256<float> rowMax = Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref m), (nuint)i);
+                        Vector256<float> shifted = Vector256.ConditionalSelect(Vector256.Equals(logit, rowMax), Vector256<float>.Zero, logit - rowMax);
+                        (Vector256.LoadUnsafe(ref Unsafe.As<T, float>(ref l), (nuint)i) - shifted).StoreUnsafe(ref Unsafe.As<T, float>(ref target), (nuint)i);
+                    }
+                }
+                else
+                {
+                    for (; i + Vector256<double>.Count <= count; i += Vector256<double>.Count)
+                    {
+                        Vector128<int> indices = Vector128.LoadUnsafe(ref k, (nuint)i);
+                        CheckClasses(Vector128.LessThanAll(indices.AsUInt32(), classCount.GetLower()));
+                        Vector128<int> offsets = (indices * stride.GetLower()) + Vector128.Create(start + i) + Vector128.Create(0, 1, 2, 3);
+                        Vector256<double> logit = Avx2.GatherVector256((double*)x, offsets, sizeof(double));
+                        Vector256<double> rowMax = Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref m), (nuint)i);
+                        Vector256<double> shifted = Vector256.ConditionalSelect(Vector256.Equals(logit, rowMax), Vector256<double>.Zero, logit - rowMax);
+                        (Vector256.LoadUnsafe(ref Unsafe.As<T, double>(ref l), (nuint)i) - shifted).StoreUnsafe(ref Unsafe.As<T, double>(ref target), (nuint)i);
+                    }
+                }
+            }
+        }
+
+        for (; i < count; i++)
+        {
+            CheckClasses((uint)classes[i] < (uint)columns);
+            T logit = logits[(classes[i] * rows) + start + i];
+            losses[i] = logSum[i] - VectorMath.Shift(logit, max[i]);
+        }
+    }
+
+    /// <summary>
+    /// Throws unless every class index of a vector (or a row's) lies in [0, columns), before its logits are read. The
+    /// public entries check the indices first, with the row named; this keeps the gather from reading outside the logits
+    /// should a caller inside the library skip that.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CheckClasses(bool inRange)
+    {
+        if (!inRange)
+        {
+            ThrowClassOutOfRange();
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowClassOutOfRange()
+        => throw new ArgumentOutOfRangeException("labels", "A class index is not in [0, columns): the kernel takes only checked class indices.");
 
     /// <summary>
     /// Each class index's bits as a <typeparamref name="T"/> (an int's for float, a long's for double) in

@@ -1,4 +1,6 @@
 using System;
+using FluentAssertions;
+using Losses.Internal;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace Losses.Tests.Kernels;
@@ -25,6 +27,26 @@ public abstract class ClassIndexLossTests<T>
 
         AssertSameAsDense(256, columns, seed: 256 + columns);
         AssertSameAsDense(1029, columns, seed: 1029 + columns);
+    }
+
+    [Theory]
+    [InlineData(3, 3)]
+    [InlineData(3, -1)]
+    [InlineData(21, 3)]
+    [InlineData(21, -1)]
+    [InlineData(21, int.MinValue)]
+    public void TheKernel_RefusesAClassIndexOutsideTheColumns_BeforeReadingItsLogit(int rows, int badClass)
+    {
+        // 21 rows: the bad index in a whole vector of rows (row 2) and in the rows after them (row 20) in turn.
+        foreach (int badRow in new[] { 2, rows - 1 })
+        {
+            int[] classes = new int[rows];
+            classes[badRow] = badClass;
+            T[] logits = new T[rows * 3];
+            T[] losses = new T[rows];
+            Action run = () => RowSoftmax.SparseCrossEntropy<T>(classes, logits, rows, 3, losses, Span<T>.Empty);
+            run.Should().Throw<ArgumentOutOfRangeException>($"class {badClass} of 3 at row {badRow} of {rows}");
+        }
     }
 
     private static void AssertSameAsDense(int rows, int columns, int seed)
