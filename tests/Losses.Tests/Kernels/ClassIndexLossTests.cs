@@ -9,7 +9,8 @@ namespace Losses.Tests.Kernels;
 /// The class-index kernel takes each row's loss as log S - shift(x_label, m), reading the label's logit at its class
 /// index; the dense kernel with the one-hot row takes it as L·log S - D with L = 1 and D = the label's shifted logit.
 /// The specification: the same bits, row by row, wherever the row falls among the vectors of rows (every tail length),
-/// with the label's logit at the row maximum, at ±∞, NaN, -0 and 1e30.
+/// with the label's logit at the row maximum, at ±∞, NaN, -0 and 1e30; with the columns in groups of four and after them
+/// (the class-index pass takes four columns at a time where 512-bit vectors run), over several blocks of rows.
 /// </summary>
 public abstract class ClassIndexLossTests<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -17,6 +18,8 @@ public abstract class ClassIndexLossTests<T>
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
+    [InlineData(7)]
+    [InlineData(9)]
     [InlineData(40)]
     public void ClassIndexLosses_GiveTheBitsOfTheDenseKernelWithOneHotLabels_AtEveryRowCount(int columns)
     {
@@ -27,6 +30,10 @@ public abstract class ClassIndexLossTests<T>
 
         AssertSameAsDense(256, columns, seed: 256 + columns);
         AssertSameAsDense(1029, columns, seed: 1029 + columns);
+
+        // Three blocks of rows: each block's pass gathers the next one's maxima.
+        int rowsPerBlock = Losses.Internal.RowSoftmax.RowsPerBlock<T>(columns);
+        AssertSameAsDense((3 * rowsPerBlock) - 8, columns, seed: rowsPerBlock + columns);
     }
 
     [Theory]
