@@ -162,6 +162,10 @@ internal static class FusedExponentials
         {
             Columns<T, No, Yes, TAhead, TBehind>(region, statistics, keepShifted);
         }
+        else if (typeof(T) == typeof(float) && !TBehind.Divides && VectorMath.Wide512)
+        {
+            SumsOnlyWide<T, TAhead>(region, statistics);
+        }
         else
         {
             Columns<T, No, No, TAhead, TBehind>(region, statistics, keepShifted);
@@ -169,11 +173,126 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// Every column of <paramref name="region"/>: the whole vectors by <see cref="Wholes"/> (with the next block's maxima
+    /// The pass with neither labels nor a destination (the class-index kernel's losses) for float, where a float
+    /// <see cref="Vector{T}"/> widens into one 512-bit double vector: sixteen rows at a time in 512-bit vectors, and four
+    /// columns at a time, so that a vector of rows' maxima, counts and sums are loaded and stored once per four columns
+    /// instead of once per column. Each row still adds its columns' exponentials one after the other in column order, by
+    /// the operations of <see cref="Step"/> (<see cref="VectorMath.AddBelowMaxima512"/>), so the same bits; a segment's
+    /// odd vector of eight rows and its last, partial vector (<see cref="Partial"/>) as well, and the columns after the
+    /// groups of four through <see cref="Columns"/>. With
+    /// <typeparamref name="TAhead"/>, the next block's maxima over the same vectors of its rows, four columns at a time
+    /// as <see cref="RowSoftmax.Block{T}.ComputeMax"/> takes them (the same maxima, see there). The next four columns'
+    /// segments are asked for meanwhile (<see cref="Prefetch"/>).
+    /// </summary>
+    private static void SumsOnlyWide<T, TAhead>(in Region<T> region, Statistics<T> statistics)
+        where T : struct, IFloatingPointIeee754<T>
+        where TAhead : struct, IFlag
+    {
+        int length = region.Length;
+        int wholes = length / Vector<T>.Count;
+        nint rows = region.Rows;
+        int columns = region.Columns;
+        ref float logits = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Logits));
+        ref float aheadMax = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.AheadMax));
+        ref float max = ref Unsafe.As<Vector<T>, float>(ref statistics.Max);
+        ref Vector512<double> tail = ref Unsafe.As<Vector<double>, Vector512<double>>(ref statistics.Tail);
+        ref int maxima = ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima);
+        nint aheadOffset = TAhead.Value ? region.AheadOffset : 0;
+        int grouped = columns / 4 * 4;
+        for (int column = 0; column < grouped; column += 4)
+        {
+            // The next group's columns, or these (already in cache) past the last group.
+            nint next = column + 4 < grouped ? 4 * rows : 0;
+            FourColumns<TAhead>(
+                ref Unsafe.Add(ref logits, column * rows), rows, next, ref max, ref maxima, ref tail, ref aheadMax, aheadOffset, wholes);
+        }
+
+        if (wholes * Vector<T>.Count < length)
+        {
+            for (int column = 0; column < grouped; column++)
+            {
+                int offset = column * region.Rows;
+                Partial(region.Logits.Slice(offset, length), default, default, statistics, wholes, keepShifted: false, offset);
+            }
+        }
+
+        // The columns after the groups of four, one at a time.
+        Columns<T, No, No, TAhead, NoDivision>(region, statistics, keepShifted: false, grouped);
+    }
+
+    /// <summary>
+    /// The whole vectors of rows of four column segments (from <paramref name="x0"/>, <paramref name="rows"/> apart) for
+    /// <see cref="SumsOnlyWide"/>; the next four from <paramref name="next"/> elements on are asked for meanwhile. Never
+    /// inlined, so that it is compiled the same way in every process (see <see cref="Wholes"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FourColumns<TAhead>(
+        ref float x0, nint rows, nint next, ref float max, ref int maxima, ref Vector512<double> tail, ref float aheadMax, nint aheadOffset, int wholes)
+        where TAhead : struct, IFlag
+    {
+        ref float x1 = ref Unsafe.Add(ref x0, rows);
+        ref float x2 = ref Unsafe.Add(ref x1, rows);
+        ref float x3 = ref Unsafe.Add(ref x2, rows);
+        nint i = 0;
+        nint end = (nint)wholes * Vector256<float>.Count;
+        for (; i + Vector512<float>.Count <= end; i += Vector512<float>.Count)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref x0, next + i));
+            Prefetch.Line(ref Unsafe.Add(ref x1, next + i));
+            Prefetch.Line(ref Unsafe.Add(ref x2, next + i));
+            Prefetch.Line(ref Unsafe.Add(ref x3, next + i));
+            Vector512<float> m = Vector512.LoadUnsafe(ref max, (nuint)i);
+            Vector512<int> count = Vector512.LoadUnsafe(ref maxima, (nuint)i);
+            ref Vector512<double> low = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
+            Vector512<double> tailLow = low;
+            Vector512<double> tailHigh = Unsafe.Add(ref low, 1);
+            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            low = tailLow;
+            Unsafe.Add(ref low, 1) = tailHigh;
+            count.StoreUnsafe(ref maxima, (nuint)i);
+            if (TAhead.Value)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref x0, next + aheadOffset + i));
+                Prefetch.Line(ref Unsafe.Add(ref x1, next + aheadOffset + i));
+                Prefetch.Line(ref Unsafe.Add(ref x2, next + aheadOffset + i));
+                Prefetch.Line(ref Unsafe.Add(ref x3, next + aheadOffset + i));
+                Vector512<float> a = Vector512.MaxNative(Vector512.LoadUnsafe(ref aheadMax, (nuint)i), Vector512.LoadUnsafe(ref x0, (nuint)(aheadOffset + i)));
+                Vector512<float> b = Vector512.MaxNative(Vector512.LoadUnsafe(ref x1, (nuint)(aheadOffset + i)), Vector512.LoadUnsafe(ref x2, (nuint)(aheadOffset + i)));
+                Vector512.MaxNative(a, Vector512.MaxNative(b, Vector512.LoadUnsafe(ref x3, (nuint)(aheadOffset + i)))).StoreUnsafe(ref aheadMax, (nuint)i);
+            }
+        }
+
+        if (i < end)
+        {
+            // The odd vector of eight rows.
+            Vector256<float> m = Vector256.LoadUnsafe(ref max, (nuint)i);
+            Vector256<int> count = Vector256.LoadUnsafe(ref maxima, (nuint)i);
+            ref Vector512<double> sums = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
+            Vector512<double> sum = sums;
+            VectorMath.AddBelowMaxima256(Vector256.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref sum);
+            VectorMath.AddBelowMaxima256(Vector256.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref sum);
+            VectorMath.AddBelowMaxima256(Vector256.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref sum);
+            VectorMath.AddBelowMaxima256(Vector256.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref sum);
+            sums = sum;
+            count.StoreUnsafe(ref maxima, (nuint)i);
+            if (TAhead.Value)
+            {
+                Vector256<float> a = Vector256.MaxNative(Vector256.LoadUnsafe(ref aheadMax, (nuint)i), Vector256.LoadUnsafe(ref x0, (nuint)(aheadOffset + i)));
+                Vector256<float> b = Vector256.MaxNative(Vector256.LoadUnsafe(ref x1, (nuint)(aheadOffset + i)), Vector256.LoadUnsafe(ref x2, (nuint)(aheadOffset + i)));
+                Vector256.MaxNative(a, Vector256.MaxNative(b, Vector256.LoadUnsafe(ref x3, (nuint)(aheadOffset + i)))).StoreUnsafe(ref aheadMax, (nuint)i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Every column of <paramref name="region"/> from <paramref name="firstColumn"/>: the whole vectors by <see cref="Wholes"/> (with the next block's maxima
     /// as <typeparamref name="TAhead"/> says, the previous block's division as <typeparamref name="TBehind"/> does), then
     /// the partial one.
     /// </summary>
-    private static void Columns<T, TLabels, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+    private static void Columns<T, TLabels, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted, int firstColumn = 0)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
@@ -191,7 +310,7 @@ internal static class FusedExponentials
         ref T behind = ref MemoryMarshal.GetReference(region.Behind);
         ref Vector<T> behindDivisor = ref AsVector(ref MemoryMarshal.GetReference(region.BehindDivisor));
         ref Vector<T> behindFactors = ref AsVector(ref MemoryMarshal.GetReference(region.BehindFactors));
-        for (int column = 0; column < region.Columns; column++)
+        for (int column = firstColumn; column < region.Columns; column++)
         {
             // The last column's "next" segment is itself, already in cache (see Prefetch.Ahead).
             nint offset = (nint)column * region.Rows;

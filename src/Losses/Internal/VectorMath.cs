@@ -365,7 +365,7 @@ internal static unsafe class VectorMath
     /// Arguments up to this magnitude take the vector algorithm (below the table's 708 and the runtime's 709); float
     /// arguments are clamped to it, since e^±700 ≈ 1e±304 rounds to float +∞ or 0 as eˣ beyond it does.
     /// </summary>
-    private const float FarExponent = 700f;
+    internal const float FarExponent = 700f;
 
     /// <summary>
     /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
@@ -481,8 +481,40 @@ internal static unsafe class VectorMath
         return Vector.ConditionalSelect(atMax, Vector<float>.One, Vector.Narrow(low, high));
     }
 
+#if NET9_0_OR_GREATER
+    /// <summary>
+    /// <see cref="ExpAddedBelowMaxima"/> for sixteen rows (where <see cref="Wide512"/>), from the logits
+    /// <paramref name="x"/> and the row maxima <paramref name="max"/>: each lane at its maximum counted in
+    /// <paramref name="maxima"/> and adding e^-700 to the tail, every other lane adding exp(x - m), the low eight rows'
+    /// to <paramref name="tailLow"/> and the high eight's to <paramref name="tailHigh"/>. The same operations lane by lane
+    /// as <see cref="ExpAddedBelowMaxima"/> after the fused loop's difference and comparison, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddBelowMaxima512(
+        Vector512<float> x, Vector512<float> max, ref Vector512<int> maxima, ref Vector512<double> tailLow, ref Vector512<double> tailHigh)
+    {
+        Vector512<float> atMax = Vector512.Equals(x, max);
+        maxima -= atMax.AsInt32();
+        Vector512<float> floor = Vector512.Create(-FarExponent);
+        Vector512<float> argument = Vector512.ConditionalSelect(atMax, floor, Vector512.MaxNative(floor, x - max));
+        tailLow += TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument.GetLower()));
+        tailHigh += TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument.GetUpper()));
+    }
+
+    /// <summary><see cref="AddBelowMaxima512"/> for eight rows, the tail one 512-bit double vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddBelowMaxima256(Vector256<float> x, Vector256<float> max, ref Vector256<int> maxima, ref Vector512<double> tail)
+    {
+        Vector256<float> atMax = Vector256.Equals(x, max);
+        maxima -= atMax.AsInt32();
+        Vector256<float> floor = Vector256.Create(-FarExponent);
+        Vector256<float> argument = Vector256.ConditionalSelect(atMax, floor, Vector256.MaxNative(floor, x - max));
+        tail += TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument));
+    }
+#endif
+
     /// <summary>Whether a float <see cref="Vector{T}"/> widens into one 512-bit double vector that the machine runs.</summary>
-    private static bool Wide512
+    internal static bool Wide512
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         get => TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count;
