@@ -1218,8 +1218,13 @@ internal static class RowSoftmax
             _tailInDouble.Clear();
             _onesInDouble.Clear();
             _maxima.Clear();
-            _labelSumInDouble.Clear();
-            _labelDotInDouble.Clear();
+            if (!labels.IsEmpty)
+            {
+                // L and D only where there are labels: nothing reads them otherwise.
+                _labelSumInDouble.Clear();
+                _labelDotInDouble.Clear();
+            }
+
 #if NET9_0_OR_GREATER
             if (FusedExponentials.Supported<T>())
             {
