@@ -173,5 +173,64 @@ public sealed class FloatSoftplusTests
         }
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(2.5f)]
+    [InlineData(0f)]
+    [InlineData(float.PositiveInfinity)]
+    public void SigmoidCrossEntropyInFloat_GivesTheBitsOfItsCompositionInDouble_InEveryPosition(float positiveWeight)
+    {
+        // Expected, element by element in double from the float inputs: e = e^-|x| (|x| clamped to 700) and ln(1 + e) by
+        // the library's own lane functions, then ℓ = (1 - z)·x for x ≥ 0 or -(q·z)·x below, plus c·ln(1 + e) with
+        // c = 1 + (q - 1)·z, each product 0 where its first factor is 0 (a zero label ignores q, even an infinite one),
+        // rounded to float once. Special logits and labels at every position of lengths that leave every tail.
+        float[] specialLogits = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
+        float[] specialLabels = [0f, -0f, 1f, 0.5f, 2f, -1f];
+        var random = new Random(20261129);
+        foreach (int length in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000 })
+        {
+            float[] logits = new float[length];
+            float[] labels = new float[length];
+            for (int i = 0; i < length; i++)
+            {
+                logits[i] = random.Next(3) == 0 ? specialLogits[random.Next(specialLogits.Length)] : (float)((random.NextDouble() * 40) - 20);
+                labels[i] = random.Next(3) == 0 ? specialLabels[random.Next(specialLabels.Length)] : (float)random.NextDouble();
+            }
+
+            float[] losses = new float[length];
+            Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, losses, Span<float>.Empty);
+            for (int i = 0; i < length; i++)
+            {
+                float expected = Composition(labels[i], logits[i], positiveWeight);
+                string because = $"x = {logits[i]:R}, z = {labels[i]:R}, q = {positiveWeight:R} at {i} of {length}";
+                if (float.IsNaN(expected))
+                {
+                    // NaN for NaN; its sign and payload are not specified.
+                    float.IsNaN(losses[i]).Should().BeTrue(because);
+                    continue;
+                }
+
+                BitConverter.SingleToInt32Bits(losses[i]).Should().Be(
+                    BitConverter.SingleToInt32Bits(expected), because);
+            }
+        }
+    }
+
+    private static float Composition(float label, float logit, float positiveWeight)
+    {
+        double z = label;
+        double x = logit;
+        double q = positiveWeight;
+        double argument = Math.Max(-700.0, -Math.Abs(x));
+        double e = double.IsNaN(x) ? double.NaN : TableExponential.ExpForFloat(new Vector<double>(argument))[0];
+        double softplus = LogOnePlus(e);
+        double qz = TimesOrZero(z, q);
+        double c = 1 + TimesOrZero(z, q - 1);
+        double linear = x >= 0 ? TimesOrZero(1 - z, x) : TimesOrZero(qz, -x);
+        return (float)(linear + TimesOrZero(c, softplus));
+    }
+
+    private static double TimesOrZero(double a, double b) => a == 0 ? 0 : a * b;
+
     private static double LogOnePlus(double e) => VectorLogarithm.LogOnePlusForFloat(new Vector<double>(e))[0];
 }
