@@ -135,11 +135,10 @@ internal static unsafe class VectorMath
     public static void SoftplusOfMinusAbsWidened(
         Vector<float> x, out Vector<double> eLow, out Vector<double> eHigh, out Vector<double> softplusLow, out Vector<double> softplusHigh)
     {
-        Vector<float> argument = ClampForFloat(-Vector.Abs(x));
         if (Wide512)
         {
             // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
-            Vector512<double> e = ExpInRange512(argument);
+            Vector512<double> e = ExpOfMinusAbs512(x);
             Vector512<double> softplus = VectorLogarithm.LogOnePlusForFloat(e);
             eLow = e.GetLower().AsVector();
             eHigh = e.GetUpper().AsVector();
@@ -148,7 +147,7 @@ internal static unsafe class VectorMath
             return;
         }
 
-        ExpWidenedInRange(argument, out eLow, out eHigh);
+        ExpWidenedInRange(ClampForFloat(-Vector.Abs(x)), out eLow, out eHigh);
         softplusLow = VectorLogarithm.LogOnePlusForFloat(eLow);
         softplusHigh = VectorLogarithm.LogOnePlusForFloat(eHigh);
     }
@@ -417,6 +416,11 @@ internal static unsafe class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> ExpForFloat512(Vector<float> x)
         => ExpInRange512(ClampForFloat(x));
+
+    /// <summary>e^-|x| in double for eight floats where <see cref="Wide512"/>: |x| clamped to <see cref="FarExponent"/>, NaN kept.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> ExpOfMinusAbs512(Vector<float> x)
+        => ExpInRange512(ClampForFloat(-Vector.Abs(x)));
 
     /// <summary><see cref="ExpForFloat512"/> for arguments already within ±<see cref="FarExponent"/> (or NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
