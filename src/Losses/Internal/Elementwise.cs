@@ -183,7 +183,7 @@ internal static class Elementwise
             Span<T> chunkLosses = intoRows ? pooled.AsSpan(2 * ChunkLength, length) : losses.IsEmpty ? losses : losses.Slice(start, length);
             Span<T> chunkGradient = gradient.IsEmpty ? gradient : gradient.Slice(start, length);
 #if NET9_0_OR_GREATER
-            if (withLosses && typeof(T) == typeof(float) && VectorMath.WidensSoftplus)
+            if ((withLosses || VectorMath.Wide512) && typeof(T) == typeof(float) && VectorMath.WidensSoftplus)
             {
                 largeLabels |= LogisticChunkInDouble(
                     MemoryMarshal.Cast<T, float>(labels.Slice(start, length)),
@@ -412,8 +412,9 @@ internal static class Elementwise
     /// the float nearest ℓ but where ℓ lies within about 1e-13 of a midpoint between two floats, where
     /// <see cref="LogisticChunk{T}"/> rounds e, ln(1 + e) and each product to float on the way (a unit off for about
     /// a quarter of the elements, two or three at times). The gradient is <see cref="LogisticChunk{T}"/>'s, from e
-    /// rounded to float: the same bits. The last, partial vector is zero-padded. Returns whether a label's magnitude
-    /// is <paramref name="largeLabel"/> or more, or NaN.
+    /// rounded to float: the same bits. Without losses (where <see cref="VectorMath.Wide512"/>) only e and the gradient
+    /// are computed, in one pass instead of <see cref="LogisticChunk{T}"/>'s two. The last, partial vector is
+    /// zero-padded. Returns whether a label's magnitude is <paramref name="largeLabel"/> or more, or NaN.
     /// </summary>
     // Not inlined: in its caller's code the JIT's inlining budget runs out and the exponential and logarithm become
     // calls in the loop; on its own everything it calls is inlined.
@@ -430,7 +431,16 @@ internal static class Elementwise
         for (int i = 0; i < x.Length; i++)
         {
             flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
-            l[i] = LogisticInDouble(z[i], x[i], q, out Vector<float> e);
+            Vector<float> e;
+            if (losses.IsEmpty)
+            {
+                e = ExpOfMinusAbsInFloat(x[i]);
+            }
+            else
+            {
+                l[i] = LogisticInDouble(z[i], x[i], q, out e);
+            }
+
             if (!gradient.IsEmpty)
             {
                 g[i] = LogisticGradient(z[i], x[i], new Vector<float>(q), e);
@@ -446,8 +456,17 @@ internal static class Elementwise
             labels[done..].CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<float>, float>(ref paddedLabels), tail));
             logits[done..].CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<float>, float>(ref paddedLogits), tail));
             flagged |= ~Vector.LessThan(Vector.Abs(paddedLabels), large);
-            Vector<float> loss = LogisticInDouble(paddedLabels, paddedLogits, q, out Vector<float> e);
-            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<Vector<float>, float>(ref loss), tail).CopyTo(losses[done..]);
+            Vector<float> e;
+            if (losses.IsEmpty)
+            {
+                e = ExpOfMinusAbsInFloat(paddedLogits);
+            }
+            else
+            {
+                Vector<float> loss = LogisticInDouble(paddedLabels, paddedLogits, q, out e);
+                MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<Vector<float>, float>(ref loss), tail).CopyTo(losses[done..]);
+            }
+
             if (!gradient.IsEmpty)
             {
                 Vector<float> slope = LogisticGradient(paddedLabels, paddedLogits, new Vector<float>(q), e);
@@ -476,6 +495,14 @@ internal static class Elementwise
         LogisticWeights(zHigh, qd, out Vector<double> qzHigh, out Vector<double> cHigh);
         return Vector.Narrow(LogisticLoss(zLow, xLow, qzLow, cLow, softplusLow), LogisticLoss(zHigh, xHigh, qzHigh, cHigh, softplusHigh));
     }
+    /// <summary>
+    /// e^-|x| rounded to float, as <see cref="LogisticInDouble"/> gives it, for the gradient alone: only where
+    /// <see cref="VectorMath.Wide512"/> (elsewhere the gradient alone takes <see cref="LogisticChunk{T}"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ExpOfMinusAbsInFloat(Vector<float> x)
+        => Avx512F.ConvertToVector256Single(VectorMath.ExpOfMinusAbs512(x)).AsVector();
+
     /// <summary>
     /// <see cref="LogisticInDouble"/> where a float vector widens into one 512-bit double vector: the labels, logits and
     /// the loss's terms in eight-lane double vectors instead of two halves of four, by the same operations lane by lane

@@ -216,6 +216,58 @@ public sealed class FloatSoftplusTests
         }
     }
 
+    [Theory]
+    [InlineData(1f)]
+    [InlineData(2.5f)]
+    [InlineData(0f)]
+    [InlineData(float.PositiveInfinity)]
+    public void SigmoidCrossEntropyGradientInFloat_GivesTheBitsOfItsComposition_InEveryPosition(float positiveWeight)
+    {
+        // Expected, element by element in float: e = e^-|x| evaluated in double by the library's exponential and rounded
+        // once, then ((1 - z)·a - (q·z)·b)/(1 + e) with (a, b) = (1, e) for x ≥ 0 and (e, 1) below, q·z 0 for a zero
+        // label. The gradient alone, and with the losses.
+        float[] specialLogits = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
+        float[] specialLabels = [0f, -0f, 1f, 0.5f, 2f, -1f];
+        var random = new Random(20261128);
+        foreach (int length in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000 })
+        {
+            float[] logits = new float[length];
+            float[] labels = new float[length];
+            for (int i = 0; i < length; i++)
+            {
+                logits[i] = random.Next(3) == 0 ? specialLogits[random.Next(specialLogits.Length)] : (float)((random.NextDouble() * 40) - 20);
+                labels[i] = random.Next(3) == 0 ? specialLabels[random.Next(specialLabels.Length)] : (float)random.NextDouble();
+            }
+
+            float[] gradientAlone = new float[length];
+            float[] gradient = new float[length];
+            Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, Span<float>.Empty, gradientAlone);
+            Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, new float[length], gradient);
+            for (int i = 0; i < length; i++)
+            {
+                float z = labels[i];
+                float x = logits[i];
+                float e = float.IsNaN(x) ? float.NaN : (float)TableExponential.ExpForFloat(new Vector<double>(Math.Max(-700.0, -Math.Abs((double)x))))[0];
+                float a = x >= 0 ? 1f : e;
+                float b = x >= 0 ? e : 1f;
+                float qz = z == 0 ? 0f : z * positiveWeight;
+                float expected = (((1 - z) * a) - (qz * b)) / (1 + e);
+                string because = $"x = {x:R}, z = {z:R}, q = {positiveWeight:R} at {i} of {length}";
+                foreach (float actual in new[] { gradientAlone[i], gradient[i] })
+                {
+                    if (float.IsNaN(expected))
+                    {
+                        float.IsNaN(actual).Should().BeTrue(because);
+                    }
+                    else
+                    {
+                        BitConverter.SingleToInt32Bits(actual).Should().Be(BitConverter.SingleToInt32Bits(expected), because);
+                    }
+                }
+            }
+        }
+    }
+
     private static float Composition(float label, float logit, float positiveWeight)
     {
         double z = label;
