@@ -268,6 +268,45 @@ public sealed class FloatSoftplusTests
         }
     }
 
+    [Fact]
+    public void SigmoidInFloat_GivesTheBitsOfItsComposition_InEveryPosition()
+    {
+        // Expected, element by element: e = e^-|x| evaluated in double by the library's exponential and rounded once,
+        // then 1/(1 + e) for x ≥ 0 and e/(1 + e) below, in float. Into another span and in place.
+        float[] specials = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
+        var random = new Random(20261127);
+        foreach (int length in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000 })
+        {
+            float[] logits = new float[length];
+            for (int i = 0; i < length; i++)
+            {
+                logits[i] = random.Next(3) == 0 ? specials[random.Next(specials.Length)] : (float)((random.NextDouble() * 40) - 20);
+            }
+
+            float[] sigmoid = new float[length];
+            Elementwise.Sigmoid<float>(logits, sigmoid);
+            float[] inPlace = (float[])logits.Clone();
+            Elementwise.Sigmoid<float>(inPlace, inPlace);
+            for (int i = 0; i < length; i++)
+            {
+                float x = logits[i];
+                float e = float.IsNaN(x) ? float.NaN : (float)TableExponential.ExpForFloat(new Vector<double>(Math.Max(-700.0, -Math.Abs((double)x))))[0];
+                float expected = (x >= 0 ? 1f : e) / (1 + e);
+                foreach (float actual in new[] { sigmoid[i], inPlace[i] })
+                {
+                    if (float.IsNaN(expected))
+                    {
+                        float.IsNaN(actual).Should().BeTrue($"x = NaN at {i} of {length}");
+                    }
+                    else
+                    {
+                        BitConverter.SingleToInt32Bits(actual).Should().Be(BitConverter.SingleToInt32Bits(expected), $"x = {x:R} at {i} of {length}");
+                    }
+                }
+            }
+        }
+    }
+
     private static float Composition(float label, float logit, float positiveWeight)
     {
         double z = label;
