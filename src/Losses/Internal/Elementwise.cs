@@ -45,6 +45,14 @@ internal static class Elementwise
     internal static void SigmoidRange<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
     {
+#if NET9_0_OR_GREATER
+        if (typeof(T) == typeof(float) && VectorMath.Wide512)
+        {
+            SigmoidInOnePass(MemoryMarshal.Cast<T, float>(x), MemoryMarshal.Cast<T, float>(destination));
+            return;
+        }
+#endif
+
         T[] pooled = ArrayPool<T>.Shared.Rent(ChunkLength);
         Span<T> exponential = pooled.AsSpan(0, ChunkLength);
         for (int start = 0; start < x.Length; start += ChunkLength)
@@ -70,6 +78,34 @@ internal static class Elementwise
 
         ArrayPool<T>.Shared.Return(pooled);
     }
+
+#if NET9_0_OR_GREATER
+    /// <summary>
+    /// <see cref="SigmoidRange{T}"/> for float where <see cref="VectorMath.Wide512"/>: e^-|x| (<see cref="ExpOfMinusAbsInFloat"/>)
+    /// and σ from it vector by vector in one pass, instead of a pass of exponentials into a chunk and a pass of quotients;
+    /// the same e rounded to float, the same division, so the same bits. The last, partial vector is zero-padded.
+    /// </summary>
+    private static void SigmoidInOnePass(ReadOnlySpan<float> x, Span<float> destination)
+    {
+        ReadOnlySpan<Vector<float>> xv = VectorMath.Vectors(x);
+        Span<Vector<float>> target = VectorMath.Vectors(destination);
+        for (int i = 0; i < xv.Length; i++)
+        {
+            Vector<float> logits = xv[i];
+            target[i] = SigmoidFromExponential(logits, ExpOfMinusAbsInFloat(logits));
+        }
+
+        int done = xv.Length * Vector<float>.Count;
+        if (done < x.Length)
+        {
+            Vector<float> padded = Vector<float>.Zero;
+            Span<float> lanes = MemoryMarshal.CreateSpan(ref Unsafe.As<Vector<float>, float>(ref padded), Vector<float>.Count);
+            x[done..].CopyTo(lanes);
+            padded = SigmoidFromExponential(padded, ExpOfMinusAbsInFloat(padded));
+            lanes[..(x.Length - done)].CopyTo(destination[done..]);
+        }
+    }
+#endif
 
     /// <summary>Elements per chunk of the chunked element-wise kernels: their scratch stays in L1.</summary>
     internal const int ChunkLength = 1024;
