@@ -183,35 +183,17 @@ public sealed class FloatSoftplusTests
         // Expected, element by element in double from the float inputs: e = e^-|x| (|x| clamped to 700) and ln(1 + e) by
         // the library's own lane functions, then ℓ = (1 - z)·x for x ≥ 0 or -(q·z)·x below, plus c·ln(1 + e) with
         // c = 1 + (q - 1)·z, each product 0 where its first factor is 0 (a zero label ignores q, even an infinite one),
-        // rounded to float once. Special logits and labels at every position of lengths that leave every tail.
-        float[] specialLogits = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
-        float[] specialLabels = [0f, -0f, 1f, 0.5f, 2f, -1f];
+        // rounded to float once.
         var random = new Random(20261129);
-        foreach (int length in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000 })
+        foreach (int length in EveryTail)
         {
-            float[] logits = new float[length];
-            float[] labels = new float[length];
-            for (int i = 0; i < length; i++)
-            {
-                logits[i] = random.Next(3) == 0 ? specialLogits[random.Next(specialLogits.Length)] : (float)((random.NextDouble() * 40) - 20);
-                labels[i] = random.Next(3) == 0 ? specialLabels[random.Next(specialLabels.Length)] : (float)random.NextDouble();
-            }
-
+            (float[] logits, float[] labels) = SpecialInputs(random, length);
             float[] losses = new float[length];
             Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, losses, Span<float>.Empty);
             for (int i = 0; i < length; i++)
             {
-                float expected = Composition(labels[i], logits[i], positiveWeight);
-                string because = $"x = {logits[i]:R}, z = {labels[i]:R}, q = {positiveWeight:R} at {i} of {length}";
-                if (float.IsNaN(expected))
-                {
-                    // NaN for NaN; its sign and payload are not specified.
-                    float.IsNaN(losses[i]).Should().BeTrue(because);
-                    continue;
-                }
-
-                BitConverter.SingleToInt32Bits(losses[i]).Should().Be(
-                    BitConverter.SingleToInt32Bits(expected), because);
+                ShouldHaveTheBits(
+                    losses[i], Composition(labels[i], logits[i], positiveWeight), $"x = {logits[i]:R}, z = {labels[i]:R}, q = {positiveWeight:R} at {i} of {length}");
             }
         }
     }
@@ -226,19 +208,10 @@ public sealed class FloatSoftplusTests
         // Expected, element by element in float: e = e^-|x| evaluated in double by the library's exponential and rounded
         // once, then ((1 - z)·a - (q·z)·b)/(1 + e) with (a, b) = (1, e) for x ≥ 0 and (e, 1) below, q·z 0 for a zero
         // label. The gradient alone, and with the losses.
-        float[] specialLogits = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
-        float[] specialLabels = [0f, -0f, 1f, 0.5f, 2f, -1f];
         var random = new Random(20261128);
-        foreach (int length in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000 })
+        foreach (int length in EveryTail)
         {
-            float[] logits = new float[length];
-            float[] labels = new float[length];
-            for (int i = 0; i < length; i++)
-            {
-                logits[i] = random.Next(3) == 0 ? specialLogits[random.Next(specialLogits.Length)] : (float)((random.NextDouble() * 40) - 20);
-                labels[i] = random.Next(3) == 0 ? specialLabels[random.Next(specialLabels.Length)] : (float)random.NextDouble();
-            }
-
+            (float[] logits, float[] labels) = SpecialInputs(random, length);
             float[] gradientAlone = new float[length];
             float[] gradient = new float[length];
             Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, Span<float>.Empty, gradientAlone);
@@ -247,23 +220,14 @@ public sealed class FloatSoftplusTests
             {
                 float z = labels[i];
                 float x = logits[i];
-                float e = float.IsNaN(x) ? float.NaN : (float)TableExponential.ExpForFloat(new Vector<double>(Math.Max(-700.0, -Math.Abs((double)x))))[0];
+                float e = ExpOfMinusAbsRoundedOnce(x);
                 float a = x >= 0 ? 1f : e;
                 float b = x >= 0 ? e : 1f;
                 float qz = z == 0 ? 0f : z * positiveWeight;
                 float expected = (((1 - z) * a) - (qz * b)) / (1 + e);
                 string because = $"x = {x:R}, z = {z:R}, q = {positiveWeight:R} at {i} of {length}";
-                foreach (float actual in new[] { gradientAlone[i], gradient[i] })
-                {
-                    if (float.IsNaN(expected))
-                    {
-                        float.IsNaN(actual).Should().BeTrue(because);
-                    }
-                    else
-                    {
-                        BitConverter.SingleToInt32Bits(actual).Should().Be(BitConverter.SingleToInt32Bits(expected), because);
-                    }
-                }
+                ShouldHaveTheBits(gradientAlone[i], expected, because);
+                ShouldHaveTheBits(gradient[i], expected, because);
             }
         }
     }
@@ -273,16 +237,10 @@ public sealed class FloatSoftplusTests
     {
         // Expected, element by element: e = e^-|x| evaluated in double by the library's exponential and rounded once,
         // then 1/(1 + e) for x ≥ 0 and e/(1 + e) below, in float. Into another span and in place.
-        float[] specials = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
         var random = new Random(20261127);
-        foreach (int length in new[] { 1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000 })
+        foreach (int length in EveryTail)
         {
-            float[] logits = new float[length];
-            for (int i = 0; i < length; i++)
-            {
-                logits[i] = random.Next(3) == 0 ? specials[random.Next(specials.Length)] : (float)((random.NextDouble() * 40) - 20);
-            }
-
+            float[] logits = SpecialInputs(random, length).Logits;
             float[] sigmoid = new float[length];
             Elementwise.Sigmoid<float>(logits, sigmoid);
             float[] inPlace = (float[])logits.Clone();
@@ -290,21 +248,50 @@ public sealed class FloatSoftplusTests
             for (int i = 0; i < length; i++)
             {
                 float x = logits[i];
-                float e = float.IsNaN(x) ? float.NaN : (float)TableExponential.ExpForFloat(new Vector<double>(Math.Max(-700.0, -Math.Abs((double)x))))[0];
+                float e = ExpOfMinusAbsRoundedOnce(x);
                 float expected = (x >= 0 ? 1f : e) / (1 + e);
-                foreach (float actual in new[] { sigmoid[i], inPlace[i] })
-                {
-                    if (float.IsNaN(expected))
-                    {
-                        float.IsNaN(actual).Should().BeTrue($"x = NaN at {i} of {length}");
-                    }
-                    else
-                    {
-                        BitConverter.SingleToInt32Bits(actual).Should().Be(BitConverter.SingleToInt32Bits(expected), $"x = {x:R} at {i} of {length}");
-                    }
-                }
+                ShouldHaveTheBits(sigmoid[i], expected, $"x = {x:R} at {i} of {length}");
+                ShouldHaveTheBits(inPlace[i], expected, $"x = {x:R} at {i} of {length}, in place");
             }
         }
+    }
+
+    /// <summary>Lengths that leave every tail after whole vectors of 8 or 16 floats, and after whole chunks.</summary>
+    private static readonly int[] EveryTail = [1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000];
+
+    /// <summary>
+    /// Logits uniform in [-20, 20] and labels uniform in [0, 1], a third of each replaced by a special value: ±0, ±∞,
+    /// NaN, ±1e30, the ends of float's exponential and a subnormal logit; ±0, 1, 0.5, 2 and -1 as labels.
+    /// </summary>
+    private static (float[] Logits, float[] Labels) SpecialInputs(Random random, int length)
+    {
+        float[] specialLogits = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
+        float[] specialLabels = [0f, -0f, 1f, 0.5f, 2f, -1f];
+        float[] logits = new float[length];
+        float[] labels = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            logits[i] = random.Next(3) == 0 ? specialLogits[random.Next(specialLogits.Length)] : (float)((random.NextDouble() * 40) - 20);
+            labels[i] = random.Next(3) == 0 ? specialLabels[random.Next(specialLabels.Length)] : (float)random.NextDouble();
+        }
+
+        return (logits, labels);
+    }
+
+    /// <summary>e^-|x| by the library's float exponential in double (|x| clamped to 700), rounded once to float.</summary>
+    private static float ExpOfMinusAbsRoundedOnce(float x)
+        => float.IsNaN(x) ? float.NaN : (float)TableExponential.ExpForFloat(new Vector<double>(Math.Max(-700.0, -Math.Abs((double)x))))[0];
+
+    /// <summary>The same bits, or NaN for NaN (its sign and payload are not specified).</summary>
+    private static void ShouldHaveTheBits(float actual, float expected, string because)
+    {
+        if (float.IsNaN(expected))
+        {
+            float.IsNaN(actual).Should().BeTrue(because);
+            return;
+        }
+
+        BitConverter.SingleToInt32Bits(actual).Should().Be(BitConverter.SingleToInt32Bits(expected), because);
     }
 
     private static float Composition(float label, float logit, float positiveWeight)
