@@ -364,7 +364,7 @@ internal static unsafe class VectorMath
     /// Arguments up to this magnitude take the vector algorithm (below the table's 708 and the runtime's 709); float
     /// arguments are clamped to it, since e^±700 ≈ 1e±304 rounds to float +∞ or 0 as eˣ beyond it does.
     /// </summary>
-    internal const float FarExponent = 700f;
+    private const float FarExponent = 700f;
 
     /// <summary>
     /// Float exp evaluated in double and rounded once: the runtime's float vector exp and log are off by a
@@ -505,15 +505,17 @@ internal static unsafe class VectorMath
         tailHigh += TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument.GetUpper()));
     }
 
-    /// <summary><see cref="AddBelowMaxima512"/> for eight rows, the tail one 512-bit double vector.</summary>
+    /// <summary>
+    /// <see cref="AddBelowMaxima512"/> for eight rows, the tail one 512-bit double vector: the fused loop's own step,
+    /// <see cref="ExpAddedBelowMaxima"/> (its rounded exponentials unused).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void AddBelowMaxima256(Vector256<float> x, Vector256<float> max, ref Vector256<int> maxima, ref Vector512<double> tail)
     {
         Vector256<float> atMax = Vector256.Equals(x, max);
         maxima -= atMax.AsInt32();
-        Vector256<float> floor = Vector256.Create(-FarExponent);
-        Vector256<float> argument = Vector256.ConditionalSelect(atMax, floor, Vector256.MaxNative(floor, x - max));
-        tail += TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument));
+        ExpAddedBelowMaxima(
+            (x - max).AsVector(), atMax.AsInt32().AsVector(), ref Unsafe.As<Vector512<double>, Vector<double>>(ref tail), TableExponential.FloatConstants.Create());
     }
 #endif
 
