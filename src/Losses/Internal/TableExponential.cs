@@ -79,8 +79,8 @@ internal static class TableExponential
         Vector512<long> bits = shifted.AsInt64();
         Vector512<double> r = Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverEightHigh), value);
         Vector512<double> p = ExpMinusOne(Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverEightLow), r));
-        Vector512<double> power = Avx512F.PermuteVar8x64(Vector512.Create(PowersLow, PowersHigh), bits);
-        Vector512<double> powerError = Avx512F.PermuteVar8x64(Vector512.Create(PowerErrorsLow, PowerErrorsHigh), bits);
+        Vector512<double> power = Avx512F.PermuteVar8x64(Powers512, bits);
+        Vector512<double> powerError = Avx512F.PermuteVar8x64(PowerErrors512, bits);
         Vector512<double> y = power + Vector512.FusedMultiplyAdd(power, p, powerError);
         return (y.AsInt64() + ((bits >> 3) << 52)).AsDouble();
     }
@@ -141,7 +141,7 @@ internal static class TableExponential
         Vector512<double> p = ExpMinusOneForFloat(Vector512.FusedMultiplyAdd(k, Vector512.Create(-Ln2OverEight), value));
 
         // The permute reads each index's low three bits: entry k mod 8.
-        Vector512<long> entry = Avx512F.PermuteVar8x64(Vector512.Create(EighthPowersOfTwoLow, EighthPowersOfTwoHigh), bits);
+        Vector512<long> entry = Avx512F.PermuteVar8x64(EighthPowersOfTwo512, bits);
         Vector512<double> power = (entry + (bits << 49)).AsDouble();
         return Vector512.FusedMultiplyAdd(power, p, power);
     }
@@ -183,6 +183,19 @@ internal static class TableExponential
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static FloatConstants Create() => new();
     }
+
+    /// <summary>
+    /// The two halves of each table in one 512-bit vector, for the eight-lane exponentials' permutes. Static readonly, so
+    /// that the optimised code takes each as one constant (built from its halves in the loop, the two inserts it took
+    /// every iteration were as many shuffles as the permute itself).
+    /// </summary>
+    private static readonly Vector512<double> Powers512 = Vector512.Create(PowersLow, PowersHigh);
+
+    /// <summary>The second part of <see cref="Powers512"/>'s entries.</summary>
+    private static readonly Vector512<double> PowerErrors512 = Vector512.Create(PowerErrorsLow, PowerErrorsHigh);
+
+    /// <summary>The table of <see cref="ExpForFloat(Vector512{double})"/>.</summary>
+    private static readonly Vector512<long> EighthPowersOfTwo512 = Vector512.Create(EighthPowersOfTwoLow, EighthPowersOfTwoHigh);
 
     /// <summary>2^(j/8) rounded once from 60-digit values, j = 0 to 3, the table of <see cref="Exp(Vector{double})"/>.</summary>
     private static Vector256<double> PowersLow

@@ -171,8 +171,8 @@ internal static unsafe class VectorLogarithm
         Vector512<double> z = (bits - (t & Vector512.Create(ExponentField))).AsDouble();
 
         // Each permute reads its index's low three bits: entry i of the eight.
-        Vector512<double> c = Avx512F.PermuteVar8x64(Vector512.Create(ReciprocalsLow, ReciprocalsHigh), index);
-        Vector512<double> minusLogC = Avx512F.PermuteVar8x64(Vector512.Create(MinusLogReciprocalsLow, MinusLogReciprocalsHigh), index);
+        Vector512<double> c = Avx512F.PermuteVar8x64(Reciprocals512, index);
+        Vector512<double> minusLogC = Avx512F.PermuteVar8x64(MinusLogReciprocals512, index);
         Vector512<double> r = Vector512.FusedMultiplyAdd(z, c, Vector512.Create(-1.0));
         Vector512<double> logOnePlusR = Series(r);
         return Vector512.FusedMultiplyAdd(k, Vector512.Create(Ln2High), minusLogC)
@@ -242,6 +242,15 @@ internal static unsafe class VectorLogarithm
         Vector512<double> k = Vector512.FusedMultiplyAdd(e8 * e8, Vector512.Create(K16), p015);
         return Vector512.FusedMultiplyAdd(e2, k, e);
     }
+
+    /// <summary>
+    /// cᵢ for the eight intervals in one 512-bit vector, for the eight-lane permute. Static readonly, so that the optimised
+    /// code takes it as one constant instead of building it from its halves on every use.
+    /// </summary>
+    private static readonly Vector512<double> Reciprocals512 = Vector512.Create(ReciprocalsLow, ReciprocalsHigh);
+
+    /// <summary>-ln cᵢ for the eight intervals in one 512-bit vector.</summary>
+    private static readonly Vector512<double> MinusLogReciprocals512 = Vector512.Create(MinusLogReciprocalsLow, MinusLogReciprocalsHigh);
 
     /// <summary>cᵢ of <see cref="LogForFloat(Vector{double})"/> for intervals 0 to 3, as constants the JIT keeps in its constant data.</summary>
     private static Vector256<double> ReciprocalsLow
