@@ -162,7 +162,7 @@ internal static class FusedExponentials
         {
             Columns<T, No, Yes, TAhead, TBehind>(region, statistics, keepShifted);
         }
-        else if (typeof(T) == typeof(float) && !TBehind.Divides && VectorMath.Wide512)
+        else if ((typeof(T) == typeof(float) || typeof(T) == typeof(double)) && !TBehind.Divides && VectorMath.Wide512)
         {
             SumsOnlyWide<T, TAhead>(region, statistics);
         }
@@ -173,13 +173,14 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// The pass with neither labels nor a destination (the class-index kernel's losses) for float, where a float
-    /// <see cref="Vector{T}"/> widens into one 512-bit double vector: sixteen rows at a time in 512-bit vectors, and four
-    /// columns at a time, so that a vector of rows' maxima, counts and sums are loaded and stored once per four columns
-    /// instead of once per column. Each row still adds its columns' exponentials one after the other in column order, by
-    /// the operations of <see cref="Step"/> (<see cref="VectorMath.AddBelowMaxima512"/>), so the same bits; a segment's
-    /// odd vector of eight rows and its last, partial vector (<see cref="Partial"/>) as well, and the columns after the
-    /// groups of four through <see cref="Columns"/>. With
+    /// The pass with neither labels nor a destination (the class-index kernel's losses) where a float
+    /// <see cref="Vector{T}"/> widens into one 512-bit double vector: sixteen float rows (eight double rows) at a time in
+    /// 512-bit vectors, and four columns at a time, so that a vector of rows' maxima, counts and sums are loaded and
+    /// stored once per four columns instead of once per column. Each row still adds its columns' exponentials one after
+    /// the other in column order, by the operations of <see cref="Step"/> (<see cref="VectorMath.AddBelowMaxima512"/>,
+    /// <see cref="VectorMath.AddExpApartFromOnes512"/>), so the same bits; a segment's odd vector of eight float (four
+    /// double) rows and its last, partial vector (<see cref="Partial"/>) as well, and the columns after the groups of
+    /// four through <see cref="Columns"/>. With
     /// <typeparamref name="TAhead"/>, the next block's maxima over the same vectors of its rows, four columns at a time
     /// as <see cref="RowSoftmax.Block{T}.ComputeMax"/> takes them (the same maxima, see there). The next four columns'
     /// segments are asked for meanwhile (<see cref="Prefetch"/>).
@@ -192,19 +193,43 @@ internal static class FusedExponentials
         int wholes = length / Vector<T>.Count;
         nint rows = region.Rows;
         int columns = region.Columns;
-        ref float logits = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Logits));
-        ref float aheadMax = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.AheadMax));
-        ref float max = ref Unsafe.As<Vector<T>, float>(ref statistics.Max);
+        ref T logits = ref MemoryMarshal.GetReference(region.Logits);
+        ref T aheadMax = ref MemoryMarshal.GetReference(region.AheadMax);
+        ref T max = ref Unsafe.As<Vector<T>, T>(ref statistics.Max);
         ref Vector512<double> tail = ref Unsafe.As<Vector<double>, Vector512<double>>(ref statistics.Tail);
-        ref int maxima = ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima);
         nint aheadOffset = TAhead.Value ? region.AheadOffset : 0;
         int grouped = columns / 4 * 4;
         for (int column = 0; column < grouped; column += 4)
         {
             // The next group's columns, or these (already in cache) past the last group.
             nint next = column + 4 < grouped ? 4 * rows : 0;
-            FourColumns<TAhead>(
-                ref Unsafe.Add(ref logits, column * rows), rows, next, ref max, ref maxima, ref tail, ref aheadMax, aheadOffset, wholes);
+            ref T first = ref Unsafe.Add(ref logits, column * rows);
+            if (typeof(T) == typeof(float))
+            {
+                FourColumns<TAhead>(
+                    ref Unsafe.As<T, float>(ref first),
+                    rows,
+                    next,
+                    ref Unsafe.As<T, float>(ref max),
+                    ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima),
+                    ref tail,
+                    ref Unsafe.As<T, float>(ref aheadMax),
+                    aheadOffset,
+                    wholes);
+            }
+            else
+            {
+                FourColumns<TAhead>(
+                    ref Unsafe.As<T, double>(ref first),
+                    rows,
+                    next,
+                    ref Unsafe.As<T, double>(ref max),
+                    ref tail,
+                    ref Unsafe.As<Vector<double>, Vector512<double>>(ref statistics.Ones),
+                    ref Unsafe.As<T, double>(ref aheadMax),
+                    aheadOffset,
+                    wholes);
+            }
         }
 
         if (wholes * Vector<T>.Count < length)
@@ -259,9 +284,7 @@ internal static class FusedExponentials
                 Prefetch.Line(ref Unsafe.Add(ref x1, next + aheadOffset + i));
                 Prefetch.Line(ref Unsafe.Add(ref x2, next + aheadOffset + i));
                 Prefetch.Line(ref Unsafe.Add(ref x3, next + aheadOffset + i));
-                Vector512<float> a = Vector512.MaxNative(Vector512.LoadUnsafe(ref aheadMax, (nuint)i), Vector512.LoadUnsafe(ref x0, (nuint)(aheadOffset + i)));
-                Vector512<float> b = Vector512.MaxNative(Vector512.LoadUnsafe(ref x1, (nuint)(aheadOffset + i)), Vector512.LoadUnsafe(ref x2, (nuint)(aheadOffset + i)));
-                Vector512.MaxNative(a, Vector512.MaxNative(b, Vector512.LoadUnsafe(ref x3, (nuint)(aheadOffset + i)))).StoreUnsafe(ref aheadMax, (nuint)i);
+                AheadMaxima512(ref x0, rows, ref aheadMax, aheadOffset, i);
             }
         }
 
@@ -280,11 +303,97 @@ internal static class FusedExponentials
             count.StoreUnsafe(ref maxima, (nuint)i);
             if (TAhead.Value)
             {
-                Vector256<float> a = Vector256.MaxNative(Vector256.LoadUnsafe(ref aheadMax, (nuint)i), Vector256.LoadUnsafe(ref x0, (nuint)(aheadOffset + i)));
-                Vector256<float> b = Vector256.MaxNative(Vector256.LoadUnsafe(ref x1, (nuint)(aheadOffset + i)), Vector256.LoadUnsafe(ref x2, (nuint)(aheadOffset + i)));
-                Vector256.MaxNative(a, Vector256.MaxNative(b, Vector256.LoadUnsafe(ref x3, (nuint)(aheadOffset + i)))).StoreUnsafe(ref aheadMax, (nuint)i);
+                AheadMaxima256(ref x0, rows, ref aheadMax, aheadOffset, i);
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="FourColumns{TAhead}(ref float, nint, nint, ref float, ref int, ref Vector512{double}, ref float, nint, int)"/>
+    /// for double: eight rows at a time, each column by <see cref="VectorMath.AddExpApartFromOnes512"/>, the row sums'
+    /// <paramref name="tail"/> and <paramref name="ones"/> loaded and stored once per four columns; a segment's odd vector
+    /// of four rows by the four-lane step (<see cref="VectorMath.Exp(Vector{double})"/>, then
+    /// <see cref="VectorMath.AddApartFromOnes"/>). With <typeparamref name="TAhead"/>, the next block's maxima as for float.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void FourColumns<TAhead>(
+        ref double x0, nint rows, nint next, ref double max, ref Vector512<double> tail, ref Vector512<double> ones, ref double aheadMax, nint aheadOffset, int wholes)
+        where TAhead : struct, IFlag
+    {
+        ref double x1 = ref Unsafe.Add(ref x0, rows);
+        ref double x2 = ref Unsafe.Add(ref x1, rows);
+        ref double x3 = ref Unsafe.Add(ref x2, rows);
+        nint i = 0;
+        nint end = (nint)wholes * Vector256<double>.Count;
+        for (; i + Vector512<double>.Count <= end; i += Vector512<double>.Count)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref x0, next + i));
+            Prefetch.Line(ref Unsafe.Add(ref x1, next + i));
+            Prefetch.Line(ref Unsafe.Add(ref x2, next + i));
+            Prefetch.Line(ref Unsafe.Add(ref x3, next + i));
+            Vector512<double> m = Vector512.LoadUnsafe(ref max, (nuint)i);
+            ref Vector512<double> rowTail = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
+            ref Vector512<double> rowOnes = ref Unsafe.Add(ref ones, i / Vector512<double>.Count);
+            Vector512<double> t = rowTail;
+            Vector512<double> o = rowOnes;
+            VectorMath.AddExpApartFromOnes512(Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref t, ref o);
+            VectorMath.AddExpApartFromOnes512(Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref t, ref o);
+            VectorMath.AddExpApartFromOnes512(Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref t, ref o);
+            VectorMath.AddExpApartFromOnes512(Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref t, ref o);
+            rowTail = t;
+            rowOnes = o;
+            if (TAhead.Value)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref x0, next + aheadOffset + i));
+                Prefetch.Line(ref Unsafe.Add(ref x1, next + aheadOffset + i));
+                Prefetch.Line(ref Unsafe.Add(ref x2, next + aheadOffset + i));
+                Prefetch.Line(ref Unsafe.Add(ref x3, next + aheadOffset + i));
+                AheadMaxima512(ref x0, rows, ref aheadMax, aheadOffset, i);
+            }
+        }
+
+        if (i < end)
+        {
+            // The odd vector of four rows.
+            Vector<double> m = Vector.LoadUnsafe(ref max, (nuint)i);
+            ref Vector<double> rowTail = ref Unsafe.As<Vector512<double>, Vector<double>>(ref Unsafe.Add(ref tail, i / Vector512<double>.Count));
+            ref Vector<double> rowOnes = ref Unsafe.As<Vector512<double>, Vector<double>>(ref Unsafe.Add(ref ones, i / Vector512<double>.Count));
+            VectorMath.AddApartFromOnes(ref rowTail, ref rowOnes, VectorMath.Exp(VectorMath.Shift(Vector.LoadUnsafe(ref x0, (nuint)i), m)));
+            VectorMath.AddApartFromOnes(ref rowTail, ref rowOnes, VectorMath.Exp(VectorMath.Shift(Vector.LoadUnsafe(ref x1, (nuint)i), m)));
+            VectorMath.AddApartFromOnes(ref rowTail, ref rowOnes, VectorMath.Exp(VectorMath.Shift(Vector.LoadUnsafe(ref x2, (nuint)i), m)));
+            VectorMath.AddApartFromOnes(ref rowTail, ref rowOnes, VectorMath.Exp(VectorMath.Shift(Vector.LoadUnsafe(ref x3, (nuint)i), m)));
+            if (TAhead.Value)
+            {
+                AheadMaxima256(ref x0, rows, ref aheadMax, aheadOffset, i);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The next block's maxima over one 512-bit vector of its rows, from <paramref name="i"/>, in four columns from
+    /// <paramref name="x0"/> (<paramref name="rows"/> apart, the next block <paramref name="aheadOffset"/> on): the native
+    /// maximum of the maxima so far and each column's logits, in the order <see cref="RowSoftmax.Block{T}.ComputeMax"/>
+    /// takes them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AheadMaxima512<T>(ref T x0, nint rows, ref T aheadMax, nint aheadOffset, nint i)
+        where T : struct
+    {
+        ref T x = ref Unsafe.Add(ref x0, aheadOffset + i);
+        Vector512<T> a = Vector512.MaxNative(Vector512.LoadUnsafe(ref aheadMax, (nuint)i), Vector512.LoadUnsafe(ref x));
+        Vector512<T> b = Vector512.MaxNative(Vector512.LoadUnsafe(ref x, (nuint)rows), Vector512.LoadUnsafe(ref x, (nuint)(2 * rows)));
+        Vector512.MaxNative(a, Vector512.MaxNative(b, Vector512.LoadUnsafe(ref x, (nuint)(3 * rows)))).StoreUnsafe(ref aheadMax, (nuint)i);
+    }
+
+    /// <summary><see cref="AheadMaxima512{T}"/> for one 256-bit vector of rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AheadMaxima256<T>(ref T x0, nint rows, ref T aheadMax, nint aheadOffset, nint i)
+        where T : struct
+    {
+        ref T x = ref Unsafe.Add(ref x0, aheadOffset + i);
+        Vector256<T> a = Vector256.MaxNative(Vector256.LoadUnsafe(ref aheadMax, (nuint)i), Vector256.LoadUnsafe(ref x));
+        Vector256<T> b = Vector256.MaxNative(Vector256.LoadUnsafe(ref x, (nuint)rows), Vector256.LoadUnsafe(ref x, (nuint)(2 * rows)));
+        Vector256.MaxNative(a, Vector256.MaxNative(b, Vector256.LoadUnsafe(ref x, (nuint)(3 * rows)))).StoreUnsafe(ref aheadMax, (nuint)i);
     }
 
     /// <summary>

@@ -517,6 +517,26 @@ internal static unsafe class VectorMath
         ExpAddedBelowMaxima(
             (x - max).AsVector(), atMax.AsInt32().AsVector(), ref Unsafe.As<Vector512<double>, Vector<double>>(ref tail), TableExponential.FloatConstants.Create());
     }
+
+    /// <summary>
+    /// The double fused loop's step without labels or a store, for eight rows (where <see cref="Wide512"/>), from the
+    /// logits <paramref name="x"/> and the row maxima <paramref name="max"/>: e = exp(shift(x, m)) by
+    /// <see cref="Exp(Vector{double})"/>, then <see cref="AddApartFromOnes"/>. Where every lane's argument is within
+    /// ±<see cref="FarExponent"/>, the table exponential takes all eight lanes at once (its eight-lane form gives each lane
+    /// the bits of its four-lane one); otherwise each half goes through <see cref="Exp(Vector{double})"/>. So the same bits
+    /// as the four-lane step, lane by lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddExpApartFromOnes512(Vector512<double> x, Vector512<double> max, ref Vector512<double> tail, ref Vector512<double> ones)
+    {
+        Vector512<double> shifted = Vector512.ConditionalSelect(Vector512.Equals(x, max), Vector512<double>.Zero, x - max);
+        Vector512<double> value = Vector512.LessThanOrEqualAll(Vector512.Abs(shifted), Vector512.Create((double)FarExponent))
+            ? TableExponential.Exp(shifted)
+            : Vector512.Create(Exp(shifted.GetLower().AsVector()).AsVector256(), Exp(shifted.GetUpper().AsVector()).AsVector256());
+        Vector512<double> isOne = Vector512.Equals(value, Vector512<double>.One);
+        tail += Vector512.ConditionalSelect(isOne, Vector512<double>.Zero, value);
+        ones += Vector512.ConditionalSelect(isOne, Vector512<double>.One, Vector512<double>.Zero);
+    }
 #endif
 
     /// <summary>Whether a float <see cref="Vector{T}"/> widens into one 512-bit double vector that the machine runs.</summary>
