@@ -1,5 +1,3 @@
-using System;
-using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using MathNet.Numerics.LinearAlgebra;
@@ -32,22 +30,12 @@ public class DoubleBenchmarks : Inputs
         _logits = Logits.Map(value => (double)value);
         _perRow = Vector<double>.Build.Dense(Rows);
 
-        // As the float floor's buffers (see Inputs): the destination half a 4 KiB page past a page multiple from the source.
-        const int PageDoubles = 4096 / sizeof(double);
         _floorLength = Rows * Columns;
-        int padding = ((PageDoubles / 2) - (_floorLength % PageDoubles) + PageDoubles) % PageDoubles;
-        _floorDestinationStart = _floorLength + padding;
-        _floorBuffer = new double[_floorDestinationStart + _floorLength];
-        _logits.ToColumnMajorArray().CopyTo(_floorBuffer, 0);
+        (_floorBuffer, _floorDestinationStart) = FloorBuffers(_logits.ToColumnMajorArray());
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("SparseCE.Double")]
-    public double[] Floor_SparseCEDouble()
-    {
-        TensorPrimitives.Exp(
-            _floorBuffer.AsSpan(0, _floorLength), _floorBuffer.AsSpan(_floorDestinationStart, _floorLength));
-        return _floorBuffer;
-    }
+    public double[] Floor_SparseCEDouble() => Floor(_floorBuffer, _floorLength, _floorDestinationStart);
 
     [Benchmark, BenchmarkCategory("SparseCE.Double")]
     public Vector<double> Naive_SparseCEDouble()

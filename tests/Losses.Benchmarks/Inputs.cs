@@ -114,13 +114,37 @@ public abstract class Inputs
     /// </summary>
     private void BuildFloorBuffers()
     {
-        const int PageFloats = 4096 / sizeof(float);
         _floorLength = Rows * Columns;
-        int pageRemainder = _floorLength % PageFloats;
-        int padding = ((PageFloats / 2) - pageRemainder + PageFloats) % PageFloats;
-        _floorDestinationStart = _floorLength + padding;
-        _floorBuffer = new float[_floorDestinationStart + _floorLength];
-        Logits.ToColumnMajorArray().CopyTo(_floorBuffer, 0);
+        (_floorBuffer, _floorDestinationStart) = FloorBuffers(Logits.ToColumnMajorArray());
+    }
+
+    /// <summary>
+    /// A floor's buffer for <paramref name="source"/> (see <see cref="BuildFloorBuffers"/>): the source at 0, and where
+    /// the destination starts, half a 4 KiB page past a page multiple from it.
+    /// </summary>
+    protected static (T[] Buffer, int DestinationStart) FloorBuffers<T>(T[] source)
+        where T : unmanaged
+    {
+        int pageElements = 4096 / System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
+        int padding = ((pageElements / 2) - (source.Length % pageElements) + pageElements) % pageElements;
+        int destinationStart = source.Length + padding;
+        var buffer = new T[destinationStart + source.Length];
+        source.CopyTo(buffer, 0);
+        return (buffer, destinationStart);
+    }
+
+    /// <summary><c>TensorPrimitives.Exp</c> over a floor's buffer of <paramref name="length"/> floats (<see cref="FloorBuffers"/>).</summary>
+    protected static float[] Floor(float[] buffer, int length, int destinationStart)
+    {
+        TensorPrimitives.Exp(buffer.AsSpan(0, length), buffer.AsSpan(destinationStart, length));
+        return buffer;
+    }
+
+    /// <summary><c>TensorPrimitives.Exp</c> over a floor's buffer of <paramref name="length"/> doubles (<see cref="FloorBuffers"/>).</summary>
+    protected static double[] Floor(double[] buffer, int length, int destinationStart)
+    {
+        TensorPrimitives.Exp(buffer.AsSpan(0, length), buffer.AsSpan(destinationStart, length));
+        return buffer;
     }
 
     /// <summary>
@@ -141,12 +165,7 @@ public abstract class Inputs
     }
 
     /// <summary>The floor: one vectorised exp over every element, reading and writing once.</summary>
-    protected float[] Floor()
-    {
-        TensorPrimitives.Exp(
-            _floorBuffer.AsSpan(0, _floorLength), _floorBuffer.AsSpan(_floorDestinationStart, _floorLength));
-        return _floorBuffer;
-    }
+    protected float[] Floor() => Floor(_floorBuffer, _floorLength, _floorDestinationStart);
 
     /// <summary>The naive row softmax: exp, row sums, divide (no max shift, as users often write it).</summary>
     protected static Matrix<float> NaiveSoftmax(Matrix<float> logits)
