@@ -526,6 +526,11 @@ internal static class Elementwise
         e = Vector.Narrow(eLow, eHigh);
         Vector.Widen(z, out Vector<double> zLow, out Vector<double> zHigh);
         Vector.Widen(x, out Vector<double> xLow, out Vector<double> xHigh);
+        if (q == 1f)
+        {
+            return Vector.Narrow(UnweightedLogisticLoss(zLow, xLow, softplusLow), UnweightedLogisticLoss(zHigh, xHigh, softplusHigh));
+        }
+
         var qd = new Vector<double>(q);
         LogisticWeights(zLow, qd, out Vector<double> qzLow, out Vector<double> cLow);
         LogisticWeights(zHigh, qd, out Vector<double> qzHigh, out Vector<double> cHigh);
@@ -542,7 +547,8 @@ internal static class Elementwise
     /// <summary>
     /// <see cref="LogisticInDouble"/> where a float vector widens into one 512-bit double vector: the labels, logits and
     /// the loss's terms in eight-lane double vectors instead of two halves of four, by the same operations lane by lane
-    /// (<see cref="LogisticWeights{T}"/> and <see cref="LogisticLoss{T}"/>), so the same bits.
+    /// (<see cref="LogisticWeights{T}"/> and <see cref="LogisticLoss{T}"/>, or <see cref="UnweightedLogisticLoss"/> for
+    /// q = 1), so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> LogisticInDouble512(Vector<float> z, Vector<float> x, float q, out Vector<float> e)
@@ -552,6 +558,13 @@ internal static class Elementwise
         e = Avx512F.ConvertToVector256Single(exponential).AsVector();
         Vector512<double> labels = Avx512F.ConvertToVector512Double(z.AsVector256());
         Vector512<double> logits = Avx512F.ConvertToVector512Double(x.AsVector256());
+        if (q == 1f)
+        {
+            Vector512<double> factor = Vector512.ConditionalSelect(
+                Vector512.GreaterThanOrEqual(logits, Vector512<double>.Zero), Vector512<double>.One - labels, labels);
+            return Avx512F.ConvertToVector256Single(TimesOrZero(factor, Vector512.Abs(logits)) + (softplus + (labels - labels))).AsVector();
+        }
+
         Vector512<double> weight = Vector512.Create((double)q);
         Vector512<double> qz = TimesOrZero(labels, weight);
         Vector512<double> c = Vector512<double>.One + TimesOrZero(labels, weight - Vector512<double>.One);
@@ -560,6 +573,19 @@ internal static class Elementwise
             TimesOrZero(Vector512<double>.One - labels, logits),
             TimesOrZero(qz, -logits));
         return Avx512F.ConvertToVector256Single(linear + TimesOrZero(c, softplus)).AsVector();
+    }
+
+    /// <summary>
+    /// <see cref="LogisticLoss{T}"/> for q = 1 by fewer operations, with the same bits: <c>a·|x| + (ln(1 + e) + (z - z))</c>
+    /// with a = 1 - z for x ≥ 0 and z below (a product 0 where a is 0). For q = 1, c = 1 + 0·z is 1 for a finite label
+    /// and NaN for an infinite or NaN one, as ln(1 + e) + (z - z) is; q·z is z but for z = -0, where both products are 0;
+    /// and a·|x| differs from the linear part only in the sign of a zero at x = -0, to which ln 2 (or NaN) is added.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> UnweightedLogisticLoss(Vector<double> z, Vector<double> x, Vector<double> logOnePlus)
+    {
+        Vector<double> factor = Vector.ConditionalSelect(Vector.GreaterThanOrEqual(x, Vector<double>.Zero), Vector<double>.One - z, z);
+        return VectorMath.TimesOrZero(factor, Vector.Abs(x)) + (logOnePlus + (z - z));
     }
 
     /// <summary><see cref="VectorMath.TimesOrZero{T}(Vector{T}, Vector{T})"/> for eight doubles.</summary>

@@ -269,12 +269,13 @@ public sealed class FloatSoftplusTests
 
     /// <summary>
     /// Logits uniform in [-20, 20] and labels uniform in [0, 1], a third of each replaced by a special value: ±0, ±∞,
-    /// NaN, ±1e30, the ends of float's exponential and a subnormal logit; ±0, 1, 0.5, 2 and -1 as labels.
+    /// NaN, ±1e30, the ends of float's exponential and a subnormal logit; ±0, 1, 0.5, 2, -1, ±∞ and NaN as labels
+    /// (an infinite or NaN label makes c = 1 + (q - 1)·z NaN even for q = 1, and so the loss).
     /// </summary>
     private static (float[] Logits, float[] Labels) SpecialInputs(Random random, int length)
     {
         float[] specialLogits = [0f, -0f, float.PositiveInfinity, float.NegativeInfinity, float.NaN, 1e30f, -1e30f, 88.7f, -103f, 1e-40f];
-        float[] specialLabels = [0f, -0f, 1f, 0.5f, 2f, -1f];
+        float[] specialLabels = [0f, -0f, 1f, 0.5f, 2f, -1f, float.PositiveInfinity, float.NegativeInfinity, float.NaN];
         float[] logits = new float[length];
         float[] labels = new float[length];
         for (int i = 0; i < length; i++)
