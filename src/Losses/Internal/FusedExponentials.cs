@@ -540,18 +540,34 @@ internal static class FusedExponentials
         // Created here, before the loop, so that the loop keeps them in registers.
         var constants = TableExponential.FloatConstants.Create();
 
-        // Two vectors per iteration: half the loop's own instructions, and two independent exponentials side by side.
+        // Two vectors per iteration: half the loop's own instructions, and two independent exponentials side by side
+        // (for double where 512-bit vectors run, one exponential of eight lanes: PairAt).
+        bool pairs = typeof(T) == typeof(double) && VectorMath.Wide512;
         nint i = 0;
         for (; i + 1 < wholes; i += 2)
         {
-            At<T, TLabels, TStore>(
-                i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
+            if (pairs)
+            {
+                PairAt<T, TLabels, TStore>(
+                    i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones,
+                    ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, vectors);
+            }
+            else
+            {
+                At<T, TLabels, TStore>(
+                    i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
+                    ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
+            }
+
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
-            At<T, TLabels, TStore>(
-                i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
-                ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
+            if (!pairs)
+            {
+                At<T, TLabels, TStore>(
+                    i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
+                    ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
+            }
+
             AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             BehindAt<T, TBehind>(i + 1, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
         }
@@ -629,17 +645,7 @@ internal static class FusedExponentials
     {
         // Double vectors per vector of T, a constant to the JIT (no multiplication in the loop).
         int perVector = Vector<T>.Count / Vector<double>.Count;
-        Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
-        if (TLabels.Value)
-        {
-            Prefetch.Line(ref Unsafe.Add(ref nextLabels, i));
-        }
-
-        if (TStore.Value)
-        {
-            Prefetch.Line(ref Unsafe.Add(ref nextDestination, i));
-        }
-
+        PrefetchNext<T, TLabels, TStore>(i, ref nextLogits, ref nextLabels, ref nextDestination);
         Vector<T> result = Step(
             Unsafe.Add(ref logits, i),
             Unsafe.Add(ref max, i),
@@ -657,6 +663,89 @@ internal static class FusedExponentials
         if (TStore.Value)
         {
             Unsafe.Add(ref destination, i) = result;
+        }
+    }
+
+    /// <summary>Asks for vector <paramref name="i"/> of the next column's segments that the pass reads or writes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PrefetchNext<T, TLabels, TStore>(nint i, ref Vector<T> nextLogits, ref Vector<T> nextLabels, ref Vector<T> nextDestination)
+        where T : struct
+        where TLabels : struct, IFlag
+        where TStore : struct, IFlag
+    {
+        Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
+        if (TLabels.Value)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref nextLabels, i));
+        }
+
+        if (TStore.Value)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref nextDestination, i));
+        }
+    }
+
+    /// <summary>
+    /// Vectors <paramref name="i"/> and i + 1 of a double column segment as one vector of eight rows, where
+    /// <see cref="VectorMath.Wide512"/>: the prefetches of <see cref="At"/> for each, s = shift(x, m) lane by lane, the
+    /// labels' sums of each of the two (<see cref="Labelled"/>, first i, then i + 1), then one exponential of eight lanes
+    /// added to the row sums (<see cref="VectorMath.ExpApartFromOnes512"/>, each lane the bits of <see cref="Step"/>'s
+    /// four-lane one), and s or e stored. So the results of two <see cref="At"/>, with half the exponentials' instructions.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairAt<T, TLabels, TStore>(
+        nint i,
+        ref Vector<T> logits,
+        ref Vector<T> labels,
+        ref Vector<T> destination,
+        ref Vector<T> max,
+        ref Vector<double> labelSum,
+        ref Vector<double> labelDot,
+        ref Vector<double> tail,
+        ref Vector<double> ones,
+        ref Vector<T> nextLogits,
+        ref Vector<T> nextLabels,
+        ref Vector<T> nextDestination,
+        bool keepShifted,
+        in Vectors<T> vectors)
+        where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
+        where TStore : struct, IFlag
+    {
+        PrefetchNext<T, TLabels, TStore>(i, ref nextLogits, ref nextLabels, ref nextDestination);
+        PrefetchNext<T, TLabels, TStore>(i + 1, ref nextLogits, ref nextLabels, ref nextDestination);
+        Vector512<double> x = Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref logits, i));
+        Vector512<double> m = Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref max, i));
+        Vector512<double> shifted = Vector512.ConditionalSelect(Vector512.Equals(x, m), Vector512<double>.Zero, x - m);
+        if (TLabels.Value)
+        {
+            Labelled(
+                Unsafe.Add(ref logits, i),
+                Unsafe.Add(ref max, i),
+                shifted.GetLower().AsVector().As<double, T>(),
+                Unsafe.Add(ref labels, i),
+                ref Unsafe.Add(ref labelSum, i),
+                ref Unsafe.Add(ref labelDot, i),
+                vectors.Statistics,
+                TStore.Records ? vectors.Offset + (i * Vector<T>.Count) : -1);
+            Labelled(
+                Unsafe.Add(ref logits, i + 1),
+                Unsafe.Add(ref max, i + 1),
+                shifted.GetUpper().AsVector().As<double, T>(),
+                Unsafe.Add(ref labels, i + 1),
+                ref Unsafe.Add(ref labelSum, i + 1),
+                ref Unsafe.Add(ref labelDot, i + 1),
+                vectors.Statistics,
+                TStore.Records ? vectors.Offset + ((i + 1) * Vector<T>.Count) : -1);
+        }
+
+        Vector512<double> exponential = VectorMath.ExpApartFromOnes512(
+            shifted,
+            ref Unsafe.As<Vector<double>, Vector512<double>>(ref Unsafe.Add(ref tail, i)),
+            ref Unsafe.As<Vector<double>, Vector512<double>>(ref Unsafe.Add(ref ones, i)));
+        if (TStore.Value)
+        {
+            Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref destination, i)) = keepShifted ? shifted : exponential;
         }
     }
 
@@ -776,15 +865,9 @@ internal static class FusedExponentials
         Vector<T> difference = x - max;
         Vector<T> atMax = Vector.Equals(x, max);
         Vector<T> shifted = Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference);
-        if (withLabels && !Vector.EqualsAll(y, Vector<T>.Zero))
+        if (withLabels)
         {
-            // Zero labels add nothing to L and D (their ±0 leaves both as they are), and with one-hot labels
-            // nearly every vector of a column holds only zeros.
-            RowSoftmax.AddLabelled(x, max, shifted, y, ref labelSum, ref labelDot);
-            if (position >= 0)
-            {
-                Record(statistics, position);
-            }
+            Labelled(x, max, shifted, y, ref labelSum, ref labelDot, statistics, position);
         }
 
         Vector<T> exponential;
@@ -801,6 +884,27 @@ internal static class FusedExponentials
         }
 
         return keepShifted ? shifted : exponential;
+    }
+
+    /// <summary>
+    /// L += y and D += y·s for one vector of rows (<see cref="RowSoftmax.AddLabelled"/>) unless every label is 0, and then
+    /// the vector recorded (<see cref="Record"/>) at <paramref name="position"/> unless that is -1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Labelled<T>(
+        Vector<T> x, Vector<T> max, Vector<T> shifted, Vector<T> y, ref Vector<double> labelSum, ref Vector<double> labelDot, in Statistics<T> statistics, nint position)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (!Vector.EqualsAll(y, Vector<T>.Zero))
+        {
+            // Zero labels add nothing to L and D (their ±0 leaves both as they are), and with one-hot labels
+            // nearly every vector of a column holds only zeros.
+            RowSoftmax.AddLabelled(x, max, shifted, y, ref labelSum, ref labelDot);
+            if (position >= 0)
+            {
+                Record(statistics, position);
+            }
+        }
     }
 
     /// <summary>

@@ -528,14 +528,24 @@ internal static unsafe class VectorMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void AddExpApartFromOnes512(Vector512<double> x, Vector512<double> max, ref Vector512<double> tail, ref Vector512<double> ones)
+        => ExpApartFromOnes512(Vector512.ConditionalSelect(Vector512.Equals(x, max), Vector512<double>.Zero, x - max), ref tail, ref ones);
+
+    /// <summary>
+    /// e = exp(s) for eight double rows' shifted logits <paramref name="shifted"/> (where <see cref="Wide512"/>), added as
+    /// <see cref="AddApartFromOnes"/> adds them, and returned: the table exponential's eight-lane form where every lane is
+    /// within ±<see cref="FarExponent"/>, else each half by <see cref="Exp(Vector{double})"/>; each lane the bits of the
+    /// four-lane step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> ExpApartFromOnes512(Vector512<double> shifted, ref Vector512<double> tail, ref Vector512<double> ones)
     {
-        Vector512<double> shifted = Vector512.ConditionalSelect(Vector512.Equals(x, max), Vector512<double>.Zero, x - max);
         Vector512<double> value = Vector512.LessThanOrEqualAll(Vector512.Abs(shifted), Vector512.Create((double)FarExponent))
             ? TableExponential.Exp(shifted)
             : Vector512.Create(Exp(shifted.GetLower().AsVector()).AsVector256(), Exp(shifted.GetUpper().AsVector()).AsVector256());
         Vector512<double> isOne = Vector512.Equals(value, Vector512<double>.One);
         tail += Vector512.ConditionalSelect(isOne, Vector512<double>.Zero, value);
         ones += Vector512.ConditionalSelect(isOne, Vector512<double>.One, Vector512<double>.Zero);
+        return value;
     }
 #endif
 
