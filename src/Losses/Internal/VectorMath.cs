@@ -197,7 +197,14 @@ internal static unsafe class VectorMath
     {
         ReadOnlySpan<Vector<T>> source = MemoryMarshal.Cast<T, Vector<T>>(x);
         Span<Vector<T>> target = MemoryMarshal.Cast<T, Vector<T>>(destination);
-        for (int i = 0; i < source.Length; i++)
+        int i = 0;
+        if (typeof(T) == typeof(double) && Wide512)
+        {
+            // Two vectors of four doubles as one of eight, each lane the bits of the four-lane operation.
+            i = 2 * LaneWiseByEights<TOperation>(MemoryMarshal.Cast<T, double>(x), MemoryMarshal.Cast<T, double>(destination));
+        }
+
+        for (; i < source.Length; i++)
         {
             target[i] = TOperation.Apply(source[i]);
         }
@@ -531,17 +538,25 @@ internal static unsafe class VectorMath
         => ExpApartFromOnes512(Vector512.ConditionalSelect(Vector512.Equals(x, max), Vector512<double>.Zero, x - max), ref tail, ref ones);
 
     /// <summary>
-    /// e = exp(s) for eight double rows' shifted logits <paramref name="shifted"/> (where <see cref="Wide512"/>), added as
-    /// <see cref="AddApartFromOnes"/> adds them, and returned: the table exponential's eight-lane form where every lane is
-    /// within ±<see cref="FarExponent"/>, else each half by <see cref="Exp(Vector{double})"/>; each lane the bits of the
-    /// four-lane step.
+    /// <see cref="Exp(Vector{double})"/> for eight lanes, where <see cref="Wide512"/>: the table exponential's eight-lane
+    /// form where every lane is within ±<see cref="FarExponent"/>, else each half by the four-lane form; each lane the
+    /// bits of the four-lane form.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> Exp(Vector512<double> x)
+        => Vector512.LessThanOrEqualAll(Vector512.Abs(x), Vector512.Create((double)FarExponent))
+            ? TableExponential.Exp(x)
+            : Vector512.Create(Exp(x.GetLower().AsVector()).AsVector256(), Exp(x.GetUpper().AsVector()).AsVector256());
+
+    /// <summary>
+    /// e = exp(s) (<see cref="Exp(Vector512{double})"/>) for eight double rows' shifted logits <paramref name="shifted"/>
+    /// (where <see cref="Wide512"/>), added as <see cref="AddApartFromOnes"/> adds them, and returned: each lane the bits
+    /// of the four-lane step.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector512<double> ExpApartFromOnes512(Vector512<double> shifted, ref Vector512<double> tail, ref Vector512<double> ones)
     {
-        Vector512<double> value = Vector512.LessThanOrEqualAll(Vector512.Abs(shifted), Vector512.Create((double)FarExponent))
-            ? TableExponential.Exp(shifted)
-            : Vector512.Create(Exp(shifted.GetLower().AsVector()).AsVector256(), Exp(shifted.GetUpper().AsVector()).AsVector256());
+        Vector512<double> value = Exp(shifted);
         Vector512<double> isOne = Vector512.Equals(value, Vector512<double>.One);
         tail += Vector512.ConditionalSelect(isOne, Vector512<double>.Zero, value);
         ones += Vector512.ConditionalSelect(isOne, Vector512<double>.One, Vector512<double>.Zero);
@@ -592,10 +607,32 @@ internal static unsafe class VectorMath
         high = VectorLogarithm.Log(high);
     }
 
+    /// <summary>
+    /// <typeparamref name="TOperation"/> over the whole vectors of eight doubles of <paramref name="x"/>, eight lanes at
+    /// once (where <see cref="Wide512"/>); returns how many. Not inlined, as <see cref="LaneWise"/>: inlined into it, the
+    /// operation's helpers became calls.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static int LaneWiseByEights<TOperation>(ReadOnlySpan<double> x, Span<double> destination)
+        where TOperation : struct, ILaneOperation
+    {
+        ReadOnlySpan<Vector512<double>> source = MemoryMarshal.Cast<double, Vector512<double>>(x);
+        Span<Vector512<double>> target = MemoryMarshal.Cast<double, Vector512<double>>(destination);
+        for (int i = 0; i < source.Length; i++)
+        {
+            target[i] = TOperation.ApplyToEight(source[i]);
+        }
+
+        return source.Length;
+    }
+
     private interface ILaneOperation
     {
         static abstract Vector<T> Apply<T>(Vector<T> x)
             where T : struct;
+
+        /// <summary>The operation on eight doubles at once (only where <see cref="Wide512"/>), each lane the bits of <see cref="Apply"/>'s.</summary>
+        static abstract Vector512<double> ApplyToEight(Vector512<double> x);
     }
 
     private readonly struct ExpOperation : ILaneOperation
@@ -606,6 +643,10 @@ internal static unsafe class VectorMath
             => typeof(T) == typeof(float)
                 ? ExpInDouble(x.As<T, float>()).As<float, T>()
                 : Exp(x.As<T, double>()).As<double, T>();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> ApplyToEight(Vector512<double> x)
+            => Exp(x);
     }
 
     /// <summary>e^-|x|: the magnitude's sign flipped, then <see cref="ExpOperation"/>.</summary>
@@ -617,6 +658,10 @@ internal static unsafe class VectorMath
             => typeof(T) == typeof(float)
                 ? ExpOperation.Apply(-Vector.Abs(x.As<T, float>())).As<float, T>()
                 : ExpOperation.Apply(-Vector.Abs(x.As<T, double>())).As<double, T>();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> ApplyToEight(Vector512<double> x)
+            => Exp(-Vector512.Abs(x));
     }
 
     /// <summary>ln(1 + x) with 1 + x rounded to the element type first, then <see cref="LogOperation"/>.</summary>
@@ -628,6 +673,10 @@ internal static unsafe class VectorMath
             => typeof(T) == typeof(float)
                 ? LogOperation.Apply(Vector<float>.One + x.As<T, float>()).As<float, T>()
                 : LogOperation.Apply(Vector<double>.One + x.As<T, double>()).As<double, T>();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> ApplyToEight(Vector512<double> x)
+            => VectorLogarithm.Log(Vector512<double>.One + x);
     }
 
     private readonly struct LogOperation : ILaneOperation
@@ -638,6 +687,10 @@ internal static unsafe class VectorMath
             => typeof(T) == typeof(float)
                 ? LogInDouble(x.As<T, float>()).As<float, T>()
                 : VectorLogarithm.Log(x.As<T, double>()).As<double, T>();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> ApplyToEight(Vector512<double> x)
+            => VectorLogarithm.Log(x);
     }
 #endif
 
