@@ -168,10 +168,11 @@ public abstract class Inputs
     protected float[] Floor() => Floor(_floorBuffer, _floorLength, _floorDestinationStart);
 
     /// <summary>The naive row softmax: exp, row sums, divide (no max shift, as users often write it).</summary>
-    protected static Matrix<float> NaiveSoftmax(Matrix<float> logits)
+    protected static Matrix<T> NaiveSoftmax<T>(Matrix<T> logits)
+        where T : struct, System.Numerics.IFloatingPointIeee754<T>
     {
-        Matrix<float> exponentials = logits.PointwiseExp();
-        Vector<float> sums = exponentials.RowSums();
+        Matrix<T> exponentials = logits.PointwiseExp();
+        Vector<T> sums = exponentials.RowSums();
         return exponentials.MapIndexed((row, _, value) => value / sums[row]);
     }
 
