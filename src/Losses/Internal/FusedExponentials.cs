@@ -714,9 +714,9 @@ internal static class FusedExponentials
     {
         PrefetchNext<T, TLabels, TStore>(i, ref nextLogits, ref nextLabels, ref nextDestination);
         PrefetchNext<T, TLabels, TStore>(i + 1, ref nextLogits, ref nextLabels, ref nextDestination);
-        Vector512<double> x = Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref logits, i));
-        Vector512<double> m = Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref max, i));
-        Vector512<double> shifted = Vector512.ConditionalSelect(Vector512.Equals(x, m), Vector512<double>.Zero, x - m);
+        Vector512<double> shifted = VectorMath.Shift(
+            Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref logits, i)),
+            Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref max, i)));
         if (TLabels.Value)
         {
             Labelled(

@@ -49,6 +49,13 @@ internal static unsafe class VectorMath
         where T : struct, IFloatingPointIeee754<T>
         => Vector.ConditionalSelect(Vector.Equals(x, max), Vector<T>.Zero, x - max);
 
+#if NET9_0_OR_GREATER
+    /// <inheritdoc cref="Shift{T}(Vector{T}, Vector{T})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Shift(Vector512<double> x, Vector512<double> max)
+        => Vector512.ConditionalSelect(Vector512.Equals(x, max), Vector512<double>.Zero, x - max);
+#endif
+
     /// <inheritdoc cref="Shift{T}(Vector{T}, Vector{T})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Shift<T>(T x, T max)
@@ -535,7 +542,7 @@ internal static unsafe class VectorMath
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void AddExpApartFromOnes512(Vector512<double> x, Vector512<double> max, ref Vector512<double> tail, ref Vector512<double> ones)
-        => ExpApartFromOnes512(Vector512.ConditionalSelect(Vector512.Equals(x, max), Vector512<double>.Zero, x - max), ref tail, ref ones);
+        => ExpApartFromOnes512(Shift(x, max), ref tail, ref ones);
 
     /// <summary>
     /// <see cref="Exp(Vector{double})"/> for eight lanes, where <see cref="Wide512"/>: the table exponential's eight-lane
