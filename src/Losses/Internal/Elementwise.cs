@@ -242,6 +242,10 @@ internal static class Elementwise
 
                 var chunk = new LogisticChunk<T>(labels.Slice(start, length), x, e, logOfW, positiveWeight, chunkLosses, chunkGradient);
                 largeLabels |= chunk.Run(largeLabel);
+                if (typeof(T) == typeof(float) && withLosses)
+                {
+                    RedoCancellingInDouble(labels.Slice(start, length), x, q, chunkLosses);
+                }
             }
 
             if (intoRows)
@@ -326,19 +330,64 @@ internal static class Elementwise
 
                 double zd = double.CreateTruncating(z);
                 double xd = double.CreateTruncating(x);
-                double qz = TimesOrZero(zd, q);
-                double c = 1.0 + TimesOrZero(zd, q - 1.0);
                 double e = Math.Exp(-Math.Abs(xd));
                 if (!losses.IsEmpty)
                 {
-                    double linear = xd >= 0 ? TimesOrZero(1.0 - zd, xd) : TimesOrZero(qz, -xd);
-                    losses[i] = T.CreateTruncating(linear + TimesOrZero(c, LogOnePlus(e)));
+                    losses[i] = T.CreateTruncating(LossInDouble(zd, xd, q, e));
                 }
 
                 if (!gradient.IsEmpty)
                 {
                     T value = T.CreateTruncating(LogisticGradient(zd, xd, q, e));
                     gradient[i] = rowFactors.IsEmpty ? value : TimesOrZero(rowFactors[(offset + i) % rowFactors.Length], value);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// ℓ in double from e = e^-|x|: (1 - z)·x for x ≥ 0 and -(q·z)·x below, plus c·ln(1 + e) with c = 1 + (q - 1)·z, each
+    /// product 0 where its first factor is 0.
+    /// </summary>
+    private static double LossInDouble(double z, double x, double q, double e)
+    {
+        double qz = TimesOrZero(z, q);
+        double c = 1.0 + TimesOrZero(z, q - 1.0);
+        double linear = x >= 0 ? TimesOrZero(1.0 - z, x) : TimesOrZero(qz, -x);
+        return linear + TimesOrZero(c, LogOnePlus(e));
+    }
+
+    /// <summary>
+    /// Redoes in double, rounding once, the float losses of a chunk composed in float whose two parts can cancel: with a
+    /// label in [0, 1] and q ≥ 0 the linear part and c·ln(1 + e) are both at least 0, but a label outside [0, 1] (or NaN),
+    /// or q &lt; 0, can give them opposite signs, and their float roundings would then be magnified in the difference.
+    /// A chunk of labels in [0, 1] with q ≥ 0 costs one comparison per vector.
+    /// </summary>
+    private static void RedoCancellingInDouble<T>(ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, double q, Span<T> losses)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        bool every = !(q >= 0);
+        int lanes = VectorMath.Lanes<T>();
+        for (int start = 0; start < labels.Length; start += Math.Max(lanes, 1))
+        {
+            int length = Math.Min(Math.Max(lanes, 1), labels.Length - start);
+            if (!every && length == lanes)
+            {
+                var z = new Vector<T>(labels.Slice(start, length));
+                Vector<T> inRange = Vector.GreaterThanOrEqual(z, Vector<T>.Zero) & Vector.LessThanOrEqual(z, Vector<T>.One);
+                if (Vector.EqualsAll(inRange.As<T, long>(), new Vector<long>(-1L)))
+                {
+                    continue;
+                }
+            }
+
+            for (int i = start; i < start + length; i++)
+            {
+                T label = labels[i];
+                if (every || !(label >= T.Zero && label <= T.One))
+                {
+                    double x = double.CreateTruncating(logits[i]);
+                    losses[i] = T.CreateTruncating(LossInDouble(double.CreateTruncating(label), x, q, Math.Exp(-Math.Abs(x))));
                 }
             }
         }

@@ -264,6 +264,41 @@ public sealed class FloatSoftplusTests
         }
     }
 
+    [Theory]
+    [InlineData(2.5f)]
+    [InlineData(1f)]
+    [InlineData(0.3f)]
+    public void WithLabelsOutsideZeroToOne_TheLossKeepsItsDigitsWhereItsPartsCancel(float positiveWeight)
+    {
+        // Expected: ℓ in double from the float inputs, rounded once (ExactLoss). With z = 2 or z = -1 the linear part
+        // and c·ln(1 + e) take opposite signs and nearly cancel near these logits (z = 2, q = 2.5, x = 1.0959908: -1.096
+        // plus 1.142); composed in float their roundings would be magnified some 25 times. Within one unit on every path,
+        // the float composition (no AVX2, or net8.0) included, at every position of the span.
+        float[] cases = [1.0959908f, 1.1f, 0.9f, -0.45f, -1.3f, 2.2f, 0.35f, -2.7f];
+        float[] labelValues = [2f, -1f, 1.5f, -0.5f];
+        foreach (float label in labelValues)
+        {
+            foreach (int length in EveryTail)
+            {
+                float[] logits = new float[length];
+                float[] labels = new float[length];
+                for (int i = 0; i < length; i++)
+                {
+                    logits[i] = cases[i % cases.Length] * (1 + (i / cases.Length % 5 * 0.01f));
+                    labels[i] = i % 3 == 1 ? 0.5f : label;
+                }
+
+                float[] losses = new float[length];
+                Elementwise.LogisticCrossEntropy<float>(labels, logits, positiveWeight, losses, Span<float>.Empty);
+                for (int i = 0; i < length; i++)
+                {
+                    ShouldBeWithinUnits(
+                        losses[i], ExactLoss(labels[i], logits[i], positiveWeight), 1, $"x = {logits[i]:R}, z = {labels[i]:R}, q = {positiveWeight:R} at {i} of {length}");
+                }
+            }
+        }
+    }
+
     /// <summary>Lengths that leave every tail after whole vectors of 8 or 16 floats, and after whole chunks.</summary>
     private static readonly int[] EveryTail = [1, 7, 8, 9, 15, 16, 17, 31, 1023, 1024, 1025, 3000];
 
