@@ -76,10 +76,13 @@ internal static unsafe class VectorMath
 #endif
 
     /// <summary>
-    /// eˣ element-wise; <paramref name="destination"/> may alias <paramref name="x"/>. On .NET 9 and later
-    /// every element goes through the same lane-wise vector algorithm (the tail in a zero-padded vector),
-    /// so an element's result does not depend on its position or on the buffers' alignment, which
-    /// TensorPrimitives' head and tail handling does not promise; that keeps repeated calls bit-identical.
+    /// eˣ element-wise; <paramref name="destination"/> may alias <paramref name="x"/>. Every element goes through the
+    /// same vector algorithm whatever its position, the span's length or the buffers' alignment, so repeated calls and
+    /// every batch give an element the same bits: on .NET 9 and later the library's lane-wise exponential (the tail in a
+    /// zero-padded vector); elsewhere <c>TensorPrimitives.Exp</c> over whole, aligned chunks (<see cref="InAlignedChunks"/>),
+    /// since it takes a short span (fewer than four floats) by a scalar exponential whose bits differ from its vector
+    /// one's, and with e⁰ set to exactly 1, which its vector float exponential gives as 1 + 2⁻²³ (the row kernels count
+    /// a row's maxima by their exponential of exactly 1).
     /// </summary>
     public static void Exp<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
@@ -90,10 +93,13 @@ internal static unsafe class VectorMath
             return;
         }
 #endif
-        TensorPrimitives.Exp(x, destination);
+        ChunkedExp(x, destination);
     }
 
-    /// <summary>ln x element-wise, position-independent as <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/>.</summary>
+    /// <summary>
+    /// ln x element-wise, position-independent as <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/> (elsewhere than .NET 9
+    /// and later, <c>TensorPrimitives.Log</c> over whole, aligned chunks).
+    /// </summary>
     public static void Log<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
     {
@@ -103,7 +109,86 @@ internal static unsafe class VectorMath
             return;
         }
 #endif
-        TensorPrimitives.Log(x, destination);
+        ChunkedLog(x, destination);
+    }
+
+    /// <summary>
+    /// <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/> where the lane-wise functions do not run: <c>TensorPrimitives.Exp</c>
+    /// over whole, aligned chunks (<see cref="InAlignedChunks"/>), and e⁰ = 1 exactly.
+    /// </summary>
+    internal static void ChunkedExp<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct, IFloatingPointIeee754<T>
+        => InAlignedChunks(x, destination, &TensorPrimitives.Exp<T>, T.Zero, oneAtZero: true);
+
+    /// <summary>
+    /// <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> where the lane-wise functions do not run: <c>TensorPrimitives.Log</c>
+    /// over whole, aligned chunks (<see cref="InAlignedChunks"/>, padded with 1).
+    /// </summary>
+    internal static void ChunkedLog<T>(ReadOnlySpan<T> x, Span<T> destination)
+        where T : struct, IFloatingPointIeee754<T>
+        => InAlignedChunks(x, destination, &TensorPrimitives.Log<T>, T.One, oneAtZero: false);
+
+    /// <summary>The bytes of one chunk of <see cref="InAlignedChunks"/>: 256 doubles or 512 floats, whole 512-bit vectors.</summary>
+    private const int ChunkBytes = 2048;
+
+    /// <summary>
+    /// <paramref name="operation"/> (a TensorPrimitives function) element-wise, run over chunks of
+    /// <see cref="ChunkBytes"/> bytes copied into a 64-byte-aligned buffer (the last padded with
+    /// <paramref name="padding"/>), so that every element goes through its whole-vector code at the same alignment,
+    /// whatever the span's length and position: a short span or a tail would otherwise take other code (a scalar one
+    /// for fewer than four floats), with other bits. With <paramref name="oneAtZero"/>, e⁰ = 1 exactly where x is ±0.
+    /// <paramref name="destination"/> may alias <paramref name="x"/>: each chunk is read before it is written.
+    /// </summary>
+    private static void InAlignedChunks<T>(
+        ReadOnlySpan<T> x, Span<T> destination, delegate*<ReadOnlySpan<T>, Span<T>, void> operation, T padding, bool oneAtZero)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (x.Length != destination.Length)
+        {
+            throw new ArgumentException("The destination's length is not the source's.", nameof(destination));
+        }
+
+        Span<byte> bytes = stackalloc byte[(2 * ChunkBytes) + 64];
+        nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(bytes));
+        int skip = (int)((64 - (address & 63)) & 63);
+        Span<T> input = MemoryMarshal.Cast<byte, T>(bytes.Slice(skip, ChunkBytes));
+        Span<T> output = MemoryMarshal.Cast<byte, T>(bytes.Slice(skip + ChunkBytes, ChunkBytes));
+        for (int start = 0; start < x.Length; start += input.Length)
+        {
+            int count = Math.Min(input.Length, x.Length - start);
+            x.Slice(start, count).CopyTo(input);
+            input[count..].Fill(padding);
+            operation(input, output);
+            if (oneAtZero)
+            {
+                OneWhereZero(input, output);
+            }
+
+            output[..count].CopyTo(destination.Slice(start, count));
+        }
+    }
+
+    /// <summary><c>resultᵢ = 1</c> where <c>xᵢ</c> is ±0 (e⁰ = 1 exactly), lane-wise where vectors run.</summary>
+    private static void OneWhereZero<T>(ReadOnlySpan<T> x, Span<T> result)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int done = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ReadOnlySpan<Vector<T>> arguments = MemoryMarshal.Cast<T, Vector<T>>(x);
+            Span<Vector<T>> values = MemoryMarshal.Cast<T, Vector<T>>(result[..x.Length]);
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                values[i] = Vector.ConditionalSelect(Vector.Equals(arguments[i], Vector<T>.Zero), Vector<T>.One, values[i]);
+            }
+
+            done = arguments.Length * Vector<T>.Count;
+        }
+
+        for (int i = done; i < x.Length; i++)
+        {
+            result[i] = x[i] == T.Zero ? T.One : result[i];
+        }
     }
 
     /// <summary>
