@@ -76,13 +76,10 @@ internal static unsafe class VectorMath
 #endif
 
     /// <summary>
-    /// eˣ element-wise; <paramref name="destination"/> may alias <paramref name="x"/>. Every element goes through the
-    /// same vector algorithm whatever its position, the span's length or the buffers' alignment, so repeated calls and
-    /// every batch give an element the same bits: on .NET 9 and later the library's lane-wise exponential (the tail in a
-    /// zero-padded vector); elsewhere <c>TensorPrimitives.Exp</c> over whole, aligned chunks (<see cref="InAlignedChunks"/>),
-    /// since it takes a short span (fewer than four floats) by a scalar exponential whose bits differ from its vector
-    /// one's, and with e⁰ set to exactly 1, which its vector float exponential gives as 1 + 2⁻²³ (the row kernels count
-    /// a row's maxima by their exponential of exactly 1).
+    /// eˣ element-wise; <paramref name="destination"/> may alias <paramref name="x"/>. Every element's result depends on
+    /// its value alone, not on its position, the span's length, its neighbours or the buffers' alignment, so repeated
+    /// calls and every batch give an element the same bits: on .NET 9 and later by the library's lane-wise exponential
+    /// (the tail in a zero-padded vector); elsewhere by <see cref="ChunkedExp{T}"/>.
     /// </summary>
     public static void Exp<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
@@ -113,34 +110,42 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
-    /// <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/> where the lane-wise functions do not run: <c>TensorPrimitives.Exp</c>
-    /// over whole, aligned chunks (<see cref="InAlignedChunks"/>), and e⁰ = 1 exactly.
+    /// <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/> where the lane-wise functions do not run (the net8.0 build, or
+    /// vectors not accelerated): <c>TensorPrimitives.Exp</c> in double over chunks (<see cref="InDoubleChunks"/>), a float
+    /// result rounded once from it; arguments beyond ±708, ±0 and NaN by <see cref="Math.Exp"/>.
     /// </summary>
     internal static void ChunkedExp<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
-        => InAlignedChunks(x, destination, &TensorPrimitives.Exp<T>, T.Zero, oneAtZero: true);
+        => InDoubleChunks(x, destination, exponential: true);
 
     /// <summary>
     /// <see cref="Log{T}(ReadOnlySpan{T}, Span{T})"/> where the lane-wise functions do not run: <c>TensorPrimitives.Log</c>
-    /// over whole, aligned chunks (<see cref="InAlignedChunks"/>, padded with 1).
+    /// in double over chunks (<see cref="InDoubleChunks"/>), a float result rounded once from it; arguments that are not
+    /// positive normal finite numbers by <see cref="Math.Log(double)"/>.
     /// </summary>
     internal static void ChunkedLog<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
-        => InAlignedChunks(x, destination, &TensorPrimitives.Log<T>, T.One, oneAtZero: false);
+        => InDoubleChunks(x, destination, exponential: false);
 
-    /// <summary>The bytes of one chunk of <see cref="InAlignedChunks"/>: 256 doubles or 512 floats, whole 512-bit vectors.</summary>
-    private const int ChunkBytes = 2048;
+    /// <summary>The doubles in one chunk of <see cref="InDoubleChunks"/>: whole 512-bit vectors.</summary>
+    private const int ChunkDoubles = 256;
 
     /// <summary>
-    /// <paramref name="operation"/> (a TensorPrimitives function) element-wise, run over chunks of
-    /// <see cref="ChunkBytes"/> bytes copied into a 64-byte-aligned buffer (the last padded with
-    /// <paramref name="padding"/>), so that every element goes through its whole-vector code at the same alignment,
-    /// whatever the span's length and position: a short span or a tail would otherwise take other code (a scalar one
-    /// for fewer than four floats), with other bits. With <paramref name="oneAtZero"/>, e⁰ = 1 exactly where x is ±0.
-    /// <paramref name="destination"/> may alias <paramref name="x"/>: each chunk is read before it is written.
+    /// eˣ or ln x element-wise by <c>TensorPrimitives</c> in double, run so that each element's result depends on its
+    /// value alone. TensorPrimitives does not promise that, and on its own it does not give it:
+    /// <list type="bullet">
+    /// <item>a span of fewer than four floats (two doubles) goes through scalar code with other bits than its vector code;</item>
+    /// <item>a double vector holding one argument beyond ±708 (or a logarithm's special argument) takes every lane through
+    /// the scalar code;</item>
+    /// <item>its float exponential gives e⁰ as 1 + 2⁻²³ and many results a unit or two from the float nearest.</item>
+    /// </list>
+    /// So the arguments go, in chunks of <see cref="ChunkDoubles"/>, into a 64-byte-aligned buffer of doubles (the last
+    /// chunk padded). The arguments the vector code does not take alike are replaced there by an ordinary one (0 for
+    /// eˣ, 1 for ln x), and their results are taken from <see cref="Math"/> afterwards. A float result is the double
+    /// result rounded once: the float nearest eˣ or ln x but in rare arguments. <paramref name="destination"/> may alias
+    /// <paramref name="x"/>: each chunk is read before it is written.
     /// </summary>
-    private static void InAlignedChunks<T>(
-        ReadOnlySpan<T> x, Span<T> destination, delegate*<ReadOnlySpan<T>, Span<T>, void> operation, T padding, bool oneAtZero)
+    private static void InDoubleChunks<T>(ReadOnlySpan<T> x, Span<T> destination, bool exponential)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (x.Length != destination.Length)
@@ -148,47 +153,125 @@ internal static unsafe class VectorMath
             throw new ArgumentException("The destination's length is not the source's.", nameof(destination));
         }
 
-        Span<byte> bytes = stackalloc byte[(2 * ChunkBytes) + 64];
+        Span<byte> bytes = stackalloc byte[(2 * ChunkDoubles * sizeof(double)) + 64];
         nint address = (nint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(bytes));
         int skip = (int)((64 - (address & 63)) & 63);
-        Span<T> input = MemoryMarshal.Cast<byte, T>(bytes.Slice(skip, ChunkBytes));
-        Span<T> output = MemoryMarshal.Cast<byte, T>(bytes.Slice(skip + ChunkBytes, ChunkBytes));
-        for (int start = 0; start < x.Length; start += input.Length)
+        Span<double> input = MemoryMarshal.Cast<byte, double>(bytes.Slice(skip, ChunkDoubles * sizeof(double)));
+        Span<double> output = MemoryMarshal.Cast<byte, double>(bytes.Slice(skip + (ChunkDoubles * sizeof(double)), ChunkDoubles * sizeof(double)));
+        double ordinary = exponential ? 1.0 : 2.0;
+        for (int start = 0; start < x.Length; start += ChunkDoubles)
         {
-            int count = Math.Min(input.Length, x.Length - start);
-            x.Slice(start, count).CopyTo(input);
-            input[count..].Fill(padding);
-            operation(input, output);
-            if (oneAtZero)
+            int count = Math.Min(ChunkDoubles, x.Length - start);
+            ReadOnlySpan<T> arguments = x.Slice(start, count);
+            Widen(arguments, input);
+            input[count..].Fill(ordinary);
+            bool special = SetApart(input, exponential, ordinary);
+            if (exponential)
             {
-                OneWhereZero(input, output);
+                TensorPrimitives.Exp<double>(input, output);
+            }
+            else
+            {
+                TensorPrimitives.Log<double>(input, output);
             }
 
-            output[..count].CopyTo(destination.Slice(start, count));
+            if (special)
+            {
+                for (int i = 0; i < count; i++)
+                {
+                    double value = double.CreateTruncating(arguments[i]);
+                    if (!TakenAlike(value, exponential))
+                    {
+                        output[i] = exponential ? Math.Exp(value) : Math.Log(value);
+                    }
+                }
+            }
+
+            Narrow(output[..count], destination.Slice(start, count));
         }
     }
 
-    /// <summary><c>resultᵢ = 1</c> where <c>xᵢ</c> is ±0 (e⁰ = 1 exactly), lane-wise where vectors run.</summary>
-    private static void OneWhereZero<T>(ReadOnlySpan<T> x, Span<T> result)
+    /// <summary><paramref name="values"/> in double, into the start of <paramref name="doubles"/>.</summary>
+    private static void Widen<T>(ReadOnlySpan<T> values, Span<double> doubles)
         where T : struct, IFloatingPointIeee754<T>
     {
-        int done = 0;
-        if (Vector.IsHardwareAccelerated)
+        if (typeof(T) == typeof(double))
         {
-            ReadOnlySpan<Vector<T>> arguments = MemoryMarshal.Cast<T, Vector<T>>(x);
-            Span<Vector<T>> values = MemoryMarshal.Cast<T, Vector<T>>(result[..x.Length]);
-            for (int i = 0; i < arguments.Length; i++)
-            {
-                values[i] = Vector.ConditionalSelect(Vector.Equals(arguments[i], Vector<T>.Zero), Vector<T>.One, values[i]);
-            }
-
-            done = arguments.Length * Vector<T>.Count;
+            MemoryMarshal.Cast<T, double>(values).CopyTo(doubles);
+            return;
         }
 
-        for (int i = done; i < x.Length; i++)
+        ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<T, Vector<float>>(values);
+        Span<Vector<double>> wide = MemoryMarshal.Cast<double, Vector<double>>(doubles[..(vectors.Length * Vector<float>.Count)]);
+        for (int i = 0; i < vectors.Length; i++)
         {
-            result[i] = x[i] == T.Zero ? T.One : result[i];
+            Vector.Widen(vectors[i], out wide[2 * i], out wide[(2 * i) + 1]);
         }
+
+        for (int i = vectors.Length * Vector<float>.Count; i < values.Length; i++)
+        {
+            doubles[i] = double.CreateTruncating(values[i]);
+        }
+    }
+
+    /// <summary><paramref name="doubles"/> rounded once to <typeparamref name="T"/>, into <paramref name="values"/>.</summary>
+    private static void Narrow<T>(ReadOnlySpan<double> doubles, Span<T> values)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            doubles.CopyTo(MemoryMarshal.Cast<T, double>(values));
+            return;
+        }
+
+        Span<Vector<float>> vectors = MemoryMarshal.Cast<T, Vector<float>>(values);
+        ReadOnlySpan<Vector<double>> wide = MemoryMarshal.Cast<double, Vector<double>>(doubles[..(vectors.Length * Vector<float>.Count)]);
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            vectors[i] = Vector.Narrow(wide[2 * i], wide[(2 * i) + 1]);
+        }
+
+        for (int i = vectors.Length * Vector<float>.Count; i < values.Length; i++)
+        {
+            values[i] = T.CreateTruncating(doubles[i]);
+        }
+    }
+
+    /// <summary>
+    /// Whether TensorPrimitives' vector code takes <paramref name="value"/> as it takes every ordinary argument (and
+    /// gives its exact value where that is fixed): eˣ for 0 &lt; |x| ≤ 708, ln x for positive normal finite x but 1
+    /// (e⁰ = 1 and ln 1 = 0 are taken from <see cref="Math"/>, exactly).
+    /// </summary>
+    private static bool TakenAlike(double value, bool exponential)
+        => exponential
+            ? Math.Abs(value) <= 708.0 && value != 0.0
+            : value >= SmallestNormal && value <= double.MaxValue && value != 1.0;
+
+    /// <summary>The smallest positive normal double, 2⁻¹⁰²².</summary>
+    private const double SmallestNormal = 2.2250738585072014E-308;
+
+    /// <summary>
+    /// Replaces every argument in <paramref name="input"/> (whole vectors of doubles) that <see cref="TakenAlike"/> does
+    /// not hold by <paramref name="ordinary"/>, lane-wise by the same tests; returns whether there was one.
+    /// </summary>
+    private static bool SetApart(Span<double> input, bool exponential, double ordinary)
+    {
+        Span<Vector<double>> vectors = MemoryMarshal.Cast<double, Vector<double>>(input);
+        var replacement = new Vector<double>(ordinary);
+        Vector<long> any = Vector<long>.Zero;
+        for (int i = 0; i < vectors.Length; i++)
+        {
+            Vector<double> v = vectors[i];
+            Vector<long> alike = exponential
+                ? Vector.LessThanOrEqual(Vector.Abs(v), new Vector<double>(708.0)) & ~Vector.Equals(v, Vector<double>.Zero)
+                : Vector.GreaterThanOrEqual(v, new Vector<double>(SmallestNormal))
+                    & Vector.LessThanOrEqual(v, new Vector<double>(double.MaxValue))
+                    & ~Vector.Equals(v, Vector<double>.One);
+            any |= ~alike;
+            vectors[i] = Vector.ConditionalSelect(alike, v, replacement);
+        }
+
+        return !Vector.EqualsAll(any, Vector<long>.Zero);
     }
 
     /// <summary>
