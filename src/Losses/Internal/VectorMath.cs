@@ -94,8 +94,8 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
-    /// ln x element-wise, position-independent as <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/> (elsewhere than .NET 9
-    /// and later, <c>TensorPrimitives.Log</c> over whole, aligned chunks).
+    /// ln x element-wise, position-independent as <see cref="Exp{T}(ReadOnlySpan{T}, Span{T})"/>: on .NET 9 and later by
+    /// the library's lane-wise logarithm, elsewhere by <see cref="ChunkedLog{T}"/>.
     /// </summary>
     public static void Log<T>(ReadOnlySpan<T> x, Span<T> destination)
         where T : struct, IFloatingPointIeee754<T>
@@ -135,13 +135,13 @@ internal static unsafe class VectorMath
     /// value alone. TensorPrimitives does not promise that, and on its own it does not give it:
     /// <list type="bullet">
     /// <item>a span of fewer than four floats (two doubles) goes through scalar code with other bits than its vector code;</item>
-    /// <item>a double vector holding one argument beyond ±708 (or a logarithm's special argument) takes every lane through
-    /// the scalar code;</item>
+    /// <item>a double vector holding one exponential's argument beyond ±708 takes every lane through the scalar code (the
+    /// logarithm's zeros, negatives, subnormals, infinities and NaN are set apart likewise);</item>
     /// <item>its float exponential gives e⁰ as 1 + 2⁻²³ and many results a unit or two from the float nearest.</item>
     /// </list>
     /// So the arguments go, in chunks of <see cref="ChunkDoubles"/>, into a 64-byte-aligned buffer of doubles (the last
-    /// chunk padded). The arguments the vector code does not take alike are replaced there by an ordinary one (0 for
-    /// eˣ, 1 for ln x), and their results are taken from <see cref="Math"/> afterwards. A float result is the double
+    /// chunk padded). The arguments the vector code does not take alike are replaced there by an ordinary one (1 for
+    /// eˣ, 2 for ln x), and their results are taken from <see cref="Math"/> afterwards. A float result is the double
     /// result rounded once: the float nearest eˣ or ln x but in rare arguments. <paramref name="destination"/> may alias
     /// <paramref name="x"/>: each chunk is read before it is written.
     /// </summary>
