@@ -179,8 +179,9 @@ internal static unsafe class VectorMath
             {
                 for (int i = 0; i < count; i++)
                 {
+                    // Set apart where SetApart replaced the argument: its bits differ from the argument's.
                     double value = double.CreateTruncating(arguments[i]);
-                    if (!TakenAlike(value, exponential))
+                    if (BitConverter.DoubleToInt64Bits(input[i]) != BitConverter.DoubleToInt64Bits(value))
                     {
                         output[i] = exponential ? Math.Exp(value) : Math.Log(value);
                     }
@@ -237,22 +238,14 @@ internal static unsafe class VectorMath
         }
     }
 
-    /// <summary>
-    /// Whether TensorPrimitives' vector code takes <paramref name="value"/> as it takes every ordinary argument (and
-    /// gives its exact value where that is fixed): eˣ for 0 &lt; |x| ≤ 708, ln x for positive normal finite x but 1
-    /// (e⁰ = 1 and ln 1 = 0 are taken from <see cref="Math"/>, exactly).
-    /// </summary>
-    private static bool TakenAlike(double value, bool exponential)
-        => exponential
-            ? Math.Abs(value) <= 708.0 && value != 0.0
-            : value >= SmallestNormal && value <= double.MaxValue && value != 1.0;
-
     /// <summary>The smallest positive normal double, 2⁻¹⁰²².</summary>
     private const double SmallestNormal = 2.2250738585072014E-308;
 
     /// <summary>
-    /// Replaces every argument in <paramref name="input"/> (whole vectors of doubles) that <see cref="TakenAlike"/> does
-    /// not hold by <paramref name="ordinary"/>, lane-wise by the same tests; returns whether there was one.
+    /// Replaces by <paramref name="ordinary"/> every argument in <paramref name="input"/> (whole vectors of doubles) that
+    /// TensorPrimitives' vector code does not take as it takes every ordinary one, or whose result is fixed exactly:
+    /// for eˣ all but 0 &lt; |x| ≤ 708, for ln x all but positive normal finite x other than 1 (e⁰ = 1 and ln 1 = 0
+    /// are then taken from <see cref="Math"/>, exactly); returns whether there was one.
     /// </summary>
     private static bool SetApart(Span<double> input, bool exponential, double ordinary)
     {
