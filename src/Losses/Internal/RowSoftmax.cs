@@ -1132,7 +1132,29 @@ internal static class RowSoftmax
 
                 // The next four columns' segments are asked for as these four are read (see Prefetch).
                 ref T ahead = ref Prefetch.Ahead(logits.Slice(column * rows, 4 * rows), logits[((column + 4) * rows)..]);
-                for (nint i = 0; i < max.Length; i++)
+                nint i = 0;
+#if NET9_0_OR_GREATER
+                if (VectorMath.Wide512 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+                {
+                    // Two vectors of rows at once in one 512-bit vector (a cache line): the same maxima lane by lane, with
+                    // half the instructions and one request per line.
+                    for (; i + 1 < max.Length; i += 2)
+                    {
+                        ref T next = ref Unsafe.Add(ref ahead, (i * lanes) + _start);
+                        Prefetch.Line(ref next);
+                        Prefetch.Line(ref Unsafe.Add(ref next, rows));
+                        Prefetch.Line(ref Unsafe.Add(ref next, 2 * rows));
+                        Prefetch.Line(ref Unsafe.Add(ref next, 3 * rows));
+                        ref Vector512<T> pair = ref Unsafe.As<Vector<T>, Vector512<T>>(ref Unsafe.Add(ref m, i));
+                        pair = Vector512.MaxNative(
+                            Vector512.MaxNative(pair, Unsafe.As<Vector<T>, Vector512<T>>(ref Unsafe.Add(ref x0, i))),
+                            Vector512.MaxNative(
+                                Vector512.MaxNative(Unsafe.As<Vector<T>, Vector512<T>>(ref Unsafe.Add(ref x1, i)), Unsafe.As<Vector<T>, Vector512<T>>(ref Unsafe.Add(ref x2, i))),
+                                Unsafe.As<Vector<T>, Vector512<T>>(ref Unsafe.Add(ref x3, i))));
+                    }
+                }
+#endif
+                for (; i < max.Length; i++)
                 {
                     ref T next = ref Unsafe.Add(ref ahead, (i * lanes) + _start);
                     Prefetch.Line(ref next);
