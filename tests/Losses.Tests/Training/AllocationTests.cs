@@ -82,8 +82,8 @@ public sealed class AllocationTests
     }
 
     /// <summary>
-    /// Bytes this thread allocates in 100 calls, measured after warm-up calls (rounds of 10 until a round compiles no
-    /// method) fill the pools and the JIT.
+    /// Bytes this thread allocates in 100 calls, measured once warm-up calls (<see cref="AllocationMeasurement.WarmUntilCompiled"/>,
+    /// with calls in tens) have filled the pools and the runtime has finished promoting the code.
     /// </summary>
     private static long AllocatedBytes(Action evaluate)
     {
