@@ -262,7 +262,7 @@ internal static class FusedExponentials
         nint end = (nint)wholes * Vector256<float>.Count;
         for (; i + Vector512<float>.Count <= end; i += Vector512<float>.Count)
         {
-            FourLines(ref x0, rows, next + i);
+            Prefetch.FourLines(ref x0, rows, next + i);
             Vector512<float> m = Vector512.LoadUnsafe(ref max, (nuint)i);
             Vector512<int> count = Vector512.LoadUnsafe(ref maxima, (nuint)i);
             ref Vector512<double> low = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
@@ -277,7 +277,7 @@ internal static class FusedExponentials
             count.StoreUnsafe(ref maxima, (nuint)i);
             if (TAhead.Value)
             {
-                FourLines(ref x0, rows, next + aheadOffset + i);
+                Prefetch.FourLines(ref x0, rows, next + aheadOffset + i);
                 AheadMaxima512(ref x0, rows, ref aheadMax, aheadOffset, i);
             }
         }
@@ -321,7 +321,7 @@ internal static class FusedExponentials
         nint end = (nint)wholes * Vector256<double>.Count;
         for (; i + Vector512<double>.Count <= end; i += Vector512<double>.Count)
         {
-            FourLines(ref x0, rows, next + i);
+            Prefetch.FourLines(ref x0, rows, next + i);
             Vector512<double> m = Vector512.LoadUnsafe(ref max, (nuint)i);
             ref Vector512<double> rowTail = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
             ref Vector512<double> rowOnes = ref Unsafe.Add(ref ones, i / Vector512<double>.Count);
@@ -335,7 +335,7 @@ internal static class FusedExponentials
             rowOnes = o;
             if (TAhead.Value)
             {
-                FourLines(ref x0, rows, next + aheadOffset + i);
+                Prefetch.FourLines(ref x0, rows, next + aheadOffset + i);
                 AheadMaxima512(ref x0, rows, ref aheadMax, aheadOffset, i);
             }
         }
@@ -355,20 +355,6 @@ internal static class FusedExponentials
                 AheadMaxima256(ref x0, rows, ref aheadMax, aheadOffset, i);
             }
         }
-    }
-
-    /// <summary>
-    /// Asks for the cache lines <paramref name="at"/> elements on in four column segments from <paramref name="x0"/>,
-    /// <paramref name="rows"/> apart (see <see cref="Prefetch"/>).
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void FourLines<T>(ref T x0, nint rows, nint at)
-    {
-        ref T x = ref Unsafe.Add(ref x0, at);
-        Prefetch.Line(ref x);
-        Prefetch.Line(ref Unsafe.Add(ref x, rows));
-        Prefetch.Line(ref Unsafe.Add(ref x, 2 * rows));
-        Prefetch.Line(ref Unsafe.Add(ref x, 3 * rows));
     }
 
     /// <summary>

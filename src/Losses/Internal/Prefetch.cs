@@ -23,6 +23,20 @@ internal static class Prefetch
         => ref MemoryMarshal.GetReference(next.Length >= current.Length ? next : current);
 
     /// <summary>
+    /// Asks for the cache lines <paramref name="at"/> elements on in four column segments from <paramref name="x0"/>,
+    /// <paramref name="rows"/> apart: the four columns a loop takes at once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void FourLines<T>(ref T x0, nint rows, nint at)
+    {
+        ref T x = ref Unsafe.Add(ref x0, at);
+        Line(ref x);
+        Line(ref Unsafe.Add(ref x, rows));
+        Line(ref Unsafe.Add(ref x, 2 * rows));
+        Line(ref Unsafe.Add(ref x, 3 * rows));
+    }
+
+    /// <summary>
     /// Asks for the cache line holding <paramref name="element"/> (where SSE runs; elsewhere nothing). Should the
     /// collector move the array meanwhile, the request is only wasted.
     /// </summary>

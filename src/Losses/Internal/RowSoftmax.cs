@@ -1140,11 +1140,7 @@ internal static class RowSoftmax
                     // half the instructions and one request per line.
                     for (; i + 1 < max.Length; i += 2)
                     {
-                        ref T next = ref Unsafe.Add(ref ahead, (i * lanes) + _start);
-                        Prefetch.Line(ref next);
-                        Prefetch.Line(ref Unsafe.Add(ref next, rows));
-                        Prefetch.Line(ref Unsafe.Add(ref next, 2 * rows));
-                        Prefetch.Line(ref Unsafe.Add(ref next, 3 * rows));
+                        Prefetch.FourLines(ref ahead, rows, (i * lanes) + _start);
                         ref Vector512<T> pair = ref Unsafe.As<Vector<T>, Vector512<T>>(ref Unsafe.Add(ref m, i));
                         pair = Vector512.MaxNative(
                             Vector512.MaxNative(pair, Unsafe.As<Vector<T>, Vector512<T>>(ref Unsafe.Add(ref x0, i))),
@@ -1156,11 +1152,7 @@ internal static class RowSoftmax
 #endif
                 for (; i < max.Length; i++)
                 {
-                    ref T next = ref Unsafe.Add(ref ahead, (i * lanes) + _start);
-                    Prefetch.Line(ref next);
-                    Prefetch.Line(ref Unsafe.Add(ref next, rows));
-                    Prefetch.Line(ref Unsafe.Add(ref next, 2 * rows));
-                    Prefetch.Line(ref Unsafe.Add(ref next, 3 * rows));
+                    Prefetch.FourLines(ref ahead, rows, (i * lanes) + _start);
                     Unsafe.Add(ref m, i) = VectorMath.MaxNative(
                         VectorMath.MaxNative(Unsafe.Add(ref m, i), Unsafe.Add(ref x0, i)),
                         VectorMath.MaxNative(VectorMath.MaxNative(Unsafe.Add(ref x1, i), Unsafe.Add(ref x2, i)), Unsafe.Add(ref x3, i)));
