@@ -265,6 +265,12 @@ internal static class ElementTerms
     public static void Widen<T>(ReadOnlySpan<T> values, Span<double> widened)
         where T : struct, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(double))
+        {
+            MemoryMarshal.Cast<T, double>(values).CopyTo(widened);
+            return;
+        }
+
         int done = 0;
         if (typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0 && VectorMath.Lanes<double>() != 0)
         {
@@ -289,6 +295,12 @@ internal static class ElementTerms
     public static void Round<T>(ReadOnlySpan<double> values, Span<T> rounded)
         where T : struct, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(double))
+        {
+            values.CopyTo(MemoryMarshal.Cast<T, double>(rounded));
+            return;
+        }
+
         int done = 0;
         if (typeof(T) == typeof(float) && VectorMath.Lanes<float>() != 0 && VectorMath.Lanes<double>() != 0)
         {

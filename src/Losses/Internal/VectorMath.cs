@@ -163,7 +163,7 @@ internal static unsafe class VectorMath
         {
             int count = Math.Min(ChunkDoubles, x.Length - start);
             ReadOnlySpan<T> arguments = x.Slice(start, count);
-            Widen(arguments, input);
+            ElementTerms.Widen(arguments, input);
             input[count..].Fill(ordinary);
             bool special = SetApart(input, exponential, ordinary);
             if (exponential)
@@ -188,53 +188,7 @@ internal static unsafe class VectorMath
                 }
             }
 
-            Narrow(output[..count], destination.Slice(start, count));
-        }
-    }
-
-    /// <summary><paramref name="values"/> in double, into the start of <paramref name="doubles"/>.</summary>
-    private static void Widen<T>(ReadOnlySpan<T> values, Span<double> doubles)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(double))
-        {
-            MemoryMarshal.Cast<T, double>(values).CopyTo(doubles);
-            return;
-        }
-
-        ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<T, Vector<float>>(values);
-        Span<Vector<double>> wide = MemoryMarshal.Cast<double, Vector<double>>(doubles[..(vectors.Length * Vector<float>.Count)]);
-        for (int i = 0; i < vectors.Length; i++)
-        {
-            Vector.Widen(vectors[i], out wide[2 * i], out wide[(2 * i) + 1]);
-        }
-
-        for (int i = vectors.Length * Vector<float>.Count; i < values.Length; i++)
-        {
-            doubles[i] = double.CreateTruncating(values[i]);
-        }
-    }
-
-    /// <summary><paramref name="doubles"/> rounded once to <typeparamref name="T"/>, into <paramref name="values"/>.</summary>
-    private static void Narrow<T>(ReadOnlySpan<double> doubles, Span<T> values)
-        where T : struct, IFloatingPointIeee754<T>
-    {
-        if (typeof(T) == typeof(double))
-        {
-            doubles.CopyTo(MemoryMarshal.Cast<T, double>(values));
-            return;
-        }
-
-        Span<Vector<float>> vectors = MemoryMarshal.Cast<T, Vector<float>>(values);
-        ReadOnlySpan<Vector<double>> wide = MemoryMarshal.Cast<double, Vector<double>>(doubles[..(vectors.Length * Vector<float>.Count)]);
-        for (int i = 0; i < vectors.Length; i++)
-        {
-            vectors[i] = Vector.Narrow(wide[2 * i], wide[(2 * i) + 1]);
-        }
-
-        for (int i = vectors.Length * Vector<float>.Count; i < values.Length; i++)
-        {
-            values[i] = T.CreateTruncating(doubles[i]);
+            ElementTerms.Round<T>(output[..count], destination.Slice(start, count));
         }
     }
 
