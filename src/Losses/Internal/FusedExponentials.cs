@@ -763,12 +763,33 @@ internal static class FusedExponentials
         if (TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count)
         {
             // A float vector's rows widen into one 512-bit double vector: the same operations lane by lane, so the same bits.
-            ReadOnlySpan<Vector512<double>> t512 = MemoryMarshal.Cast<double, Vector512<double>>(tail);
-            ReadOnlySpan<Vector512<double>> o512 = MemoryMarshal.Cast<double, Vector512<double>>(ones);
-            for (int i = 0; i < s.Length; i++)
+            // Every vector by the logarithm's ordinary lanes, with no test inside the loop (the test's rare branch
+            // calls out, and a call in the loop keeps its values on the stack); the vectors with a lane outside them
+            // (the padding's 0, NaN, +∞) are done again after, whole, as LogOfSumForFloat does them. The same bits.
+            ReadOnlySpan<Vector512<double>> t512 = MemoryMarshal.Cast<double, Vector512<double>>(tail)[..s.Length];
+            ReadOnlySpan<Vector512<double>> o512 = MemoryMarshal.Cast<double, Vector512<double>>(ones)[..s.Length];
+            _ = logS[..s.Length];
+            ref Vector512<double> t0 = ref MemoryMarshal.GetReference(t512);
+            ref Vector512<double> o0 = ref MemoryMarshal.GetReference(o512);
+            ref Vector<T> s0 = ref MemoryMarshal.GetReference(s);
+            ref Vector<T> logS0 = ref MemoryMarshal.GetReference(logS);
+            Vector512<double> ordinary = Vector512<double>.AllBitsSet;
+            for (nint i = 0; i < s.Length; i++)
             {
-                s[i] = Avx512F.ConvertToVector256Single(o512[i] + t512[i]).AsVector().As<float, T>();
-                logS[i] = Avx512F.ConvertToVector256Single(LogOfSumForFloat(t512[i], o512[i])).AsVector().As<float, T>();
+                Vector512<double> rowTail = Unsafe.Add(ref t0, i);
+                Vector512<double> rowOnes = Unsafe.Add(ref o0, i);
+                Vector512<double> w = rowOnes + rowTail;
+                ordinary &= VectorLogarithm.Ordinary(w);
+                Unsafe.Add(ref s0, i) = Avx512F.ConvertToVector256Single(w).AsVector().As<float, T>();
+                Unsafe.Add(ref logS0, i) = Avx512F.ConvertToVector256Single(VectorLogarithm.LogForFloatOfOrdinary(w) + ((rowOnes - w) + rowTail)).AsVector().As<float, T>();
+            }
+
+            if (!Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
+            {
+                for (int i = 0; i < s.Length; i++)
+                {
+                    logS[i] = Avx512F.ConvertToVector256Single(LogOfSumForFloat(t512[i], o512[i])).AsVector().As<float, T>();
+                }
             }
 
             return;
@@ -806,7 +827,7 @@ internal static class FusedExponentials
     /// float's half unit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> LogOfSumForFloat(Vector512<double> tail, Vector512<double> ones)
+    internal static Vector512<double> LogOfSumForFloat(Vector512<double> tail, Vector512<double> ones)
     {
         Vector512<double> w = ones + tail;
         return VectorLogarithm.LogForFloat(w) + ((ones - w) + tail);

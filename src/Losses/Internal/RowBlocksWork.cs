@@ -86,7 +86,15 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
         var chain = default(RowSoftmax.BlockChain);
         for (int index = 0; ParallelWork.TryClaim(ref next, Blocks, out int block); index++)
         {
-            RowSoftmax.RunBlock(arguments, scratch, index, block * _rowsPerBlock, next: -1, ref chain);
+            // Blocks hold whole strips of sixteen rows but the last: what the narrow kernel leaves of it (the rows after
+            // its strips) is one short block.
+            int start = block * _rowsPerBlock;
+            int length = Math.Min(_rowsPerBlock, _rows - start);
+            int done = RowSoftmax.NarrowRows(arguments, start, length);
+            if (done < length)
+            {
+                RowSoftmax.RunBlock(arguments, scratch, index, start + done, next: -1, ref chain);
+            }
         }
     }
 }

@@ -109,15 +109,47 @@ internal static class RowSoftmax
             return;
         }
 
-        using var scratch = new Scratch<T>(rowsPerBlock);
+        // Narrow float rows with class indices: the whole strips of rows in registers, the rows after them by the blocks.
+        int first = NarrowRows(arguments, 0, rows);
+        if (first == rows)
+        {
+            return;
+        }
+
+        using var scratch = new Scratch<T>(Math.Min(rowsPerBlock, rows - first));
         var chain = default(BlockChain);
-        for (int start = 0, index = 0; start < rows; start += rowsPerBlock, index++)
+        for (int start = first, index = 0; start < rows; start += rowsPerBlock, index++)
         {
             int next = start + rowsPerBlock < rows ? start + rowsPerBlock : -1;
             RunBlock(arguments, scratch, index, start, next, ref chain);
         }
 
         FinishChain(arguments, scratch, ref chain);
+    }
+
+    /// <summary>
+    /// The losses of the rows from <paramref name="start"/> (of the <paramref name="count"/> from there) that
+    /// <c>NarrowClassLosses</c> takes, where it takes the call (float rows of at most 16 columns where 512-bit vectors
+    /// run): the whole strips of sixteen rows, the same bits as the blocks give them. Returns how many rows it did (0
+    /// where it does not apply).
+    /// </summary>
+    internal static int NarrowRows<T>(scoped in RowArguments<T> arguments, int start, int count)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+#if NET9_0_OR_GREATER
+        if (NarrowClassLosses.Applies<T>(arguments.Kernel, arguments.Columns, gradient: !arguments.Outputs.IsEmpty) && !arguments.Losses.IsEmpty)
+        {
+            return NarrowClassLosses.Losses(
+                MemoryMarshal.Cast<T, float>(arguments.Logits),
+                arguments.Rows,
+                arguments.Columns,
+                arguments.ClassIndices,
+                MemoryMarshal.Cast<T, float>(arguments.Losses),
+                start,
+                count);
+        }
+#endif
+        return 0;
     }
 
     /// <summary>What a block leaves to the next block the same scratch runs (<see cref="RunBlock"/>).</summary>
@@ -607,7 +639,7 @@ internal static class RowSoftmax
     /// should a caller inside the library skip that.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void CheckClasses(bool inRange)
+    internal static void CheckClasses(bool inRange)
     {
         if (!inRange)
         {

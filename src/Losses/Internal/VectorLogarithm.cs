@@ -144,6 +144,20 @@ internal static unsafe class VectorLogarithm
     public static Vector512<double> LogForFloat(Vector512<double> x)
         => Lanes<Tabulated>(x);
 
+    /// <summary>
+    /// <see cref="LogForFloat(Vector512{double})"/> without its test for special lanes: the same bits where
+    /// <see cref="Ordinary(Vector512{double})"/> holds for every lane, meaningless values (and no exception) elsewhere.
+    /// For loops that test once after the loop and redo only the vectors with a special lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LogForFloatOfOrdinary(Vector512<double> x)
+        => Tabulated.Ordinary(x);
+
+    /// <summary>The lanes that are positive, normal and finite (all bits set), where the algorithms apply as they are.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> Ordinary(Vector512<double> x)
+        => Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormal)) & Vector512.LessThanOrEqual(x, Vector512.Create(double.MaxValue));
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> OrdinaryLogForFloat(Vector<double> x)
     {
@@ -335,9 +349,7 @@ internal static unsafe class VectorLogarithm
     private static Vector512<double> Lanes<TLogarithm>(Vector512<double> x)
         where TLogarithm : struct, ILogarithm
     {
-        Vector512<double> ordinary = Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormal))
-            & Vector512.LessThanOrEqual(x, Vector512.Create(double.MaxValue));
-        if (Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
+        if (Vector512.EqualsAll(Ordinary(x).AsInt64(), Vector512<long>.AllBitsSet))
         {
             return TLogarithm.Ordinary(x);
         }

@@ -10,7 +10,9 @@ namespace Losses.Tests.Kernels;
 /// index; the dense kernel with the one-hot row takes it as L·log S - D with L = 1 and D = the label's shifted logit.
 /// The specification: the same bits, row by row, wherever the row falls among the vectors of rows (every tail length),
 /// with the label's logit at the row maximum, at ±∞, NaN, -0 and 1e30; with the columns in groups of four and after them
-/// (the class-index pass takes four columns at a time where 512-bit vectors run), over several blocks of rows.
+/// (the class-index pass takes four columns at a time where 512-bit vectors run), over several blocks of rows; and for
+/// rows of at most 16 columns, where the float losses alone are taken sixteen rows at a time in registers
+/// (<c>NarrowClassLosses</c>) and the rows after the last whole strip by the blocks.
 /// </summary>
 public abstract class ClassIndexLossTests<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -18,8 +20,12 @@ public abstract class ClassIndexLossTests<T>
     [Theory]
     [InlineData(1)]
     [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
     [InlineData(7)]
     [InlineData(9)]
+    [InlineData(16)]
+    [InlineData(17)]
     [InlineData(40)]
     public void ClassIndexLosses_GiveTheBitsOfTheDenseKernelWithOneHotLabels_AtEveryRowCount(int columns)
     {

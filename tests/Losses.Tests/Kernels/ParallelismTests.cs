@@ -344,6 +344,7 @@ public static class ParallelShapes
         { 300, 300 },
         { 70, 1000 },  // few rows: blocks of the smallest size
         { 1000, 67 },
+        { 8200, 10 },  // narrow rows: strips of sixteen rows in registers on one thread, and in each block on several
     };
 }
 

@@ -1,0 +1,171 @@
+#if NET9_0_OR_GREATER
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace Losses.Internal;
+
+/// <summary>
+/// Float softmax cross-entropy with class indices, the losses alone, for rows of at most <see cref="MaxColumns"/>
+/// columns: <c>ℓᵢ = log Sᵢ - shift(xᵢ,ₖ, mᵢ)</c>, sixteen rows at a time (one 512-bit vector per column), each strip of
+/// rows taken from its maxima to its losses in registers. The block kernel (<see cref="RowSoftmax"/>) keeps each
+/// statistic in a span between passes (the maxima, the tail and count of the exponentials, S and log S), which for
+/// narrow rows costs as much as the exponentials themselves.
+/// </summary>
+/// <remarks>
+/// Per row, the operations of the block kernel in the same order, so the same bits: m by the same native-maximum tree
+/// (the first column, then four columns at a time, then one; a row of only -∞ gives NaN), the tail and count of the
+/// maxima by <see cref="VectorMath.AddBelowMaxima512"/> column by column from the first, S's logarithm by
+/// <see cref="FusedExponentials.LogOfSumForFloat(Vector512{double}, Vector512{double})"/> with the count as double, and
+/// the loss as <c>RowSoftmax.ClassLosses</c> takes it, in float. The rows after the last whole strip are left to the
+/// block kernel.
+/// </remarks>
+internal static class NarrowClassLosses
+{
+    /// <summary>
+    /// The widest rows taken: sixteen columns of a strip are sixteen cache lines, read twice (the maxima, then the
+    /// exponentials) from L1.
+    /// </summary>
+    internal const int MaxColumns = 16;
+
+    /// <summary>The rows of a strip: one 512-bit vector of floats.</summary>
+    internal const int StripRows = 16;
+
+    /// <summary>
+    /// Whether the kernel takes the losses alone of a float class-index call of this many columns on this machine
+    /// (512-bit vectors).
+    /// </summary>
+    public static bool Applies<T>(RowKernel kernel, int columns, bool gradient)
+        => kernel == RowKernel.SparseCrossEntropy && !gradient && typeof(T) == typeof(float) && VectorMath.Wide512 && Avx2.IsSupported
+            && columns >= 1 && columns <= MaxColumns;
+
+    /// <summary>
+    /// The losses of the rows in whole strips from <paramref name="start"/> (of the <paramref name="count"/> rows from
+    /// there) into <paramref name="losses"/>; returns how many rows that is (a multiple of <see cref="StripRows"/>). The
+    /// matrix is column-major with <paramref name="rows"/> rows. Each class index is checked to lie in [0, columns)
+    /// before its logit is read.
+    /// </summary>
+    public static unsafe int Losses(ReadOnlySpan<float> logits, int rows, int columns, ReadOnlySpan<int> classes, Span<float> losses, int start, int count)
+    {
+        int done = count / StripRows * StripRows;
+
+        // Checked here once: every logit, class index and loss the strips touch lies in its span.
+        logits = logits[..(rows * columns)];
+        classes = classes.Slice(start, done);
+        losses = losses.Slice(start, done);
+        ref int k = ref MemoryMarshal.GetReference(classes);
+        ref float target = ref MemoryMarshal.GetReference(losses);
+        fixed (float* x = logits)
+        {
+            int i = 0;
+            for (; i + (2 * StripRows) <= done; i += 2 * StripRows)
+            {
+                TwoStrips(x, rows, columns, start + i, ref Unsafe.Add(ref k, i), ref Unsafe.Add(ref target, i));
+            }
+
+            if (i < done)
+            {
+                OneStrip(x, rows, columns, start + i, ref Unsafe.Add(ref k, i), ref Unsafe.Add(ref target, i));
+            }
+        }
+
+        return done;
+    }
+
+    /// <summary>
+    /// The losses of the thirty-two rows from <paramref name="first"/> into <paramref name="target"/>: two strips side by
+    /// side, so that each column's two steps are independent and one strip's chain of additions overlaps the other's.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void TwoStrips(float* x, int rows, int columns, int first, ref int classes, ref float target)
+    {
+        float* a = x + first;
+        float* b = a + StripRows;
+        Vector512<float> maxA = Max(a, rows, columns);
+        Vector512<float> maxB = Max(b, rows, columns);
+        Vector512<int> maximaA = Vector512<int>.Zero;
+        Vector512<int> maximaB = Vector512<int>.Zero;
+        Vector512<double> lowA = Vector512<double>.Zero;
+        Vector512<double> highA = Vector512<double>.Zero;
+        Vector512<double> lowB = Vector512<double>.Zero;
+        Vector512<double> highB = Vector512<double>.Zero;
+        for (nint offset = 0, end = (nint)columns * rows; offset < end; offset += rows)
+        {
+            VectorMath.AddBelowMaxima512(Vector512.Load(a + offset), maxA, ref maximaA, ref lowA, ref highA);
+            VectorMath.AddBelowMaxima512(Vector512.Load(b + offset), maxB, ref maximaB, ref lowB, ref highB);
+        }
+
+        Losses(x, rows, columns, first, Vector512.LoadUnsafe(ref classes), maxA, maximaA, lowA, highA).StoreUnsafe(ref target);
+        Losses(x, rows, columns, first + StripRows, Vector512.LoadUnsafe(ref classes, StripRows), maxB, maximaB, lowB, highB)
+            .StoreUnsafe(ref target, StripRows);
+    }
+
+    /// <summary>The losses of the sixteen rows from <paramref name="first"/> into <paramref name="target"/>.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void OneStrip(float* x, int rows, int columns, int first, ref int classes, ref float target)
+    {
+        float* a = x + first;
+        Vector512<float> max = Max(a, rows, columns);
+        Vector512<int> maxima = Vector512<int>.Zero;
+        Vector512<double> low = Vector512<double>.Zero;
+        Vector512<double> high = Vector512<double>.Zero;
+        for (nint offset = 0, end = (nint)columns * rows; offset < end; offset += rows)
+        {
+            VectorMath.AddBelowMaxima512(Vector512.Load(a + offset), max, ref maxima, ref low, ref high);
+        }
+
+        Losses(x, rows, columns, first, Vector512.LoadUnsafe(ref classes), max, maxima, low, high).StoreUnsafe(ref target);
+    }
+
+    /// <summary>
+    /// The row maxima of a strip, from its first row <paramref name="rowsAt"/>: the first column, then the native maximum
+    /// four columns at a time, then one (a row of only -∞ gives NaN).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> Max(float* rowsAt, int rows, int columns)
+    {
+        Vector512<float> m = Vector512.Load(rowsAt);
+        int column = 1;
+        for (; column + 3 < columns; column += 4)
+        {
+            float* group = rowsAt + ((nint)column * rows);
+            m = Vector512.MaxNative(
+                Vector512.MaxNative(m, Vector512.Load(group)),
+                Vector512.MaxNative(
+                    Vector512.MaxNative(Vector512.Load(group + rows), Vector512.Load(group + (2 * (nint)rows))),
+                    Vector512.Load(group + (3 * (nint)rows))));
+        }
+
+        for (; column < columns; column++)
+        {
+            m = Vector512.MaxNative(m, Vector512.Load(rowsAt + ((nint)column * rows)));
+        }
+
+        // A row of only -∞ has no limit: NaN flows into its loss.
+        return Vector512.ConditionalSelect(Vector512.Equals(m, Vector512.Create(float.NegativeInfinity)), Vector512.Create(float.NaN), m);
+    }
+
+    /// <summary>
+    /// A strip's losses from its maxima <paramref name="max"/>, its count of them and its tail: log S - shift(x_label, m),
+    /// each class index checked before its logit is read.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> Losses(
+        float* x, int rows, int columns, int first, Vector512<int> classes, Vector512<float> max, Vector512<int> maxima, Vector512<double> tailLow, Vector512<double> tailHigh)
+    {
+        Vector256<float> logSumLow = Avx512F.ConvertToVector256Single(
+            FusedExponentials.LogOfSumForFloat(tailLow, Avx512F.ConvertToVector512Double(maxima.GetLower())));
+        Vector256<float> logSumHigh = Avx512F.ConvertToVector256Single(
+            FusedExponentials.LogOfSumForFloat(tailHigh, Avx512F.ConvertToVector512Double(maxima.GetUpper())));
+        RowSoftmax.CheckClasses(Vector512.LessThanAll(classes.AsUInt32(), Vector512.Create((uint)columns)));
+        Vector512<int> offsets = (classes * Vector512.Create(rows)) + Vector512.Create(first) + Vector512<int>.Indices;
+        Vector512<float> logit = Vector512.Create(
+            Avx2.GatherVector256(x, offsets.GetLower(), sizeof(float)), Avx2.GatherVector256(x, offsets.GetUpper(), sizeof(float)));
+        Vector512<float> shifted = Vector512.ConditionalSelect(Vector512.Equals(logit, max), Vector512<float>.Zero, logit - max);
+        return Vector512.Create(logSumLow, logSumHigh) - shifted;
+    }
+}
+#endif
