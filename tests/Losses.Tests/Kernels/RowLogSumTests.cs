@@ -81,4 +81,58 @@ public sealed class RowLogSumTests
 
         logSum.Should().AllBeEquivalentTo((float)LogOnePlus(tailValue));
     }
+
+    [Fact]
+    public void FloatLogOfRowSum_SpecialSums_TakeTheirIeeeLogarithm_AndLeaveTheOtherLanesAsTheyAre()
+    {
+        // S = 0 (a padding row: no maximum, no tail), a subnormal S, S = +∞ and a NaN tail, each in a different lane
+        // of a vector whose other lanes are ordinary rows, and every ordinary vector around them. A special lane takes
+        // Math.Log's value plus the bracket ((ones - S) + tail): -∞ for 0, ln of the subnormal, NaN for +∞ (the bracket
+        // is -∞ + ∞) and for NaN. The ordinary lanes keep the bits they have without the special lanes beside them.
+        const int Lanes = 64;
+        var random = new Random(20261129);
+        double[] tail = new double[Lanes];
+        double[] ones = new double[Lanes];
+        for (int i = 0; i < Lanes; i++)
+        {
+            ones[i] = 1 + random.Next(3);
+            tail[i] = random.NextDouble() * 10;
+        }
+
+        float[] ordinarySum = new float[Lanes];
+        float[] ordinaryLogSum = new float[Lanes];
+        FusedExponentials.Logarithms<float>(tail, ones, ordinarySum, ordinaryLogSum);
+
+        (int Lane, double Ones, double Tail, float Expected)[] specials =
+        [
+            (3, 0, 0, float.NegativeInfinity),
+            (17, 0, 5e-320, (float)Math.Log(5e-320)),
+            (42, 0, double.PositiveInfinity, float.NaN),
+            (63, 1, double.NaN, float.NaN),
+        ];
+        foreach ((int lane, double laneOnes, double laneTail, float _) in specials)
+        {
+            ones[lane] = laneOnes;
+            tail[lane] = laneTail;
+        }
+
+        float[] sum = new float[Lanes];
+        float[] logSum = new float[Lanes];
+        FusedExponentials.Logarithms<float>(tail, ones, sum, logSum);
+
+        foreach ((int lane, double laneOnes, double laneTail, float expected) in specials)
+        {
+            logSum[lane].Should().Be(expected, $"ln S for ones = {laneOnes:R} and tail = {laneTail:R}");
+            sum[lane].Should().Be((float)(laneOnes + laneTail), "S is ones + tail rounded once");
+        }
+
+        for (int i = 0; i < Lanes; i++)
+        {
+            if (Array.FindIndex(specials, special => special.Lane == i) < 0)
+            {
+                BitConverter.SingleToInt32Bits(logSum[i]).Should().Be(
+                    BitConverter.SingleToInt32Bits(ordinaryLogSum[i]), $"lane {i} is ordinary, with or without special lanes beside it");
+            }
+        }
+    }
 }
