@@ -781,7 +781,7 @@ internal static class FusedExponentials
                 Vector512<double> w = rowOnes + rowTail;
                 ordinary &= VectorLogarithm.Ordinary(w);
                 Unsafe.Add(ref s0, i) = Avx512F.ConvertToVector256Single(w).AsVector().As<float, T>();
-                Unsafe.Add(ref logS0, i) = Avx512F.ConvertToVector256Single(VectorLogarithm.LogForFloatOfOrdinary(w) + ((rowOnes - w) + rowTail)).AsVector().As<float, T>();
+                Unsafe.Add(ref logS0, i) = Avx512F.ConvertToVector256Single(OrdinaryLogOfSumForFloat(rowTail, rowOnes, w)).AsVector().As<float, T>();
             }
 
             if (!Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
@@ -832,6 +832,14 @@ internal static class FusedExponentials
         Vector512<double> w = ones + tail;
         return VectorLogarithm.LogForFloat(w) + ((ones - w) + tail);
     }
+
+    /// <summary>
+    /// <see cref="LogOfSumForFloat(Vector512{double}, Vector512{double})"/> where every lane of w = ones + tail is ordinary
+    /// (<see cref="VectorLogarithm.Ordinary(Vector512{double})"/>): the same bits there, without the test for special lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<double> OrdinaryLogOfSumForFloat(Vector512<double> tail, Vector512<double> ones, Vector512<double> w)
+        => VectorLogarithm.LogForFloatOfOrdinary(w) + ((ones - w) + tail);
 
     /// <inheritdoc cref="LogOfSumForFloat(Vector512{double}, Vector512{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

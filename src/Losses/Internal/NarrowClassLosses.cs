@@ -23,6 +23,7 @@ namespace Losses.Internal;
 /// the loss as <c>RowSoftmax.ClassLosses</c> takes it, in float. The rows after the last whole strip are left to the
 /// block kernel.
 /// </remarks>
+[SkipLocalsInit]
 internal static class NarrowClassLosses
 {
     /// <summary>
@@ -92,15 +93,81 @@ internal static class NarrowClassLosses
         Vector512<double> highA = Vector512<double>.Zero;
         Vector512<double> lowB = Vector512<double>.Zero;
         Vector512<double> highB = Vector512<double>.Zero;
-        for (nint offset = 0, end = (nint)columns * rows; offset < end; offset += rows)
+        // A maximum of +∞ needs the comparison x = m (x - m is NaN there); else the cheaper step (Max gives no -∞).
+        nint end = (nint)columns * rows;
+        if (Vector512.EqualsAny(maxA, Vector512.Create(float.PositiveInfinity)) || Vector512.EqualsAny(maxB, Vector512.Create(float.PositiveInfinity)))
         {
-            VectorMath.AddBelowMaxima512(Vector512.Load(a + offset), maxA, ref maximaA, ref lowA, ref highA);
-            VectorMath.AddBelowMaxima512(Vector512.Load(b + offset), maxB, ref maximaB, ref lowB, ref highB);
+            for (nint offset = 0; offset < end; offset += rows)
+            {
+                VectorMath.AddBelowMaxima512(Vector512.Load(a + offset), maxA, ref maximaA, ref lowA, ref highA);
+                VectorMath.AddBelowMaxima512(Vector512.Load(b + offset), maxB, ref maximaB, ref lowB, ref highB);
+            }
+        }
+        else
+        {
+            for (nint offset = 0; offset < end; offset += rows)
+            {
+                VectorMath.AddBelowFiniteMaxima512(Vector512.Load(a + offset), maxA, ref maximaA, ref lowA, ref highA);
+                VectorMath.AddBelowFiniteMaxima512(Vector512.Load(b + offset), maxB, ref maximaB, ref lowB, ref highB);
+            }
         }
 
-        Losses(x, rows, columns, first, Vector512.LoadUnsafe(ref classes), maxA, maximaA, lowA, highA).StoreUnsafe(ref target);
-        Losses(x, rows, columns, first + StripRows, Vector512.LoadUnsafe(ref classes, StripRows), maxB, maximaB, lowB, highB)
-            .StoreUnsafe(ref target, StripRows);
+        // Finished in a call of its own: the logarithm's rare branch calls out, and values live across a call in this
+        // method would be kept on the stack inside the loop.
+        FinishTwo(x, rows, columns, first, ref classes, ref target, maxA, maximaA, lowA, highA, maxB, maximaB, lowB, highB);
+    }
+
+    /// <summary>
+    /// The losses of <see cref="TwoStrips"/>'s two strips from their maxima, counts and tails: the class indices checked
+    /// first; then, where every row's S is ordinary for the logarithm (as it is but for NaN), no call out of this
+    /// method, so that nothing is kept on the stack; else each strip by <see cref="StripLosses"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void FinishTwo(
+        float* x,
+        int rows,
+        int columns,
+        int first,
+        ref int classes,
+        ref float target,
+        Vector512<float> maxA,
+        Vector512<int> maximaA,
+        Vector512<double> lowA,
+        Vector512<double> highA,
+        Vector512<float> maxB,
+        Vector512<int> maximaB,
+        Vector512<double> lowB,
+        Vector512<double> highB)
+    {
+        Vector512<int> classesA = Vector512.LoadUnsafe(ref classes);
+        Vector512<int> classesB = Vector512.LoadUnsafe(ref classes, StripRows);
+        var classCount = Vector512.Create((uint)columns);
+        RowSoftmax.CheckClasses(Vector512.LessThanAll(classesA.AsUInt32(), classCount) & Vector512.LessThanAll(classesB.AsUInt32(), classCount));
+        Vector512<double> onesLowA = Avx512F.ConvertToVector512Double(maximaA.GetLower());
+        Vector512<double> onesHighA = Avx512F.ConvertToVector512Double(maximaA.GetUpper());
+        Vector512<double> onesLowB = Avx512F.ConvertToVector512Double(maximaB.GetLower());
+        Vector512<double> onesHighB = Avx512F.ConvertToVector512Double(maximaB.GetUpper());
+        Vector512<double> sumLowA = onesLowA + lowA;
+        Vector512<double> sumHighA = onesHighA + highA;
+        Vector512<double> sumLowB = onesLowB + lowB;
+        Vector512<double> sumHighB = onesHighB + highB;
+        Vector512<double> ordinary = VectorLogarithm.Ordinary(sumLowA) & VectorLogarithm.Ordinary(sumHighA)
+            & VectorLogarithm.Ordinary(sumLowB) & VectorLogarithm.Ordinary(sumHighB);
+        if (!Vector512.EqualsAll(ordinary.AsInt64(), Vector512<long>.AllBitsSet))
+        {
+            StripLosses(x, rows, first, classesA, maxA, maximaA, lowA, highA).StoreUnsafe(ref target);
+            StripLosses(x, rows, first + StripRows, classesB, maxB, maximaB, lowB, highB).StoreUnsafe(ref target, StripRows);
+            return;
+        }
+
+        Vector512<float> logSumA = Vector512.Create(
+            Avx512F.ConvertToVector256Single(FusedExponentials.OrdinaryLogOfSumForFloat(lowA, onesLowA, sumLowA)),
+            Avx512F.ConvertToVector256Single(FusedExponentials.OrdinaryLogOfSumForFloat(highA, onesHighA, sumHighA)));
+        Vector512<float> logSumB = Vector512.Create(
+            Avx512F.ConvertToVector256Single(FusedExponentials.OrdinaryLogOfSumForFloat(lowB, onesLowB, sumLowB)),
+            Avx512F.ConvertToVector256Single(FusedExponentials.OrdinaryLogOfSumForFloat(highB, onesHighB, sumHighB)));
+        (logSumA - Shifted(x, rows, first, classesA, maxA)).StoreUnsafe(ref target);
+        (logSumB - Shifted(x, rows, first + StripRows, classesB, maxB)).StoreUnsafe(ref target, StripRows);
     }
 
     /// <summary>The losses of the sixteen rows from <paramref name="first"/> into <paramref name="target"/>.</summary>
@@ -117,7 +184,9 @@ internal static class NarrowClassLosses
             VectorMath.AddBelowMaxima512(Vector512.Load(a + offset), max, ref maxima, ref low, ref high);
         }
 
-        Losses(x, rows, columns, first, Vector512.LoadUnsafe(ref classes), max, maxima, low, high).StoreUnsafe(ref target);
+        Vector512<int> stripClasses = Vector512.LoadUnsafe(ref classes);
+        RowSoftmax.CheckClasses(Vector512.LessThanAll(stripClasses.AsUInt32(), Vector512.Create((uint)columns)));
+        StripLosses(x, rows, first, stripClasses, max, maxima, low, high).StoreUnsafe(ref target);
     }
 
     /// <summary>
@@ -150,22 +219,30 @@ internal static class NarrowClassLosses
 
     /// <summary>
     /// A strip's losses from its maxima <paramref name="max"/>, its count of them and its tail: log S - shift(x_label, m),
-    /// each class index checked before its logit is read.
+    /// the class indices already checked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector512<float> Losses(
-        float* x, int rows, int columns, int first, Vector512<int> classes, Vector512<float> max, Vector512<int> maxima, Vector512<double> tailLow, Vector512<double> tailHigh)
+    private static unsafe Vector512<float> StripLosses(
+        float* x, int rows, int first, Vector512<int> classes, Vector512<float> max, Vector512<int> maxima, Vector512<double> tailLow, Vector512<double> tailHigh)
     {
         Vector256<float> logSumLow = Avx512F.ConvertToVector256Single(
             FusedExponentials.LogOfSumForFloat(tailLow, Avx512F.ConvertToVector512Double(maxima.GetLower())));
         Vector256<float> logSumHigh = Avx512F.ConvertToVector256Single(
             FusedExponentials.LogOfSumForFloat(tailHigh, Avx512F.ConvertToVector512Double(maxima.GetUpper())));
-        RowSoftmax.CheckClasses(Vector512.LessThanAll(classes.AsUInt32(), Vector512.Create((uint)columns)));
+        return Vector512.Create(logSumLow, logSumHigh) - Shifted(x, rows, first, classes, max);
+    }
+
+    /// <summary>
+    /// shift(x_label, m) for the sixteen rows from <paramref name="first"/>, whose class indices (already checked) are
+    /// <paramref name="classes"/>: 0 where the label's logit is the maximum, else x_label - m, in float.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<float> Shifted(float* x, int rows, int first, Vector512<int> classes, Vector512<float> max)
+    {
         Vector512<int> offsets = (classes * Vector512.Create(rows)) + Vector512.Create(first) + Vector512<int>.Indices;
         Vector512<float> logit = Vector512.Create(
             Avx2.GatherVector256(x, offsets.GetLower(), sizeof(float)), Avx2.GatherVector256(x, offsets.GetUpper(), sizeof(float)));
-        Vector512<float> shifted = Vector512.ConditionalSelect(Vector512.Equals(logit, max), Vector512<float>.Zero, logit - max);
-        return Vector512.Create(logSumLow, logSumHigh) - shifted;
+        return Vector512.ConditionalSelect(Vector512.Equals(logit, max), Vector512<float>.Zero, logit - max);
     }
 }
 #endif

@@ -636,6 +636,25 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
+    /// <see cref="AddBelowMaxima512"/> for rows whose maxima are finite or NaN (not ±∞; the kernels give a row of only -∞
+    /// the maximum NaN): the same bits there, with a maximum found from the widened argument instead of the widened
+    /// comparison. For such a maximum m, x - m is ±0 exactly where x = m (a NaN gives NaN, -∞ is clamped to -700), so
+    /// the argument in double is 0 there and only there; the select reads the comparison of each double half directly,
+    /// with no widening of the float one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddBelowFiniteMaxima512(
+        Vector512<float> x, Vector512<float> max, ref Vector512<int> maxima, ref Vector512<double> tailLow, ref Vector512<double> tailHigh)
+    {
+        maxima -= Vector512.Equals(x, max).AsInt32();
+        Vector512<float> argument = Vector512.MaxNative(Vector512.Create(-FarExponent), x - max);
+        Vector512<double> low = Avx512F.ConvertToVector512Double(argument.GetLower());
+        Vector512<double> high = Avx512F.ConvertToVector512Double(argument.GetUpper());
+        tailLow += Vector512.ConditionalSelect(Vector512.Equals(low, Vector512<double>.Zero), FarBelowMaximum512, TableExponential.ExpForFloat(low));
+        tailHigh += Vector512.ConditionalSelect(Vector512.Equals(high, Vector512<double>.Zero), FarBelowMaximum512, TableExponential.ExpForFloat(high));
+    }
+
+    /// <summary>
     /// e^-700 where <paramref name="atMax"/> marks a maximum, the <paramref name="exponentials"/> elsewhere: what the
     /// exponential of an argument replaced by -700 gives (<see cref="ExpAddedBelowMaxima"/>), the same bits, put in after
     /// the exponential, so that the comparison is not on its path (about a tenth less time for the class-index loss at

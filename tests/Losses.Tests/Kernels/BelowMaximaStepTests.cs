@@ -10,12 +10,15 @@ namespace Losses.Tests.Kernels;
 /// The class-index loop's step over sixteen float rows (<see cref="VectorMath.AddBelowMaxima512"/>), which puts a
 /// maximum's e^-700 in after the exponential instead of replacing its argument before: it must add, lane by lane, the
 /// bits the four-lane table exponential gives for the argument the fused loop defines (-700 at a maximum, x - m clamped
-/// to -700 elsewhere, NaN kept), and count the same maxima.
+/// to -700 elsewhere, NaN kept), and count the same maxima. The narrow class-index kernel's step for rows whose maxima
+/// are finite or NaN (<see cref="VectorMath.AddBelowFiniteMaxima512"/>) must do the same for such rows.
 /// </summary>
 public sealed class BelowMaximaStepTests
 {
-    [Fact]
-    public void AddsTheFourLaneExponentialsOfTheDefinedArguments_MaximaAndExtremesIncluded()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void AddsTheFourLaneExponentialsOfTheDefinedArguments_MaximaAndExtremesIncluded(bool finiteMaxima)
     {
         if (!TableExponential.IsSupported512 || !TableExponential.IsSupported)
         {
@@ -31,6 +34,12 @@ public sealed class BelowMaximaStepTests
             for (int lane = 0; lane < 16; lane++)
             {
                 max[lane] = trial % 3 == 0 ? specials[random.Next(specials.Length)] : (float)((random.NextDouble() * 20) - 10);
+                if (finiteMaxima && float.IsInfinity(max[lane]))
+                {
+                    // The finite-maxima step is for rows whose maximum is finite or NaN (a row of only -∞ has NaN).
+                    max[lane] = max[lane] > 0 ? float.MaxValue : float.NaN;
+                }
+
                 x[lane] = random.Next(4) switch
                 {
                     0 => max[lane],                                                   // a maximum
@@ -46,7 +55,14 @@ public sealed class BelowMaximaStepTests
             Vector512<double> tailHigh = trial % 2 == 0 ? Vector512<double>.Zero : Vector512.Create(random.NextDouble());
             Vector512<double> lowBefore = tailLow;
             Vector512<double> highBefore = tailHigh;
-            VectorMath.AddBelowMaxima512(Vector512.Create(x), Vector512.Create(max), ref maxima, ref tailLow, ref tailHigh);
+            if (finiteMaxima)
+            {
+                VectorMath.AddBelowFiniteMaxima512(Vector512.Create(x), Vector512.Create(max), ref maxima, ref tailLow, ref tailHigh);
+            }
+            else
+            {
+                VectorMath.AddBelowMaxima512(Vector512.Create(x), Vector512.Create(max), ref maxima, ref tailLow, ref tailHigh);
+            }
 
             for (int lane = 0; lane < 16; lane++)
             {
