@@ -199,14 +199,31 @@ internal static class FusedExponentials
         ref Vector512<double> tail = ref Unsafe.As<Vector<double>, Vector512<double>>(ref statistics.Tail);
         nint aheadOffset = TAhead.Value ? region.AheadOffset : 0;
         int grouped = columns / 4 * 4;
+
+        // Float rows whose maxima are all finite or NaN (the maxima hold no -∞) take the step that finds a maximum from
+        // the widened argument (the same bits).
+        bool finite = typeof(T) == typeof(float) && !ContainsPositiveInfinity(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref max), wholes * Vector<T>.Count));
         for (int column = 0; column < grouped; column += 4)
         {
             // The next group's columns, or these (already in cache) past the last group.
             nint next = column + 4 < grouped ? 4 * rows : 0;
             ref T first = ref Unsafe.Add(ref logits, column * rows);
-            if (typeof(T) == typeof(float))
+            if (typeof(T) == typeof(float) && finite)
             {
-                FourColumns<TAhead>(
+                FourColumns<TAhead, Yes>(
+                    ref Unsafe.As<T, float>(ref first),
+                    rows,
+                    next,
+                    ref Unsafe.As<T, float>(ref max),
+                    ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima),
+                    ref tail,
+                    ref Unsafe.As<T, float>(ref aheadMax),
+                    aheadOffset,
+                    wholes);
+            }
+            else if (typeof(T) == typeof(float))
+            {
+                FourColumns<TAhead, No>(
                     ref Unsafe.As<T, float>(ref first),
                     rows,
                     next,
@@ -245,15 +262,32 @@ internal static class FusedExponentials
         Columns<T, No, No, TAhead, NoDivision>(region, statistics, keepShifted: false, grouped);
     }
 
+    /// <summary>Whether any of <paramref name="maxima"/> is +∞.</summary>
+    internal static bool ContainsPositiveInfinity(ReadOnlySpan<float> maxima)
+    {
+        var infinity = Vector512.Create(float.PositiveInfinity);
+        int i = 0;
+        for (; i + Vector512<float>.Count <= maxima.Length; i += Vector512<float>.Count)
+        {
+            if (Vector512.EqualsAny(Vector512.Create(maxima.Slice(i, Vector512<float>.Count)), infinity))
+            {
+                return true;
+            }
+        }
+
+        return maxima[i..].Contains(float.PositiveInfinity);
+    }
+
     /// <summary>
     /// The whole vectors of rows of four column segments (from <paramref name="x0"/>, <paramref name="rows"/> apart) for
     /// <see cref="SumsOnlyWide"/>; the next four from <paramref name="next"/> elements on are asked for meanwhile. Never
     /// inlined, so that it is compiled the same way in every process (see <see cref="Wholes"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void FourColumns<TAhead>(
+    private static void FourColumns<TAhead, TFinite>(
         ref float x0, nint rows, nint next, ref float max, ref int maxima, ref Vector512<double> tail, ref float aheadMax, nint aheadOffset, int wholes)
         where TAhead : struct, IFlag
+        where TFinite : struct, IFlag
     {
         ref float x1 = ref Unsafe.Add(ref x0, rows);
         ref float x2 = ref Unsafe.Add(ref x1, rows);
@@ -268,10 +302,21 @@ internal static class FusedExponentials
             ref Vector512<double> low = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
             Vector512<double> tailLow = low;
             Vector512<double> tailHigh = Unsafe.Add(ref low, 1);
-            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-            VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            if (TFinite.Value)
+            {
+                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            }
+            else
+            {
+                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            }
+
             low = tailLow;
             Unsafe.Add(ref low, 1) = tailHigh;
             count.StoreUnsafe(ref maxima, (nuint)i);
@@ -303,7 +348,7 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// <see cref="FourColumns{TAhead}(ref float, nint, nint, ref float, ref int, ref Vector512{double}, ref float, nint, int)"/>
+    /// <see cref="FourColumns{TAhead, TFinite}(ref float, nint, nint, ref float, ref int, ref Vector512{double}, ref float, nint, int)"/>
     /// for double: eight rows at a time, each column by <see cref="VectorMath.AddExpApartFromOnes512"/>, the row sums'
     /// <paramref name="tail"/> and <paramref name="ones"/> loaded and stored once per four columns; a segment's odd vector
     /// of four rows by the four-lane step (<see cref="VectorMath.Exp(Vector{double})"/>, then
