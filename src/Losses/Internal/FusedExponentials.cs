@@ -208,22 +208,10 @@ internal static class FusedExponentials
             // The next group's columns, or these (already in cache) past the last group.
             nint next = column + 4 < grouped ? 4 * rows : 0;
             ref T first = ref Unsafe.Add(ref logits, column * rows);
-            if (typeof(T) == typeof(float) && finite)
+            if (typeof(T) == typeof(float))
             {
-                FourColumns<TAhead, Yes>(
-                    ref Unsafe.As<T, float>(ref first),
-                    rows,
-                    next,
-                    ref Unsafe.As<T, float>(ref max),
-                    ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima),
-                    ref tail,
-                    ref Unsafe.As<T, float>(ref aheadMax),
-                    aheadOffset,
-                    wholes);
-            }
-            else if (typeof(T) == typeof(float))
-            {
-                FourColumns<TAhead, No>(
+                FloatFourColumns<TAhead>(
+                    finite,
                     ref Unsafe.As<T, float>(ref first),
                     rows,
                     next,
@@ -260,6 +248,22 @@ internal static class FusedExponentials
 
         // The columns after the groups of four, one at a time.
         Columns<T, No, No, TAhead, NoDivision>(region, statistics, keepShifted: false, grouped);
+    }
+
+    /// <summary>The float <see cref="FourColumns{TAhead, TFinite}"/> with the finite-maxima step or without.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FloatFourColumns<TAhead>(
+        bool finite, ref float x0, nint rows, nint next, ref float max, ref int maxima, ref Vector512<double> tail, ref float aheadMax, nint aheadOffset, int wholes)
+        where TAhead : struct, IFlag
+    {
+        if (finite)
+        {
+            FourColumns<TAhead, Yes>(ref x0, rows, next, ref max, ref maxima, ref tail, ref aheadMax, aheadOffset, wholes);
+        }
+        else
+        {
+            FourColumns<TAhead, No>(ref x0, rows, next, ref max, ref maxima, ref tail, ref aheadMax, aheadOffset, wholes);
+        }
     }
 
     /// <summary>Whether any of <paramref name="maxima"/> is +∞.</summary>

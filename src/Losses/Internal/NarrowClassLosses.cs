@@ -1,6 +1,5 @@
 #if NET9_0_OR_GREATER
 using System;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
