@@ -17,7 +17,8 @@ namespace Losses.Internal;
 /// <remarks>
 /// Per row, the operations of the block kernel in the same order, so the same bits: m by the same native-maximum tree
 /// (the first column, then four columns at a time, then one; a row of only -∞ gives NaN), the tail and count of the
-/// maxima by <see cref="VectorMath.AddBelowMaxima512"/> column by column from the first, S's logarithm by
+/// maxima by <see cref="VectorMath.AddBelowMaxima512"/> column by column from the first (by
+/// <see cref="VectorMath.AddBelowFiniteMaxima512"/>, the same bits, where no maximum of the strips is +∞), S's logarithm by
 /// <see cref="FusedExponentials.LogOfSumForFloat(Vector512{double}, Vector512{double})"/> with the count as double, and
 /// the loss as <c>RowSoftmax.ClassLosses</c> takes it, in float. The rows after the last whole strip are left to the
 /// block kernel.
