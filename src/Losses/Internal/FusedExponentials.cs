@@ -202,7 +202,9 @@ internal static class FusedExponentials
 
         // Float rows whose maxima are all finite or NaN (the maxima hold no -∞) take the step that finds a maximum from
         // the widened argument (the same bits).
-        bool finite = typeof(T) == typeof(float) && !ContainsPositiveInfinity(MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, float>(ref max), wholes * Vector<T>.Count));
+        // (+∞ has one bit pattern, so the runtime's vectorised search of the bits finds it.)
+        bool finite = typeof(T) == typeof(float)
+            && !MemoryMarshal.CreateReadOnlySpan(ref Unsafe.As<T, int>(ref max), wholes * Vector<T>.Count).Contains(BitConverter.SingleToInt32Bits(float.PositiveInfinity));
         for (int column = 0; column < grouped; column += 4)
         {
             // The next group's columns, or these (already in cache) past the last group.
@@ -266,22 +268,6 @@ internal static class FusedExponentials
         }
     }
 
-    /// <summary>Whether any of <paramref name="maxima"/> is +∞.</summary>
-    internal static bool ContainsPositiveInfinity(ReadOnlySpan<float> maxima)
-    {
-        var infinity = Vector512.Create(float.PositiveInfinity);
-        int i = 0;
-        for (; i + Vector512<float>.Count <= maxima.Length; i += Vector512<float>.Count)
-        {
-            if (Vector512.EqualsAny(Vector512.Create(maxima.Slice(i, Vector512<float>.Count)), infinity))
-            {
-                return true;
-            }
-        }
-
-        return maxima[i..].Contains(float.PositiveInfinity);
-    }
-
     /// <summary>
     /// The whole vectors of rows of four column segments (from <paramref name="x0"/>, <paramref name="rows"/> apart) for
     /// <see cref="SumsOnlyWide"/>; the next four from <paramref name="next"/> elements on are asked for meanwhile. Never
@@ -306,20 +292,10 @@ internal static class FusedExponentials
             ref Vector512<double> low = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
             Vector512<double> tailLow = low;
             Vector512<double> tailHigh = Unsafe.Add(ref low, 1);
-            if (TFinite.Value)
-            {
-                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-                VectorMath.AddBelowFiniteMaxima512(Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-            }
-            else
-            {
-                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-                VectorMath.AddBelowMaxima512(Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
-            }
+            VectorMath.AddBelowMaxima512With(TFinite.Value, Vector512.LoadUnsafe(ref x0, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            VectorMath.AddBelowMaxima512With(TFinite.Value, Vector512.LoadUnsafe(ref x1, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            VectorMath.AddBelowMaxima512With(TFinite.Value, Vector512.LoadUnsafe(ref x2, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
+            VectorMath.AddBelowMaxima512With(TFinite.Value, Vector512.LoadUnsafe(ref x3, (nuint)i), m, ref count, ref tailLow, ref tailHigh);
 
             low = tailLow;
             Unsafe.Add(ref low, 1) = tailHigh;

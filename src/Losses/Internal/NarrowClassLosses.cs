@@ -94,27 +94,47 @@ internal static class NarrowClassLosses
         Vector512<double> lowB = Vector512<double>.Zero;
         Vector512<double> highB = Vector512<double>.Zero;
         // A maximum of +∞ needs the comparison x = m (x - m is NaN there); else the cheaper step (Max gives no -∞).
+        var infinity = Vector512.Create(float.PositiveInfinity);
         nint end = (nint)columns * rows;
-        if (Vector512.EqualsAny(maxA, Vector512.Create(float.PositiveInfinity)) || Vector512.EqualsAny(maxB, Vector512.Create(float.PositiveInfinity)))
+        if (Vector512.EqualsAny(maxA, infinity) || Vector512.EqualsAny(maxB, infinity))
         {
-            for (nint offset = 0; offset < end; offset += rows)
-            {
-                VectorMath.AddBelowMaxima512(Vector512.Load(a + offset), maxA, ref maximaA, ref lowA, ref highA);
-                VectorMath.AddBelowMaxima512(Vector512.Load(b + offset), maxB, ref maximaB, ref lowB, ref highB);
-            }
+            AddColumns(finiteMaxima: false, a, b, rows, end, maxA, maxB, ref maximaA, ref maximaB, ref lowA, ref highA, ref lowB, ref highB);
         }
         else
         {
-            for (nint offset = 0; offset < end; offset += rows)
-            {
-                VectorMath.AddBelowFiniteMaxima512(Vector512.Load(a + offset), maxA, ref maximaA, ref lowA, ref highA);
-                VectorMath.AddBelowFiniteMaxima512(Vector512.Load(b + offset), maxB, ref maximaB, ref lowB, ref highB);
-            }
+            AddColumns(finiteMaxima: true, a, b, rows, end, maxA, maxB, ref maximaA, ref maximaB, ref lowA, ref highA, ref lowB, ref highB);
         }
 
         // Finished in a call of its own: the logarithm's rare branch calls out, and values live across a call in this
         // method would be kept on the stack inside the loop.
         FinishTwo(x, rows, columns, first, ref classes, ref target, maxA, maximaA, lowA, highA, maxB, maximaB, lowB, highB);
+    }
+
+    /// <summary>
+    /// Every column of the two strips from <paramref name="a"/> and <paramref name="b"/> into their counts and tails, the
+    /// two strips' steps side by side (<see cref="VectorMath.AddBelowMaxima512With"/>).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddColumns(
+        bool finiteMaxima,
+        float* a,
+        float* b,
+        int rows,
+        nint end,
+        Vector512<float> maxA,
+        Vector512<float> maxB,
+        ref Vector512<int> maximaA,
+        ref Vector512<int> maximaB,
+        ref Vector512<double> lowA,
+        ref Vector512<double> highA,
+        ref Vector512<double> lowB,
+        ref Vector512<double> highB)
+    {
+        for (nint offset = 0; offset < end; offset += rows)
+        {
+            VectorMath.AddBelowMaxima512With(finiteMaxima, Vector512.Load(a + offset), maxA, ref maximaA, ref lowA, ref highA);
+            VectorMath.AddBelowMaxima512With(finiteMaxima, Vector512.Load(b + offset), maxB, ref maximaB, ref lowB, ref highB);
+        }
     }
 
     /// <summary>

@@ -636,6 +636,25 @@ internal static unsafe class VectorMath
     }
 
     /// <summary>
+    /// <see cref="AddBelowFiniteMaxima512"/> where <paramref name="finiteMaxima"/> says every row's maximum is finite or
+    /// NaN, else <see cref="AddBelowMaxima512"/>: the same bits either way. Inlined with a constant
+    /// <paramref name="finiteMaxima"/>, each caller's loop keeps only its own step.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddBelowMaxima512With(
+        bool finiteMaxima, Vector512<float> x, Vector512<float> max, ref Vector512<int> maxima, ref Vector512<double> tailLow, ref Vector512<double> tailHigh)
+    {
+        if (finiteMaxima)
+        {
+            AddBelowFiniteMaxima512(x, max, ref maxima, ref tailLow, ref tailHigh);
+        }
+        else
+        {
+            AddBelowMaxima512(x, max, ref maxima, ref tailLow, ref tailHigh);
+        }
+    }
+
+    /// <summary>
     /// <see cref="AddBelowMaxima512"/> for rows whose maxima are finite or NaN (not ±∞; the kernels give a row of only -∞
     /// the maximum NaN): the same bits there, with a maximum found from the widened argument instead of the widened
     /// comparison. For such a maximum m, x - m is ±0 exactly where x = m (a NaN gives NaN, -∞ is clamped to -700), so
