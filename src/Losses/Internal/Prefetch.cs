@@ -8,7 +8,7 @@ namespace Losses.Internal;
 /// <summary>
 /// Software prefetch for the column-major kernels. A block's column segment is a few KiB, and the next one lies a whole
 /// column further on, in another page, where the hardware's stream prefetchers must start over; asking for the next
-/// segment's cache lines, one request per vector, while the current one is worked through keeps the loads from waiting
+/// segment's cache lines, one request per line, while the current one is worked through keeps the loads from waiting
 /// on memory (a request for the whole segment at once measured slower). A hint only: it reads nothing, never faults and
 /// changes no result.
 /// </summary>
