@@ -232,13 +232,17 @@ internal static class RowSoftmax
 
         ReadOnlySpan<T> factors = arguments.GradientFactors;
         bool waits = next >= 0 && DividesLast(arguments, block);
+
+        // The dense gradient's pass records the vectors of nonzero labels where its division may be left waiting, and for
+        // wide rows also where the block finishes itself (DenseCrossEntropyBlock): narrow rows find a nonzero label in
+        // nearly every vector, so taking their entries one by one costs more than reading the labels again.
         var pass = new Pass<T>(
             next,
             aheadMax,
             finishesBehind ? behind.Start : 0,
             finishesBehind ? behind.WholeSum : default,
             finishesBehind && !factors.IsEmpty ? factors.Slice(behind.Start, behind.WholeSum.Length) : default,
-            recordsLabels: waits && arguments.Kernel == RowKernel.CrossEntropy);
+            recordsLabels: arguments.Kernel == RowKernel.CrossEntropy && !arguments.Outputs.IsEmpty && (waits || columns > ColumnsForClassMasks));
         int entries = 0;
         switch (arguments.Kernel)
         {
@@ -383,7 +387,10 @@ internal static class RowSoftmax
     /// <summary>
     /// The dense kernel on one block. Its gradient is finished here, or, where <paramref name="mayWait"/> and
     /// <see cref="TakeLabelEntries"/> allow, left to the division the next block's pass does: then it returns true, with
-    /// the <paramref name="entries"/> entries of nonzero labels kept to put back afterwards.
+    /// the <paramref name="entries"/> entries of nonzero labels kept to put back afterwards. A block that finishes here
+    /// and whose label entries <see cref="TakeLabelEntries"/> takes (rows of more than <see cref="ColumnsForClassMasks"/>
+    /// columns, where the pass records them) is finished the same way, by the division and the entries put back, without
+    /// reading its labels again (the same bits as <see cref="ScaleToGradient{T, TLabels}"/>'s).
     /// </summary>
     private static bool DenseCrossEntropyBlock<T>(scoped in RowArguments<T> arguments, Block<T> block, int start, Pass<T> pass, bool mayWait, out int entries)
         where T : struct, IFloatingPointIeee754<T>
@@ -407,10 +414,19 @@ internal static class RowSoftmax
         // finished: the same roundings as scaling the finished gradient afterwards, in one pass instead of two.
         ReadOnlySpan<T> factors = arguments.GradientFactors;
         ReadOnlySpan<T> atMaximum = block.ComputeGradientsAtMaximum(classIndices: false);
-        if (mayWait && TakeLabelEntries(arguments, block, atMaximum, out entries))
+        if (TakeLabelEntries(arguments, block, atMaximum, out entries))
         {
-            return true;
+            if (mayWait)
+            {
+                return true;
+            }
+
+            DivideColumns(arguments, block);
+            PutBackEntries(arguments, block, entries);
+            entries = 0;
+            return false;
         }
+
         for (int column = 0; column < arguments.Columns; column++)
         {
             int offset = (column * rows) + start;
@@ -467,8 +483,9 @@ internal static class RowSoftmax
 
         foreach (int position in found.Slice(1, count))
         {
+            // A segment's last vector may be partial: its lanes past the block's rows are none of its own.
             int first = position % rows;
-            for (int i = first; i < first + lanes; i++)
+            for (int i = first; i < Math.Min(first + lanes, length); i++)
             {
                 int offset = position - first + start + i;
                 T label = labels[offset];

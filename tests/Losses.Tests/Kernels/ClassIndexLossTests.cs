@@ -12,7 +12,8 @@ namespace Losses.Tests.Kernels;
 /// with the label's logit at the row maximum, at ±∞, NaN, -0 and 1e30; with the columns in groups of four and after them
 /// (the class-index pass takes four columns at a time where 512-bit vectors run), over several blocks of rows; and for
 /// rows of at most 16 columns, where the float losses alone are taken sixteen rows at a time in registers
-/// (<c>NarrowClassLosses</c>) and the rows after the last whole strip by the blocks.
+/// (<c>NarrowClassLosses</c>) and the rows after the last whole strip by the blocks. Their gradients, pⱼ - [j = k]
+/// against (pⱼ·1) - yⱼ, have the same bits too.
 /// </summary>
 public abstract class ClassIndexLossTests<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -43,6 +44,24 @@ public abstract class ClassIndexLossTests<T>
     }
 
     [Theory]
+    [InlineData(3)]
+    [InlineData(33)]
+    [InlineData(40)]
+    [InlineData(100)]
+    public void ClassIndexGradient_GivesTheBitsOfTheDenseKernelWithOneHotLabels_AtEveryRowCount(int columns)
+    {
+        // Past 32 columns both finish a block's gradient by the division alone, the label's entry put back afterwards;
+        // one block's last vector of rows is partial at most of these row counts.
+        for (int rows = 1; rows <= 37; rows++)
+        {
+            AssertSameAsDense(rows, columns, seed: (rows * 103) + columns, gradients: true);
+        }
+
+        int rowsPerBlock = Losses.Internal.RowSoftmax.RowsPerBlock<T>(columns);
+        AssertSameAsDense((3 * rowsPerBlock) - 3, columns, seed: rowsPerBlock + columns, gradients: true);
+    }
+
+    [Theory]
     [InlineData(3, 3)]
     [InlineData(3, -1)]
     [InlineData(21, 3)]
@@ -62,7 +81,7 @@ public abstract class ClassIndexLossTests<T>
         }
     }
 
-    private static void AssertSameAsDense(int rows, int columns, int seed)
+    private static void AssertSameAsDense(int rows, int columns, int seed, bool gradients = false)
     {
         var random = new Random(seed);
         T[] specials = [T.PositiveInfinity, T.NegativeInfinity, T.NaN, T.NegativeZero, T.CreateTruncating(1e30), T.CreateTruncating(-1e30)];
@@ -86,6 +105,15 @@ public abstract class ClassIndexLossTests<T>
                     logits[i, random.Next(columns)] = specials[random.Next(specials.Length)];
                     break;
             }
+        }
+
+        if (gradients)
+        {
+            KernelComparison.BitIdentical(
+                Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(classes, logits).ToColumnMajorArray(),
+                Loss.SoftmaxCrossEntropyWithLogitsGradient(oneHot, logits).ToColumnMajorArray(),
+                $"class-index gradient against one-hot labels at {rows}x{columns}");
+            return;
         }
 
         Vector<T> classIndex = Loss.SparseSoftmaxCrossEntropyWithLogits(classes, logits);
