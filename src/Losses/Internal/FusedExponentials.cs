@@ -918,12 +918,13 @@ internal static class FusedExponentials
     {
         // shift(x, m) is x - m but 0 where x = m (also for m = ±∞); the float exponential takes x - m as it is, as it
         // sets the maxima apart itself.
+        // The shifted logits are formed only where they are used (a vector with a nonzero label, or kept), so that the
+        // common step does without the select.
         Vector<T> difference = x - max;
         Vector<T> atMax = Vector.Equals(x, max);
-        Vector<T> shifted = Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference);
-        if (withLabels)
+        if (withLabels && !Vector.EqualsAll(y, Vector<T>.Zero))
         {
-            Labelled(x, max, shifted, y, ref labelSum, ref labelDot, statistics, position);
+            Labelled(x, max, Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference), y, ref labelSum, ref labelDot, statistics, position);
         }
 
         Vector<T> exponential;
@@ -934,12 +935,12 @@ internal static class FusedExponentials
         }
         else
         {
-            Vector<double> value = VectorMath.Exp(shifted.As<T, double>());
+            Vector<double> value = VectorMath.Exp(Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference).As<T, double>());
             VectorMath.AddApartFromOnes(ref tail, ref ones, value);
             exponential = value.As<double, T>();
         }
 
-        return keepShifted ? shifted : exponential;
+        return keepShifted ? Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference) : exponential;
     }
 
     /// <summary>
