@@ -924,7 +924,7 @@ internal static class FusedExponentials
         Vector<T> atMax = Vector.Equals(x, max);
         if (withLabels && !Vector.EqualsAll(y, Vector<T>.Zero))
         {
-            Labelled(x, max, Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference), y, ref labelSum, ref labelDot, statistics, position);
+            AddNonzeroLabels(x, max, Shifted(atMax, difference), y, ref labelSum, ref labelDot, statistics, position);
         }
 
         Vector<T> exponential;
@@ -935,34 +935,51 @@ internal static class FusedExponentials
         }
         else
         {
-            Vector<double> value = VectorMath.Exp(Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference).As<T, double>());
+            Vector<double> value = VectorMath.Exp(Shifted(atMax, difference).As<T, double>());
             VectorMath.AddApartFromOnes(ref tail, ref ones, value);
             exponential = value.As<double, T>();
         }
 
-        return keepShifted ? Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference) : exponential;
+        return keepShifted ? Shifted(atMax, difference) : exponential;
     }
 
     /// <summary>
-    /// L += y and D += y·s for one vector of rows (<see cref="RowSoftmax.AddLabelled"/>) unless every label is 0, and then
-    /// the vector recorded (<see cref="Record"/>) at <paramref name="position"/> unless that is -1.
+    /// L += y and D += y·s for one vector of rows (<see cref="AddNonzeroLabels"/>) unless every label is 0.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Labelled<T>(
         Vector<T> x, Vector<T> max, Vector<T> shifted, Vector<T> y, ref Vector<double> labelSum, ref Vector<double> labelDot, in Statistics<T> statistics, nint position)
         where T : struct, IFloatingPointIeee754<T>
     {
+        // Zero labels add nothing to L and D (their ±0 leaves both as they are), and with one-hot labels nearly every
+        // vector of a column holds only zeros.
         if (!Vector.EqualsAll(y, Vector<T>.Zero))
         {
-            // Zero labels add nothing to L and D (their ±0 leaves both as they are), and with one-hot labels
-            // nearly every vector of a column holds only zeros.
-            RowSoftmax.AddLabelled(x, max, shifted, y, ref labelSum, ref labelDot);
-            if (position >= 0)
-            {
-                Record(statistics, position);
-            }
+            AddNonzeroLabels(x, max, shifted, y, ref labelSum, ref labelDot, statistics, position);
         }
     }
+
+    /// <summary>
+    /// L += y and D += y·s for a vector of rows with a nonzero label (<see cref="RowSoftmax.AddLabelled"/>), then the
+    /// vector recorded (<see cref="Record"/>) at <paramref name="position"/> unless that is -1.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddNonzeroLabels<T>(
+        Vector<T> x, Vector<T> max, Vector<T> shifted, Vector<T> y, ref Vector<double> labelSum, ref Vector<double> labelDot, in Statistics<T> statistics, nint position)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        RowSoftmax.AddLabelled(x, max, shifted, y, ref labelSum, ref labelDot);
+        if (position >= 0)
+        {
+            Record(statistics, position);
+        }
+    }
+
+    /// <summary>shift(x, m) from the <paramref name="difference"/> x - m and the lanes <paramref name="atMax"/> where x = m: 0 there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Shifted<T>(Vector<T> atMax, Vector<T> difference)
+        where T : struct, IFloatingPointIeee754<T>
+        => Vector.ConditionalSelect(atMax, Vector<T>.Zero, difference);
 
     /// <summary>
     /// Counts a vector of rows with a nonzero label, and keeps its <paramref name="position"/> (from the block's first
