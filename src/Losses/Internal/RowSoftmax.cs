@@ -1288,10 +1288,11 @@ internal static class RowSoftmax
                 _labelDotInDouble.Clear();
             }
 
+            // -1: nothing recorded (the column-by-column pass below never records); else the count, from 0.
+            Found[0] = -1;
 #if NET9_0_OR_GREATER
             if (FusedExponentials.Supported<T>())
             {
-                // -1: nothing recorded; else the count, from 0.
                 Found[0] = pass.RecordsLabels ? 0 : -1;
                 FusedExponentials.Block(
                     logits,
