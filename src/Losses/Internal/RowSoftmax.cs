@@ -181,8 +181,7 @@ internal static class RowSoftmax
         if (chain.Pending)
         {
             var pending = scratch.Block(chain.PendingStart, arguments.Rows, chain.PendingIndex);
-            DivideColumns(arguments, pending);
-            PutBackEntries(arguments, pending, chain.PendingEntries);
+            DivideAndPutBack(arguments, pending, chain.PendingEntries);
             chain.Pending = false;
         }
     }
@@ -332,6 +331,17 @@ internal static class RowSoftmax
     }
 
     /// <summary>
+    /// A block's gradient finished by the division alone (<see cref="DivideColumns"/>), then its <paramref name="entries"/>
+    /// kept label entries put back (<see cref="PutBackEntries"/>).
+    /// </summary>
+    private static void DivideAndPutBack<T>(scoped in RowArguments<T> arguments, Block<T> block, int entries)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        DivideColumns(arguments, block);
+        PutBackEntries(arguments, block, entries);
+    }
+
+    /// <summary>
     /// After <see cref="DivideColumns"/>: for the class-index gradient of wide rows each label's entry put back, as
     /// <see cref="SparseCrossEntropyBlock"/> took it apart; for the dense gradient the <paramref name="entries"/> finished
     /// entries <see cref="TakeLabelEntries"/> kept (nothing for the other kernels).
@@ -421,8 +431,7 @@ internal static class RowSoftmax
                 return true;
             }
 
-            DivideColumns(arguments, block);
-            PutBackEntries(arguments, block, entries);
+            DivideAndPutBack(arguments, block, entries);
             entries = 0;
             return false;
         }
@@ -581,8 +590,7 @@ internal static class RowSoftmax
 
         if (!waits)
         {
-            DivideColumns(arguments, block);
-            PutBackEntries(arguments, block, 0);
+            DivideAndPutBack(arguments, block, 0);
         }
     }
 
