@@ -97,10 +97,10 @@ internal static class TableExponential
     /// bits of k shifted to the top of the word) is added to it, which puts ⌊k/16⌋ in the exponent field and cancels
     /// the j·2⁴⁸. Sixteen entries fit in two 512-bit registers, read by one two-source permute (four 256-bit registers
     /// where the vectors are 256 bits, <see cref="TableLookup.Sixteen"/>). (ln 2)/16 is one double: k times its error
-    /// is below 5e-15 relative for |x| ≤ 150 and 3e-14 for |x| ≤ 708; with the polynomial's roundings the result is
-    /// within 1.3e-15 of <see cref="Math.Exp(double)"/> for |x| ≤ 30 and 3.8e-15 for |x| ≤ 150 (largest of 40 million
-    /// arguments; 1.5e-15 and 3.9e-15 with the eight-entry table and a Taylor polynomial of degree 7 before). Rounded
-    /// to float it is the float nearest eˣ in all but about one argument in ten million (3 of 40 million over
+    /// is at most 5.1e-15 relative for |x| ≤ 150 and 3e-14 for |x| ≤ 708; with the polynomial's roundings the result
+    /// is within 1.3e-15 of <see cref="Math.Exp(double)"/> for |x| ≤ 30 and 3.8e-15 over [-104, 88] (largest of 40
+    /// million arguments; 1.5e-15 and 3.9e-15 with the eight-entry table and a Taylor polynomial of degree 7 before).
+    /// Rounded to float it is the float nearest eˣ in all but about one argument in ten million (3 of 40 million over
     /// [-104, 88], and over [-20, 0], as before), and never a unit further; exp(0) = 1 exactly. The sixteen entries
     /// save two operations of fifteen per vector, and on 512-bit vectors the permute of two registers costs what the
     /// one of one did.
@@ -314,7 +314,8 @@ internal static class TableExponential
     }
 
     /// <summary>
-    /// The terms both polynomials share, by Estrin's scheme: returns r + r²·(1/2 + r/6), with r⁴ and
+    /// The first terms of <see cref="ExpMinusOne(Vector256{double})"/>, in the order both widths share, by Estrin's
+    /// scheme: returns r + r²·(1/2 + r/6), with r⁴ and
     /// (1/24 + r/120) + r²·(1/720 + r/5040), the factor of r⁴.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -8,9 +8,9 @@ namespace Losses.Tests.Kernels;
 
 /// <summary>
 /// The table reads of the 256-bit exponentials and logarithm: lane i of the result is entry (index mod 8) of the
-/// table (mod 16 for the sixteen-word table of the float exponential), whatever the index's other bits, by each way of reading that this machine runs. A read returns the stored
-/// word itself, so each way gives the others' bits and the exponentials and logarithm keep theirs whichever way the
-/// table is read.
+/// table (mod 16 for the sixteen-word table of the float exponential), whatever the index's other bits, by each way
+/// of reading that this machine runs. A read returns the stored word itself, so each way gives the others' bits and
+/// the exponentials and logarithm keep theirs whichever way the table is read.
 /// </summary>
 public sealed class TableLookupTests
 {
