@@ -25,8 +25,8 @@ namespace Losses.Internal;
 /// <see cref="Vector{T}"/> is 256 bits.
 /// Where the runtime accelerates 512-bit vectors (AVX-512F), <see cref="Exp(Vector512{double})"/> evaluates eight
 /// lanes at once by the same operations (the table read by one 512-bit permute), so its results are the 256-bit
-/// ones bit for bit. <see cref="ExpForFloat(Vector{double})"/>, for the float kernels, reads a table of sixteen
-/// entries and a polynomial of degree 6.
+/// ones bit for bit. <see cref="ExpForFloat(Vector{double})"/>, for the float kernels, shares the table with a shorter
+/// polynomial; <see cref="ExpForFloat(Vector512{double})"/> reads sixteen entries instead.
 /// </remarks>
 internal static class TableExponential
 {
@@ -39,6 +39,7 @@ internal static class TableExponential
 
     private const double RoundingShift = 6755399441055744.0;            // 1.5·2⁵²
     private const double EightOverLn2 = 11.541560327111707;             // 8/ln 2
+    private const double Ln2OverEight = 0.08664339756999316;             // (ln 2)/8, 2.9e-18 below it
     private const double SixteenOverLn2 = 23.083120654223414;           // 16/ln 2
     private const double Ln2OverSixteen = 0.04332169878499658;           // (ln 2)/16, 1.4e-18 below it
     private const double Ln2OverEightHigh = 0.08664339756978734;         // (ln 2)/8 with 14 trailing zero bits
@@ -88,22 +89,21 @@ internal static class TableExponential
     }
 
     /// <summary>
-    /// eˣ for the float kernels, which round it to float or add it in double: with k = round(x·16/ln 2),
-    /// r = x - k·(ln 2)/16 (|r| ≤ (ln 2)/32) and j = k mod 16, <c>eˣ = 2^(k/16)·e^r</c>, e^r - 1 by a polynomial of
-    /// degree 6 whose error is below 1.2e-17 relative (<see cref="FloatPolynomial(Vector512{double})"/>). For |x| ≤ 708.
+    /// eˣ for the float kernels, which round it to float or add it in double: with k = round(x·8/ln 2),
+    /// r = x - k·(ln 2)/8 (|r| ≤ (ln 2)/16) and j = k mod 8, <c>eˣ = 2^(k/8)·e^r</c>, e^r - 1 by its Taylor polynomial
+    /// to r⁷/5040 (truncation below 3e-16 relative). For |x| ≤ 708. The float kernels take it where 512-bit vectors do
+    /// not run; where they do, <see cref="ExpForFloat(Vector512{double})"/>.
     /// </summary>
     /// <remarks>
-    /// 2^(k/16) comes whole from the table: entry j holds the bits of 2^(j/16) less j·2⁴⁸, and k·2⁴⁸ (the low sixteen
-    /// bits of k shifted to the top of the word) is added to it, which puts ⌊k/16⌋ in the exponent field and cancels
-    /// the j·2⁴⁸. Sixteen entries fit in two 512-bit registers, read by one two-source permute (four 256-bit registers
-    /// where the vectors are 256 bits, <see cref="TableLookup.Sixteen"/>). (ln 2)/16 is one double: k times its error
-    /// is at most 5.1e-15 relative for |x| ≤ 150 and 3e-14 for |x| ≤ 708; with the polynomial's roundings the result
-    /// is within 1.3e-15 of <see cref="Math.Exp(double)"/> for |x| ≤ 30 and 3.8e-15 over [-104, 88] (largest of 40
-    /// million arguments; 1.5e-15 and 3.9e-15 with the eight-entry table and a Taylor polynomial of degree 7 before).
-    /// Rounded to float it is the float nearest eˣ in all but about one argument in ten million (3 of 40 million over
-    /// [-104, 88], and over [-20, 0], as before), and never a unit further; exp(0) = 1 exactly. The sixteen entries
-    /// save two operations of fifteen per vector, and on 512-bit vectors the permute of two registers costs what the
-    /// one of one did.
+    /// 2^(k/8) comes whole from the table: entry j holds the bits of 2^(j/8) less j·2⁴⁹, and k·2⁴⁹ (the low fifteen
+    /// bits of k shifted to the top of the word) is added to it, which puts ⌊k/8⌋ in the exponent field and cancels
+    /// the j·2⁴⁹. Eight entries fit in two registers, read by one permute (<see cref="TableLookup.Eight"/>), and the
+    /// polynomial is evaluated by Estrin's scheme (powers r², r⁴ beside the inner terms), whose longest chain is three
+    /// operations where Horner's rule takes seven. (ln 2)/8 is one double: k times its error is below 5e-15 relative
+    /// for |x| ≤ 150 and 3e-14 for |x| ≤ 708; with the polynomial's roundings the result is within 1e-15 of eˣ
+    /// for |x| ≤ 30 and 6e-15 for |x| ≤ 150. Rounded to float it is the float nearest eˣ in all but about one
+    /// argument in ten million (3 of 40 million over [-104, 88], and over [-20, 0], against <see cref="Math.Exp(double)"/>;
+    /// 6 and 16 with the sixteen-entry table before), and never a unit further; exp(0) = 1 exactly.
     /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<double> ExpForFloat(Vector<double> x)
@@ -118,26 +118,44 @@ internal static class TableExponential
     public static Vector<double> ExpForFloat(Vector<double> x, in FloatConstants constants)
     {
         Vector256<double> value = x.AsVector256();
-        Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, constants.SixteenOverLn2, constants.RoundingShift);
+        Vector256<double> shifted = Vector256.FusedMultiplyAdd(value, constants.EightOverLn2, constants.RoundingShift);
         Vector256<double> k = shifted - constants.RoundingShift;
         Vector256<long> bits = shifted.AsInt64();
-        Vector256<double> r = Vector256.FusedMultiplyAdd(k, constants.MinusLn2OverSixteen, value);
+        Vector256<double> r = Vector256.FusedMultiplyAdd(k, constants.MinusLn2OverEight, value);
 
-        // The polynomial of FloatPolynomial, in its order.
-        Vector256<double> r2 = r * r;
-        Vector256<double> a = Vector256.FusedMultiplyAdd(r, constants.C3, constants.C2);
-        Vector256<double> b = Vector256.FusedMultiplyAdd(r, constants.C5, constants.C4);
-        Vector256<double> high = Vector256.FusedMultiplyAdd(r2, constants.C6, b);
-        Vector256<double> p = Vector256.FusedMultiplyAdd(r2, Vector256.FusedMultiplyAdd(r2, high, a), r);
-        Vector256<long> entry = TableLookup.Sixteen(constants.Table0, constants.Table1, constants.Table2, constants.Table3, bits);
-        Vector256<double> power = (entry + (bits << 48)).AsDouble();
+        // e^r - 1 ≈ r + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040)) for |r| ≤ (ln 2)/16, as the 512-bit
+        // evaluation takes it.
+        Vector256<double> low = LowTerms(r, constants, out Vector256<double> r4, out Vector256<double> high);
+        Vector256<double> p = Vector256.FusedMultiplyAdd(r4, high, low);
+        Vector256<long> entry = TableLookup.Eight(constants.TableLow, constants.TableHigh, bits);
+        Vector256<double> power = (entry + (bits << 49)).AsDouble();
         return Vector256.FusedMultiplyAdd(power, p, power).AsVector();
     }
 
     /// <summary>
-    /// <see cref="ExpForFloat(Vector{double})"/> for eight lanes, by the same operations in the same order (the
-    /// table read by one 512-bit two-source permute), so each lane's result is the same bits.
+    /// eˣ for the float kernels where 512-bit vectors run (<see cref="IsSupported512"/>), eight lanes: with
+    /// k = round(x·16/ln 2), r = x - k·(ln 2)/16 (|r| ≤ (ln 2)/32) and j = k mod 16, <c>eˣ = 2^(k/16)·e^r</c>, e^r - 1
+    /// by a polynomial of degree 6 whose error is below 1.2e-17 relative (<see cref="FloatPolynomial"/>). For
+    /// |x| ≤ 708.
     /// </summary>
+    /// <remarks>
+    /// 2^(k/16) comes whole from the table: entry j holds the bits of 2^(j/16) less j·2⁴⁸, and k·2⁴⁸ (the low sixteen
+    /// bits of k shifted to the top of the word) is added to it, which puts ⌊k/16⌋ in the exponent field and cancels
+    /// the j·2⁴⁸. The sixteen entries are two registers read by one two-source permute, which costs what the permute
+    /// of one register does, so this takes thirteen operations where the eight entries and the polynomial of degree 7
+    /// of <see cref="ExpForFloat(Vector{double})"/> take fifteen. (ln 2)/16 is one double: k times its error is at most
+    /// 5.1e-15 relative for |x| ≤ 150 and 3e-14 for |x| ≤ 708; with the polynomial's roundings the result is within
+    /// 1.3e-15 of <see cref="Math.Exp(double)"/> for |x| ≤ 30 and 3.8e-15 over [-104, 88] (largest of 40 million
+    /// arguments; 1.5e-15 and 3.9e-15 for the eight entries). Rounded to float it is the float nearest eˣ in all but
+    /// about one argument in ten million (3 of 40 million over [-104, 88], and over [-20, 0], as for the eight
+    /// entries), and never a unit further; exp(0) = 1 exactly.
+    /// The two functions agree to that accuracy but not bit for bit, and each machine's float kernels take one of
+    /// them: this one where <see cref="VectorMath.Wide512"/>, the 256-bit one elsewhere. Where the vectors are 256
+    /// bits, a read of sixteen entries takes two permutes and a blend, or more without AVX-512VL: with AVX-512 turned
+    /// off, sixteen entries there made class-index softmax cross-entropy at 4096x1000 2.8x to 2.9x the floor against
+    /// 2.3x to 2.5x. So float results may differ by a unit, in rare cases, between machines with and without 512-bit
+    /// vectors; never between the paths of one machine.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> ExpForFloat(Vector512<double> value)
     {
@@ -152,47 +170,7 @@ internal static class TableExponential
         return Vector512.FusedMultiplyAdd(power, p, power);
     }
 
-    /// <summary>
-    /// The constants of <see cref="ExpForFloat(Vector{double}, in FloatConstants)"/>, each in every lane, and its table: for a
-    /// loop to create once, before it starts.
-    /// </summary>
-    public readonly struct FloatConstants
-    {
-        public readonly Vector256<double> SixteenOverLn2;
-        public readonly Vector256<double> RoundingShift;
-        public readonly Vector256<double> MinusLn2OverSixteen;
-        public readonly Vector256<double> C2;
-        public readonly Vector256<double> C3;
-        public readonly Vector256<double> C4;
-        public readonly Vector256<double> C5;
-        public readonly Vector256<double> C6;
-        public readonly Vector256<long> Table0;
-        public readonly Vector256<long> Table1;
-        public readonly Vector256<long> Table2;
-        public readonly Vector256<long> Table3;
-
-        /// <summary>Every constant in its lanes (<c>default</c> would leave them zero: use <see cref="Create"/>).</summary>
-        public FloatConstants()
-        {
-            SixteenOverLn2 = Vector256.Create(TableExponential.SixteenOverLn2);
-            RoundingShift = Vector256.Create(TableExponential.RoundingShift);
-            MinusLn2OverSixteen = Vector256.Create(-Ln2OverSixteen);
-            C2 = Vector256.Create(FloatC2);
-            C3 = Vector256.Create(FloatC3);
-            C4 = Vector256.Create(FloatC4);
-            C5 = Vector256.Create(FloatC5);
-            C6 = Vector256.Create(FloatC6);
-            Table0 = SixteenthPowersOfTwo0;
-            Table1 = SixteenthPowersOfTwo1;
-            Table2 = SixteenthPowersOfTwo2;
-            Table3 = SixteenthPowersOfTwo3;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static FloatConstants Create() => new();
-    }
-
-    // The float polynomial's coefficients: e^r - 1 ≈ r + c₂r² + c₃r³ + c₄r⁴ + c₅r⁵ + c₆r⁶, the least maximum relative
+    // The coefficients of FloatPolynomial: e^r - 1 ≈ r + c₂r² + c₃r³ + c₄r⁴ + c₅r⁵ + c₆r⁶, the least maximum relative
     // error of e^r over |r| ≤ 0.021675 (just above (ln 2)/32) by the Remez exchange in 60-digit arithmetic, each
     // rounded once to double: 1.17e-17 with the rounded coefficients, against 4.5e-16 for the Taylor polynomial of
     // the same degree. The coefficient of r is 1, so that e⁰ = 1 exactly and small arguments keep their own bits.
@@ -218,6 +196,44 @@ internal static class TableExponential
     }
 
     /// <summary>
+    /// The constants of <see cref="ExpForFloat(Vector{double}, in FloatConstants)"/>, each in every lane, and its table: for a
+    /// loop to create once, before it starts.
+    /// </summary>
+    public readonly struct FloatConstants
+    {
+        public readonly Vector256<double> EightOverLn2;
+        public readonly Vector256<double> RoundingShift;
+        public readonly Vector256<double> MinusLn2OverEight;
+        public readonly Vector256<double> OneHalf;
+        public readonly Vector256<double> OneSixth;
+        public readonly Vector256<double> OneOver24;
+        public readonly Vector256<double> OneOver120;
+        public readonly Vector256<double> OneOver720;
+        public readonly Vector256<double> OneOver5040;
+        public readonly Vector256<long> TableLow;
+        public readonly Vector256<long> TableHigh;
+
+        /// <summary>Every constant in its lanes (<c>default</c> would leave them zero: use <see cref="Create"/>).</summary>
+        public FloatConstants()
+        {
+            EightOverLn2 = Vector256.Create(TableExponential.EightOverLn2);
+            RoundingShift = Vector256.Create(TableExponential.RoundingShift);
+            MinusLn2OverEight = Vector256.Create(-Ln2OverEight);
+            OneHalf = Vector256.Create(0.5);
+            OneSixth = Vector256.Create(1.0 / 6);
+            OneOver24 = Vector256.Create(1.0 / 24);
+            OneOver120 = Vector256.Create(1.0 / 120);
+            OneOver720 = Vector256.Create(1.0 / 720);
+            OneOver5040 = Vector256.Create(1.0 / 5040);
+            TableLow = EighthPowersOfTwoLow;
+            TableHigh = EighthPowersOfTwoHigh;
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static FloatConstants Create() => new();
+    }
+
+    /// <summary>
     /// The two halves of each table in one 512-bit vector, for the eight-lane exponentials' permutes. Static readonly, so
     /// that the optimised code takes each as one constant (built from its halves in the loop, the two inserts it took
     /// every iteration were as many shuffles as the permute itself).
@@ -227,11 +243,18 @@ internal static class TableExponential
     /// <summary>The second part of <see cref="Powers512"/>'s entries.</summary>
     private static readonly Vector512<double> PowerErrors512 = Vector512.Create(PowerErrorsLow, PowerErrorsHigh);
 
-    /// <summary>Entries 0 to 7 of the table of <see cref="ExpForFloat(Vector512{double})"/>.</summary>
-    private static readonly Vector512<long> SixteenthPowersOfTwoLow512 = Vector512.Create(SixteenthPowersOfTwo0, SixteenthPowersOfTwo1);
+    /// <summary>
+    /// Entries 0 to 7 of the table of <see cref="ExpForFloat(Vector512{double})"/>: the bits of 2^(j/16), rounded once
+    /// from 70-digit values, less j·2⁴⁸.
+    /// </summary>
+    private static readonly Vector512<long> SixteenthPowersOfTwoLow512 = Vector512.Create(
+        4607182418800017408L, 4607100335213349135L, 4607027079437701499L, 4606963042313658936L,
+        4606908631985796885L, 4606864274668794914L, 4606830415447468583L, 4606807519112221737L);
 
     /// <summary>Entries 8 to 15 of the table of <see cref="ExpForFloat(Vector512{double})"/>.</summary>
-    private static readonly Vector512<long> SixteenthPowersOfTwoHigh512 = Vector512.Create(SixteenthPowersOfTwo2, SixteenthPowersOfTwo3);
+    private static readonly Vector512<long> SixteenthPowersOfTwoHigh512 = Vector512.Create(
+        4606796071031487437L, 4606796578062795143L, 4606809569504174299L, 4606835598087680144L,
+        4606875241016906669L, 4606929101050434204L, 4606997807633245319L, 4607082018078232794L);
 
     /// <summary>2^(j/8) rounded once from 60-digit values, j = 0 to 3, the table of <see cref="Exp(Vector{double})"/>.</summary>
     private static Vector256<double> PowersLow
@@ -262,39 +285,25 @@ internal static class TableExponential
     }
 
     /// <summary>
-    /// Entries 0 to 3 of the table of <see cref="ExpForFloat(Vector{double})"/>: the bits of 2^(j/16), rounded once from
-    /// 70-digit values, less j·2⁴⁸. As constants, which the JIT keeps in its constant data.
+    /// Entries 0 to 3 of the table of <see cref="ExpForFloat(Vector{double})"/>: the bits of <see cref="PowersLow"/>
+    /// less j·2⁴⁹. As constants, which the JIT keeps in its constant data.
     /// </summary>
-    private static Vector256<long> SixteenthPowersOfTwo0
+    private static Vector256<long> EighthPowersOfTwoLow
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector256.Create(4607182418800017408L, 4607100335213349135L, 4607027079437701499L, 4606963042313658936L);
+        get => Vector256.Create(4607182418800017408L, 4607027079437701499L, 4606908631985796885L, 4606830415447468583L);
     }
 
     /// <summary>Entries 4 to 7 of the table of <see cref="ExpForFloat(Vector{double})"/>.</summary>
-    private static Vector256<long> SixteenthPowersOfTwo1
+    private static Vector256<long> EighthPowersOfTwoHigh
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector256.Create(4606908631985796885L, 4606864274668794914L, 4606830415447468583L, 4606807519112221737L);
-    }
-
-    /// <summary>Entries 8 to 11 of the table of <see cref="ExpForFloat(Vector{double})"/>.</summary>
-    private static Vector256<long> SixteenthPowersOfTwo2
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector256.Create(4606796071031487437L, 4606796578062795143L, 4606809569504174299L, 4606835598087680144L);
-    }
-
-    /// <summary>Entries 12 to 15 of the table of <see cref="ExpForFloat(Vector{double})"/>.</summary>
-    private static Vector256<long> SixteenthPowersOfTwo3
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Vector256.Create(4606875241016906669L, 4606929101050434204L, 4606997807633245319L, 4607082018078232794L);
+        get => Vector256.Create(4606796071031487437L, 4606809569504174299L, 4606875241016906669L, 4606997807633245319L);
     }
 
     /// <summary>
     /// e^r - 1 ≈ r + r²·(1/2 + r/6) + r⁴·((1/24 + r/120) + r²·(1/720 + r/5040)) + r⁸·(1/8! + r/9!) for
-    /// |r| ≤ (ln 2)/16, in the order both widths share.
+    /// |r| ≤ (ln 2)/16, in the order both widths share (the float exponential's polynomial is its first terms).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpMinusOne(Vector256<double> r)
@@ -314,17 +323,21 @@ internal static class TableExponential
     }
 
     /// <summary>
-    /// The first terms of <see cref="ExpMinusOne(Vector256{double})"/>, in the order both widths share, by Estrin's
-    /// scheme: returns r + r²·(1/2 + r/6), with r⁴ and
+    /// The terms both polynomials share, by Estrin's scheme: returns r + r²·(1/2 + r/6), with r⁴ and
     /// (1/24 + r/120) + r²·(1/720 + r/5040), the factor of r⁴.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> LowTerms(Vector256<double> r, out Vector256<double> r4, out Vector256<double> high)
+        => LowTerms(r, FloatConstants.Create(), out r4, out high);
+
+    /// <inheritdoc cref="LowTerms(Vector256{double}, out Vector256{double}, out Vector256{double})"/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> LowTerms(Vector256<double> r, in FloatConstants constants, out Vector256<double> r4, out Vector256<double> high)
     {
         Vector256<double> r2 = r * r;
-        Vector256<double> a = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 6), Vector256.Create(0.5));
-        Vector256<double> b = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 120), Vector256.Create(1.0 / 24));
-        Vector256<double> c = Vector256.FusedMultiplyAdd(r, Vector256.Create(1.0 / 5040), Vector256.Create(1.0 / 720));
+        Vector256<double> a = Vector256.FusedMultiplyAdd(r, constants.OneSixth, constants.OneHalf);
+        Vector256<double> b = Vector256.FusedMultiplyAdd(r, constants.OneOver120, constants.OneOver24);
+        Vector256<double> c = Vector256.FusedMultiplyAdd(r, constants.OneOver5040, constants.OneOver720);
         r4 = r2 * r2;
         high = Vector256.FusedMultiplyAdd(r2, c, b);
         return Vector256.FusedMultiplyAdd(r2, a, r);

@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Losses.Internal;
 
 /// <summary>
-/// Lane-wise reads of an eight- or sixteen-word table for the 256-bit exponentials and logarithm, by permutes of the
-/// table held in registers (two or four) instead of a gather from memory. On some processors a gather costs tens of cycles (on an
+/// Lane-wise reads of an eight-word table for the 256-bit exponentials and logarithm, by permutes of the table held
+/// in two registers instead of a gather from memory. On some processors a gather costs tens of cycles (on an
 /// Intel Xeon with AVX-512, where the runtime keeps <see cref="System.Numerics.Vector{T}"/> at 256 bits, the float
 /// exponential took 3.7 ns per element with gathers, against 1.1 ns for <c>TensorPrimitives.Exp</c>); a permute
 /// costs one. A read returns the stored word itself, so every way of reading gives the same bits.
@@ -22,14 +22,6 @@ internal static class TableLookup
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<long> Eight(Vector256<long> low, Vector256<long> high, Vector256<long> index)
         => Avx512F.VL.IsSupported ? EightByQuadwordPermute(low, high, index) : EightByDoublewordPermutes(low, high, index);
-
-    /// <summary>
-    /// Lane i: entry (indexᵢ mod 16) of the sixteen words <paramref name="table0"/> (entries 0 to 3) to
-    /// <paramref name="table3"/> (12 to 15): the eight-word read of each half, and bit 3 of the index chooses.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<long> Sixteen(Vector256<long> table0, Vector256<long> table1, Vector256<long> table2, Vector256<long> table3, Vector256<long> index)
-        => Vector256.ConditionalSelect(Bit(index, 8), Eight(table2, table3, index), Eight(table0, table1, index));
 
     /// <summary><see cref="Eight"/> by one AVX-512VL two-source permute (<c>vpermt2q</c>), which reads the index's low three bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

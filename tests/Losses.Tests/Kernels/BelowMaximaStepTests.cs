@@ -9,7 +9,7 @@ namespace Losses.Tests.Kernels;
 /// <summary>
 /// The class-index loop's step over sixteen float rows (<see cref="VectorMath.AddBelowMaxima512"/>), which puts a
 /// maximum's e^-700 in after the exponential instead of replacing its argument before: it must add, lane by lane, the
-/// bits the four-lane table exponential gives for the argument the fused loop defines (-700 at a maximum, x - m clamped
+/// bits the eight-lane float exponential gives for the argument the fused loop defines (-700 at a maximum, x - m clamped
 /// to -700 elsewhere, NaN kept), and count the same maxima. The narrow class-index kernel's step for rows whose maxima
 /// are finite or NaN (<see cref="VectorMath.AddBelowFiniteMaxima512"/>) must do the same for such rows.
 /// </summary>
@@ -69,7 +69,7 @@ public sealed class BelowMaximaStepTests
                 bool atMax = x[lane] == max[lane];
                 float argument = atMax ? -700f : MaxNative(-700f, x[lane] - max[lane]);
                 double expected = (lane < 8 ? lowBefore : highBefore)[lane % 8]
-                    + TableExponential.ExpForFloat(new Vector<double>(argument))[0];
+                    + TableExponential.ExpForFloat(Vector512.Create((double)argument))[0];
                 double actual = (lane < 8 ? tailLow : tailHigh)[lane % 8];
                 BitConverter.DoubleToInt64Bits(actual).Should().Be(
                     BitConverter.DoubleToInt64Bits(expected), $"x = {x[lane]:R}, m = {max[lane]:R} (lane {lane})");

@@ -8,15 +8,13 @@ namespace Losses.Tests.Kernels;
 
 /// <summary>
 /// The table reads of the 256-bit exponentials and logarithm: lane i of the result is entry (index mod 8) of the
-/// table (mod 16 for the sixteen-word table of the float exponential), whatever the index's other bits, by each way
-/// of reading that this machine runs. A read returns the stored word itself, so each way gives the others' bits and
-/// the exponentials and logarithm keep theirs whichever way the table is read.
+/// table, whatever the index's other bits, by each way of reading that this machine runs. A read returns the stored
+/// word itself, so each way gives the others' bits and the exponentials and logarithm keep theirs whichever way the
+/// table is read.
 /// </summary>
 public sealed class TableLookupTests
 {
     private static readonly long[] Eight = Words(8, 0xE1E);
-
-    private static readonly long[] Sixteen = Words(16, 0x5E16);
 
     /// <summary>Indices with every low value in every lane, beside bits above the ones the table reads.</summary>
     public static TheoryData<long> HighBits() => new() { 0L, 1L << 8, -1L << 6, long.MinValue, 0x0123_4567_89AB_CD00L };
@@ -57,22 +55,6 @@ public sealed class TableLookupTests
         ShouldReadEntries(8, high, index => TableLookup.Eight(Low(Eight), High(Eight), index), Eight);
     }
 
-    [Theory]
-    [MemberData(nameof(HighBits))]
-    public void SixteenEntries_AsThisMachineReadsThem_ReadsEntryIndexModSixteen(long high)
-    {
-        if (!Avx2.IsSupported)
-        {
-            return;
-        }
-
-        ShouldReadEntries(
-            16,
-            high,
-            index => TableLookup.Sixteen(Quarter(Sixteen, 0), Quarter(Sixteen, 1), Quarter(Sixteen, 2), Quarter(Sixteen, 3), index),
-            Sixteen);
-    }
-
     /// <summary>Every entry in every lane: lane i asks for entry (e + 5·i) mod size, with <paramref name="high"/> above.</summary>
     private static void ShouldReadEntries(int size, long high, Func<Vector256<long>, Vector256<long>> read, long[] table)
     {
@@ -98,9 +80,6 @@ public sealed class TableLookupTests
 
     /// <summary>Entries 4 to 7 of an eight-word table.</summary>
     private static Vector256<long> High(long[] table) => Vector256.Create(table[4], table[5], table[6], table[7]);
-
-    /// <summary>Entries 4q to 4q + 3 of a sixteen-word table, as the sixteen-entry read takes them.</summary>
-    private static Vector256<long> Quarter(long[] table, int q) => Vector256.Create(table[4 * q], table[(4 * q) + 1], table[(4 * q) + 2], table[(4 * q) + 3]);
 
     /// <summary>Distinct words with both halves set, so that a half read from the wrong entry shows.</summary>
     private static long[] Words(int count, int seed)
