@@ -147,15 +147,15 @@ internal static class FusedExponentials
         {
             if (!region.Destination.IsEmpty && statistics.FoundCapacity > 0)
             {
-                Columns<T, Yes, Recording, TAhead, TBehind>(region, statistics, keepShifted);
+                WithLabels<T, Recording, TAhead, TBehind>(region, statistics, keepShifted);
             }
             else if (!region.Destination.IsEmpty)
             {
-                Columns<T, Yes, Yes, TAhead, TBehind>(region, statistics, keepShifted);
+                WithLabels<T, Yes, TAhead, TBehind>(region, statistics, keepShifted);
             }
             else
             {
-                Columns<T, Yes, No, TAhead, TBehind>(region, statistics, keepShifted);
+                WithLabels<T, No, TAhead, TBehind>(region, statistics, keepShifted);
             }
         }
         else if (!region.Destination.IsEmpty)
@@ -410,11 +410,205 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// Every column of <paramref name="region"/> from <paramref name="firstColumn"/>: the whole vectors by <see cref="Wholes"/> (with the next block's maxima
+    /// The pass with labels: where a float <see cref="Vector{T}"/> widens into one 512-bit double vector and the pass
+    /// keeps exponentials (or nothing), <see cref="LabelledWide{T, TStore, TAhead, TBehind}"/>; else column by column.
+    /// </summary>
+    private static void WithLabels<T, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+        where T : struct, IFloatingPointIeee754<T>
+        where TStore : struct, IFlag
+        where TAhead : struct, IFlag
+        where TBehind : struct, IBehind
+    {
+        if (typeof(T) == typeof(float) && VectorMath.Wide512 && !keepShifted)
+        {
+            LabelledWide<T, TStore, TAhead, TBehind>(region, statistics);
+        }
+        else
+        {
+            Columns<T, Yes, TStore, TAhead, TBehind>(region, statistics, keepShifted);
+        }
+    }
+
+    /// <summary>
+    /// The float pass with labels where a float <see cref="Vector{T}"/> widens into one 512-bit double vector: each column
+    /// segment's rows sixteen at a time in 512-bit vectors (<see cref="LabelledColumn"/>), so that the loop's own
+    /// instructions (the references, the requests for the next column, the loads and stores of the rows' statistics) are
+    /// shared by sixteen rows instead of eight. Each row still takes its columns one after the other in column order, each
+    /// by the operations of <see cref="Step"/>, so the same bits. The rows after the vectors of sixteen (an odd vector of
+    /// eight, a partial one) go through <see cref="Columns"/>. (Four columns at a time, as <see cref="SumsOnlyWide"/> takes
+    /// them, measured slower here: with four or five streams per column, sixteen to twenty at once.)
+    /// </summary>
+    private static void LabelledWide<T, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics)
+        where T : struct, IFloatingPointIeee754<T>
+        where TStore : struct, IFlag
+        where TAhead : struct, IFlag
+        where TBehind : struct, IBehind
+    {
+        int wholes = region.Length / Vector<T>.Count;
+        int paired = wholes / 2 * 2;
+        if (paired > 0)
+        {
+            for (int column = 0; column < region.Columns; column++)
+            {
+                LabelledColumn<T, TStore, TAhead, TBehind>(region, statistics, column, paired * Vector<T>.Count);
+            }
+        }
+
+        if (paired < wholes || wholes * Vector<T>.Count < region.Length)
+        {
+            Columns<T, Yes, TStore, TAhead, TBehind>(region, statistics, keepShifted: false, firstVector: paired);
+        }
+    }
+
+    /// <summary>
+    /// Rows [0, <paramref name="end"/>) of the column segment <paramref name="column"/> for
+    /// <see cref="LabelledWide{T, TStore, TAhead, TBehind}"/>, sixteen at a time: the step
+    /// (<see cref="LabelledSixteen{T, TStore}"/>), then, with <typeparamref name="TAhead"/>, the next block's maxima over the
+    /// same sixteen rows of its segment (as <see cref="AheadAt"/> takes them), and with <typeparamref name="TBehind"/> the
+    /// previous block's division over the same rows of its segment (<see cref="DivideSixteen"/>). The next column's
+    /// segments are asked for meanwhile, one request per cache line (<see cref="Prefetch"/>). Never inlined, as
+    /// <see cref="Wholes"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void LabelledColumn<T, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, int column, int end)
+        where T : struct, IFloatingPointIeee754<T>
+        where TStore : struct, IFlag
+        where TAhead : struct, IFlag
+        where TBehind : struct, IBehind
+    {
+        nint rows = region.Rows;
+        nint offset = column * rows;
+        nint next = column + 1 < region.Columns ? rows : 0;
+        ref float x0 = ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Logits)), offset);
+        ref float y0 = ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Labels)), offset);
+        ref float d0 = ref TStore.Value ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Destination)), offset) : ref x0;
+        ref float b0 = ref TBehind.Divides ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Behind)), offset) : ref x0;
+        ref float divisor = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.BehindDivisor));
+        ref float factors = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.BehindFactors));
+        ref float aheadMax = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.AheadMax));
+        ref float a0 = ref TAhead.Value ? ref Unsafe.Add(ref x0, region.AheadOffset) : ref x0;
+        ref float max = ref Unsafe.As<Vector<T>, float>(ref statistics.Max);
+        ref int maxima = ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima);
+        ref Vector512<double> tail = ref Unsafe.As<Vector<double>, Vector512<double>>(ref statistics.Tail);
+        var labelled = new LabelSums<T>(ref statistics.LabelSum, ref statistics.LabelDot, statistics, TStore.Records ? offset : -1);
+        for (nint i = 0; i < end; i += Vector512<float>.Count)
+        {
+            Prefetch.Line(ref Unsafe.Add(ref x0, next + i));
+            Prefetch.Line(ref Unsafe.Add(ref y0, next + i));
+            if (TStore.Value)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref d0, next + i));
+            }
+
+            Vector512<float> m = Vector512.LoadUnsafe(ref max, (nuint)i);
+            Vector512<int> count = Vector512.LoadUnsafe(ref maxima, (nuint)i);
+            ref Vector512<double> low = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
+            Vector512<double> tailLow = low;
+            Vector512<double> tailHigh = Unsafe.Add(ref low, 1);
+            LabelledSixteen<T, TStore>(ref x0, ref y0, ref d0, i, m, ref count, ref tailLow, ref tailHigh, labelled);
+            low = tailLow;
+            Unsafe.Add(ref low, 1) = tailHigh;
+            count.StoreUnsafe(ref maxima, (nuint)i);
+            if (TAhead.Value)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref a0, next + i));
+                Vector512.MaxNative(Vector512.LoadUnsafe(ref aheadMax, (nuint)i), Vector512.LoadUnsafe(ref a0, (nuint)i)).StoreUnsafe(ref aheadMax, (nuint)i);
+            }
+
+            if (TBehind.Divides)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref b0, next + i));
+                DivideSixteen<TBehind>(ref b0, i, Vector512.LoadUnsafe(ref divisor, (nuint)i), TBehind.Scales ? Vector512.LoadUnsafe(ref factors, (nuint)i) : default);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sixteen rows of one column segment from <paramref name="i"/> (the logits <paramref name="x"/>, labels
+    /// <paramref name="y"/>, destination <paramref name="d"/>): <see cref="Step"/>'s operations lane by lane, the labels'
+    /// sums of each half of eight rows as <see cref="Labelled"/> adds them (recorded, where <paramref name="labelled"/>
+    /// records, at their positions from the block's first column segment), exp(x - m) added by
+    /// <see cref="VectorMath.AddExpBelowMaxima512"/>, and with <typeparamref name="TStore"/> the exponentials rounded to
+    /// float, 1 at a maximum, stored.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LabelledSixteen<T, TStore>(
+        ref float x,
+        ref float y,
+        ref float d,
+        nint i,
+        Vector512<float> m,
+        ref Vector512<int> count,
+        ref Vector512<double> tailLow,
+        ref Vector512<double> tailHigh,
+        in LabelSums<T> labelled)
+        where T : struct, IFloatingPointIeee754<T>
+        where TStore : struct, IFlag
+    {
+        Vector512<float> logits = Vector512.LoadUnsafe(ref x, (nuint)i);
+        Vector512<float> labels = Vector512.LoadUnsafe(ref y, (nuint)i);
+        Vector512<float> difference = logits - m;
+        Vector512<float> atMax = Vector512.Equals(logits, m);
+        if (!Vector512.EqualsAll(labels, Vector512<float>.Zero))
+        {
+            Vector512<float> shifted = Vector512.ConditionalSelect(atMax, Vector512<float>.Zero, difference);
+            nint vector = i / Vector<float>.Count;
+            nint position = labelled.Position < 0 ? -1 : labelled.Position + i;
+            Labelled(
+                logits.GetLower().AsVector().As<float, T>(),
+                m.GetLower().AsVector().As<float, T>(),
+                shifted.GetLower().AsVector().As<float, T>(),
+                labels.GetLower().AsVector().As<float, T>(),
+                ref Unsafe.Add(ref labelled.Sum, 2 * vector),
+                ref Unsafe.Add(ref labelled.Dot, 2 * vector),
+                labelled.Statistics,
+                position);
+            Labelled(
+                logits.GetUpper().AsVector().As<float, T>(),
+                m.GetUpper().AsVector().As<float, T>(),
+                shifted.GetUpper().AsVector().As<float, T>(),
+                labels.GetUpper().AsVector().As<float, T>(),
+                ref Unsafe.Add(ref labelled.Sum, (2 * vector) + 2),
+                ref Unsafe.Add(ref labelled.Dot, (2 * vector) + 2),
+                labelled.Statistics,
+                position < 0 ? -1 : position + Vector<float>.Count);
+        }
+
+        count -= atMax.AsInt32();
+        VectorMath.AddExpBelowMaxima512(difference, atMax, ref tailLow, ref tailHigh, out Vector512<double> low, out Vector512<double> high);
+        if (TStore.Value)
+        {
+            Vector512<float> rounded = Vector512.Create(Avx512F.ConvertToVector256Single(low), Avx512F.ConvertToVector256Single(high));
+            Vector512.ConditionalSelect(atMax, Vector512<float>.One, rounded).StoreUnsafe(ref d, (nuint)i);
+        }
+    }
+
+    /// <summary>
+    /// Sixteen rows of the previous block's exponentials in one column segment from <paramref name="i"/>, divided by their
+    /// rows' S, times their factors (exactly 0 where a factor is 0) as <typeparamref name="TBehind"/> says: the operations of
+    /// <see cref="BehindAt"/>, lane by lane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DivideSixteen<TBehind>(ref float exponentials, nint i, Vector512<float> sum, Vector512<float> factor)
+        where TBehind : struct, IBehind
+    {
+        Vector512<float> quotient = Vector512.LoadUnsafe(ref exponentials, (nuint)i) / sum;
+        if (TBehind.Scales)
+        {
+            quotient = Vector512.ConditionalSelect(Vector512.Equals(factor, Vector512<float>.Zero), Vector512<float>.Zero, factor * quotient);
+        }
+
+        quotient.StoreUnsafe(ref exponentials, (nuint)i);
+    }
+
+    /// <summary>
+    /// Every column of <paramref name="region"/> from <paramref name="firstColumn"/>: the whole vectors from
+    /// <paramref name="firstVector"/> by <see cref="Wholes"/> (with the next block's maxima
     /// as <typeparamref name="TAhead"/> says, the previous block's division as <typeparamref name="TBehind"/> does), then
     /// the partial one.
     /// </summary>
-    private static void Columns<T, TLabels, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted, int firstColumn = 0)
+    private static void Columns<T, TLabels, TStore, TAhead, TBehind>(
+        in Region<T> region, Statistics<T> statistics, bool keepShifted, int firstColumn = 0, int firstVector = 0)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
@@ -453,7 +647,7 @@ internal static class FusedExponentials
                 ref behindFactors,
                 ref TBehind.Divides ? ref Unsafe.Add(ref behind, ahead) : ref behind,
                 offset);
-            Wholes<T, TLabels, TStore, TAhead, TBehind>(vectors, wholes, keepShifted);
+            Wholes<T, TLabels, TStore, TAhead, TBehind>(vectors, wholes, keepShifted, firstVector);
             if (wholes * lanes < length)
             {
                 Partial(
@@ -509,7 +703,7 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// The whole vectors of a column segment, with labels or without as <typeparamref name="TLabels"/> fixes, storing the
+    /// The whole vectors of a column segment from vector <paramref name="first"/>, with labels or without as <typeparamref name="TLabels"/> fixes, storing the
     /// results or not as <typeparamref name="TStore"/> does (without a destination the rounding to T is left out), and
     /// with <typeparamref name="TAhead"/> the next block's maxima over the same vectors of its own segment, with
     /// <typeparamref name="TBehind"/> the previous block's division over the same vectors of its segment.
@@ -517,7 +711,7 @@ internal static class FusedExponentials
     /// into <see cref="Columns"/> it was or was not, from one process to the next, as the runtime's profile had it.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Wholes<T, TLabels, TStore, TAhead, TBehind>(in Vectors<T> vectors, int wholes, bool keepShifted)
+    private static void Wholes<T, TLabels, TStore, TAhead, TBehind>(in Vectors<T> vectors, int wholes, bool keepShifted, int first)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
@@ -556,7 +750,7 @@ internal static class FusedExponentials
         // line of each stream, so only the first asks for the next column's (a request every 64 bytes reaches every
         // line; one per vector measured about 6% slower for the dense gradient at 4096x1000).
         bool pairs = typeof(T) == typeof(double) && VectorMath.Wide512;
-        nint i = 0;
+        nint i = first;
         for (; i + 1 < wholes; i += 2)
         {
             if (pairs)
@@ -1212,6 +1406,27 @@ internal static class FusedExponentials
             Labels = ref labels;
             Destination = ref destination;
             Statistics = statistics;
+        }
+    }
+
+    /// <summary>
+    /// The label sums L and D of a block (four double lanes per vector), the statistics to record in, and the position of
+    /// the column segment from the block's first, or -1 where the pass does not record.
+    /// </summary>
+    private readonly ref struct LabelSums<T>
+        where T : struct
+    {
+        public readonly ref Vector<double> Sum;
+        public readonly ref Vector<double> Dot;
+        public readonly Statistics<T> Statistics;
+        public readonly nint Position;
+
+        public LabelSums(ref Vector<double> sum, ref Vector<double> dot, Statistics<T> statistics, nint position)
+        {
+            Sum = ref sum;
+            Dot = ref dot;
+            Statistics = statistics;
+            Position = position;
         }
     }
 

@@ -630,9 +630,29 @@ internal static unsafe class VectorMath
     {
         Vector512<float> atMax = Vector512.Equals(x, max);
         maxima -= atMax.AsInt32();
-        Vector512<float> argument = Vector512.MaxNative(Vector512.Create(-FarExponent), x - max);
-        tailLow += BelowMaxima512(atMax.GetLower().AsInt32(), TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument.GetLower())));
-        tailHigh += BelowMaxima512(atMax.GetUpper().AsInt32(), TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument.GetUpper())));
+        AddExpBelowMaxima512(x - max, atMax, ref tailLow, ref tailHigh, out _, out _);
+    }
+
+    /// <summary>
+    /// The exponentials of sixteen rows from their differences x - m and the lanes <paramref name="atMax"/> where x = m,
+    /// as <see cref="ExpAddedBelowMaxima"/> takes them where <see cref="Wide512"/>: e = exp(max(-700, x - m)) in double,
+    /// the low eight rows' in <paramref name="low"/> and the high eight's in <paramref name="high"/>, each added to its
+    /// tail but e^-700 where a lane is at its maximum. The same operations lane by lane, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddExpBelowMaxima512(
+        Vector512<float> difference,
+        Vector512<float> atMax,
+        ref Vector512<double> tailLow,
+        ref Vector512<double> tailHigh,
+        out Vector512<double> low,
+        out Vector512<double> high)
+    {
+        Vector512<float> argument = Vector512.MaxNative(Vector512.Create(-FarExponent), difference);
+        low = TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument.GetLower()));
+        high = TableExponential.ExpForFloat(Avx512F.ConvertToVector512Double(argument.GetUpper()));
+        tailLow += BelowMaxima512(atMax.GetLower().AsInt32(), low);
+        tailHigh += BelowMaxima512(atMax.GetUpper().AsInt32(), high);
     }
 
     /// <summary>
