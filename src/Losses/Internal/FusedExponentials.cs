@@ -147,20 +147,20 @@ internal static class FusedExponentials
         {
             if (!region.Destination.IsEmpty && statistics.FoundCapacity > 0)
             {
-                WithLabels<T, Recording, TAhead, TBehind>(region, statistics, keepShifted);
+                SixteenRows<T, Yes, Recording, TAhead, TBehind>(region, statistics, keepShifted);
             }
             else if (!region.Destination.IsEmpty)
             {
-                WithLabels<T, Yes, TAhead, TBehind>(region, statistics, keepShifted);
+                SixteenRows<T, Yes, Yes, TAhead, TBehind>(region, statistics, keepShifted);
             }
             else
             {
-                WithLabels<T, No, TAhead, TBehind>(region, statistics, keepShifted);
+                SixteenRows<T, Yes, No, TAhead, TBehind>(region, statistics, keepShifted);
             }
         }
         else if (!region.Destination.IsEmpty)
         {
-            Columns<T, No, Yes, TAhead, TBehind>(region, statistics, keepShifted);
+            SixteenRows<T, No, Yes, TAhead, TBehind>(region, statistics, keepShifted);
         }
         else if ((typeof(T) == typeof(float) || typeof(T) == typeof(double)) && !TBehind.Divides && VectorMath.Wide512)
         {
@@ -410,36 +410,40 @@ internal static class FusedExponentials
     }
 
     /// <summary>
-    /// The pass with labels: where a float <see cref="Vector{T}"/> widens into one 512-bit double vector and the pass
-    /// keeps exponentials (or nothing), <see cref="LabelledWide{T, TStore, TAhead, TBehind}"/>; else column by column.
+    /// The pass with labels or a destination: where a float <see cref="Vector{T}"/> widens into one 512-bit double vector
+    /// and the pass keeps exponentials (or nothing), <see cref="WideColumns{T, TLabels, TStore, TAhead, TBehind}"/>; else
+    /// <see cref="Columns"/>.
     /// </summary>
-    private static void WithLabels<T, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
+    private static void SixteenRows<T, TLabels, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, bool keepShifted)
         where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
         where TStore : struct, IFlag
         where TAhead : struct, IFlag
         where TBehind : struct, IBehind
     {
         if (typeof(T) == typeof(float) && VectorMath.Wide512 && !keepShifted)
         {
-            LabelledWide<T, TStore, TAhead, TBehind>(region, statistics);
+            WideColumns<T, TLabels, TStore, TAhead, TBehind>(region, statistics);
         }
         else
         {
-            Columns<T, Yes, TStore, TAhead, TBehind>(region, statistics, keepShifted);
+            Columns<T, TLabels, TStore, TAhead, TBehind>(region, statistics, keepShifted);
         }
     }
 
     /// <summary>
-    /// The float pass with labels where a float <see cref="Vector{T}"/> widens into one 512-bit double vector: each column
-    /// segment's rows sixteen at a time in 512-bit vectors (<see cref="LabelledColumn"/>), so that the loop's own
-    /// instructions (the references, the requests for the next column, the loads and stores of the rows' statistics) are
-    /// shared by sixteen rows instead of eight. Each row still takes its columns one after the other in column order, each
-    /// by the operations of <see cref="Step"/>, so the same bits. The rows after the vectors of sixteen (an odd vector of
-    /// eight, a partial one) go through <see cref="Columns"/>. (Four columns at a time, as <see cref="SumsOnlyWide"/> takes
-    /// them, measured slower here: with four or five streams per column, sixteen to twenty at once.)
+    /// The float pass with labels or a destination where a float <see cref="Vector{T}"/> widens into one 512-bit double
+    /// vector: each column segment's rows sixteen at a time in 512-bit vectors (<see cref="WideColumn"/>), so that the
+    /// loop's own instructions (the references, the requests for the next column, the loads and stores of the rows'
+    /// statistics) are shared by sixteen rows instead of eight. Each row still takes its columns one after the other in
+    /// column order, each by the operations of <see cref="Step"/>, so the same bits. The rows after the vectors of sixteen
+    /// (an odd vector of eight, a partial one) go through <see cref="Columns"/>. (Four columns at a time, as
+    /// <see cref="SumsOnlyWide"/> takes them, measured slower here: with four or five streams per column, sixteen to twenty
+    /// at once.)
     /// </summary>
-    private static void LabelledWide<T, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics)
+    private static void WideColumns<T, TLabels, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics)
         where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
         where TStore : struct, IFlag
         where TAhead : struct, IFlag
         where TBehind : struct, IBehind
@@ -450,28 +454,29 @@ internal static class FusedExponentials
         {
             for (int column = 0; column < region.Columns; column++)
             {
-                LabelledColumn<T, TStore, TAhead, TBehind>(region, statistics, column, paired * Vector<T>.Count);
+                WideColumn<T, TLabels, TStore, TAhead, TBehind>(region, statistics, column, paired * Vector<T>.Count);
             }
         }
 
         if (paired < wholes || wholes * Vector<T>.Count < region.Length)
         {
-            Columns<T, Yes, TStore, TAhead, TBehind>(region, statistics, keepShifted: false, firstVector: paired);
+            Columns<T, TLabels, TStore, TAhead, TBehind>(region, statistics, keepShifted: false, firstVector: paired);
         }
     }
 
     /// <summary>
     /// Rows [0, <paramref name="end"/>) of the column segment <paramref name="column"/> for
-    /// <see cref="LabelledWide{T, TStore, TAhead, TBehind}"/>, sixteen at a time: the step
-    /// (<see cref="LabelledSixteen{T, TStore}"/>), then, with <typeparamref name="TAhead"/>, the next block's maxima over the
+    /// <see cref="WideColumns{T, TLabels, TStore, TAhead, TBehind}"/>, sixteen at a time: the step
+    /// (<see cref="Sixteen{T, TLabels, TStore}"/>), then, with <typeparamref name="TAhead"/>, the next block's maxima over the
     /// same sixteen rows of its segment (as <see cref="AheadAt"/> takes them), and with <typeparamref name="TBehind"/> the
     /// previous block's division over the same rows of its segment (<see cref="DivideSixteen"/>). The next column's
     /// segments are asked for meanwhile, one request per cache line (<see cref="Prefetch"/>). Never inlined, as
     /// <see cref="Wholes"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void LabelledColumn<T, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, int column, int end)
+    private static void WideColumn<T, TLabels, TStore, TAhead, TBehind>(in Region<T> region, Statistics<T> statistics, int column, int end)
         where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
         where TStore : struct, IFlag
         where TAhead : struct, IFlag
         where TBehind : struct, IBehind
@@ -480,7 +485,7 @@ internal static class FusedExponentials
         nint offset = column * rows;
         nint next = column + 1 < region.Columns ? rows : 0;
         ref float x0 = ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Logits)), offset);
-        ref float y0 = ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Labels)), offset);
+        ref float y0 = ref TLabels.Value ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Labels)), offset) : ref x0;
         ref float d0 = ref TStore.Value ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Destination)), offset) : ref x0;
         ref float b0 = ref TBehind.Divides ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Behind)), offset) : ref x0;
         ref float divisor = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.BehindDivisor));
@@ -489,12 +494,16 @@ internal static class FusedExponentials
         ref float a0 = ref TAhead.Value ? ref Unsafe.Add(ref x0, region.AheadOffset) : ref x0;
         ref float max = ref Unsafe.As<Vector<T>, float>(ref statistics.Max);
         ref int maxima = ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima);
-        ref Vector512<double> tail = ref Unsafe.As<Vector<double>, Vector512<double>>(ref statistics.Tail);
+        ref double tail = ref Unsafe.As<Vector<double>, double>(ref statistics.Tail);
         var labelled = new LabelSums<T>(ref statistics.LabelSum, ref statistics.LabelDot, statistics, TStore.Records ? offset : -1);
         for (nint i = 0; i < end; i += Vector512<float>.Count)
         {
             Prefetch.Line(ref Unsafe.Add(ref x0, next + i));
-            Prefetch.Line(ref Unsafe.Add(ref y0, next + i));
+            if (TLabels.Value)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref y0, next + i));
+            }
+
             if (TStore.Value)
             {
                 Prefetch.Line(ref Unsafe.Add(ref d0, next + i));
@@ -502,12 +511,12 @@ internal static class FusedExponentials
 
             Vector512<float> m = Vector512.LoadUnsafe(ref max, (nuint)i);
             Vector512<int> count = Vector512.LoadUnsafe(ref maxima, (nuint)i);
-            ref Vector512<double> low = ref Unsafe.Add(ref tail, i / Vector512<double>.Count);
-            Vector512<double> tailLow = low;
-            Vector512<double> tailHigh = Unsafe.Add(ref low, 1);
-            LabelledSixteen<T, TStore>(ref x0, ref y0, ref d0, i, m, ref count, ref tailLow, ref tailHigh, labelled);
-            low = tailLow;
-            Unsafe.Add(ref low, 1) = tailHigh;
+            // The tail holds one double per row, so row i's is at i.
+            Vector512<double> tailLow = Vector512.LoadUnsafe(ref tail, (nuint)i);
+            Vector512<double> tailHigh = Vector512.LoadUnsafe(ref tail, (nuint)(i + Vector512<double>.Count));
+            Sixteen<T, TLabels, TStore>(ref x0, ref y0, ref d0, i, m, ref count, ref tailLow, ref tailHigh, labelled);
+            tailLow.StoreUnsafe(ref tail, (nuint)i);
+            tailHigh.StoreUnsafe(ref tail, (nuint)(i + Vector512<double>.Count));
             count.StoreUnsafe(ref maxima, (nuint)i);
             if (TAhead.Value)
             {
@@ -525,14 +534,14 @@ internal static class FusedExponentials
 
     /// <summary>
     /// Sixteen rows of one column segment from <paramref name="i"/> (the logits <paramref name="x"/>, labels
-    /// <paramref name="y"/>, destination <paramref name="d"/>): <see cref="Step"/>'s operations lane by lane, the labels'
-    /// sums of each half of eight rows as <see cref="Labelled"/> adds them (recorded, where <paramref name="labelled"/>
+    /// <paramref name="y"/>, destination <paramref name="d"/>): <see cref="Step"/>'s operations lane by lane, with
+    /// <typeparamref name="TLabels"/> the labels' sums of each half of eight rows as <see cref="Labelled"/> adds them (recorded, where <paramref name="labelled"/>
     /// records, at their positions from the block's first column segment), exp(x - m) added by
     /// <see cref="VectorMath.AddExpBelowMaxima512"/>, and with <typeparamref name="TStore"/> the exponentials rounded to
     /// float, 1 at a maximum, stored.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LabelledSixteen<T, TStore>(
+    private static void Sixteen<T, TLabels, TStore>(
         ref float x,
         ref float y,
         ref float d,
@@ -543,24 +552,24 @@ internal static class FusedExponentials
         ref Vector512<double> tailHigh,
         in LabelSums<T> labelled)
         where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
         where TStore : struct, IFlag
     {
         Vector512<float> logits = Vector512.LoadUnsafe(ref x, (nuint)i);
-        Vector512<float> labels = Vector512.LoadUnsafe(ref y, (nuint)i);
+        Vector512<float> labels = TLabels.Value ? Vector512.LoadUnsafe(ref y, (nuint)i) : default;
         Vector512<float> difference = logits - m;
         Vector512<float> atMax = Vector512.Equals(logits, m);
-        if (!Vector512.EqualsAll(labels, Vector512<float>.Zero))
+        if (TLabels.Value && !Vector512.EqualsAll(labels, Vector512<float>.Zero))
         {
             Vector512<float> shifted = Vector512.ConditionalSelect(atMax, Vector512<float>.Zero, difference);
-            nint vector = i / Vector<float>.Count;
             nint position = labelled.Position < 0 ? -1 : labelled.Position + i;
             Labelled(
                 logits.GetLower().AsVector().As<float, T>(),
                 m.GetLower().AsVector().As<float, T>(),
                 shifted.GetLower().AsVector().As<float, T>(),
                 labels.GetLower().AsVector().As<float, T>(),
-                ref Unsafe.Add(ref labelled.Sum, 2 * vector),
-                ref Unsafe.Add(ref labelled.Dot, 2 * vector),
+                ref RowsFrom(ref labelled.Sum, i),
+                ref RowsFrom(ref labelled.Dot, i),
                 labelled.Statistics,
                 position);
             Labelled(
@@ -568,8 +577,8 @@ internal static class FusedExponentials
                 m.GetUpper().AsVector().As<float, T>(),
                 shifted.GetUpper().AsVector().As<float, T>(),
                 labels.GetUpper().AsVector().As<float, T>(),
-                ref Unsafe.Add(ref labelled.Sum, (2 * vector) + 2),
-                ref Unsafe.Add(ref labelled.Dot, (2 * vector) + 2),
+                ref RowsFrom(ref labelled.Sum, i + Vector<float>.Count),
+                ref RowsFrom(ref labelled.Dot, i + Vector<float>.Count),
                 labelled.Statistics,
                 position < 0 ? -1 : position + Vector<float>.Count);
         }
@@ -582,6 +591,11 @@ internal static class FusedExponentials
             Vector512.ConditionalSelect(atMax, Vector512<float>.One, rounded).StoreUnsafe(ref d, (nuint)i);
         }
     }
+
+    /// <summary>The vector of a span of one double per row (a row sum) that starts at row <paramref name="row"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref Vector<double> RowsFrom(ref Vector<double> first, nint row)
+        => ref Unsafe.As<double, Vector<double>>(ref Unsafe.Add(ref Unsafe.As<Vector<double>, double>(ref first), row));
 
     /// <summary>
     /// Sixteen rows of the previous block's exponentials in one column segment from <paramref name="i"/>, divided by their

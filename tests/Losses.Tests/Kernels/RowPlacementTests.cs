@@ -6,11 +6,11 @@ using Xunit;
 namespace Losses.Tests.Kernels;
 
 /// <summary>
-/// The dense softmax cross-entropy kernels take a block's rows in vectors: where 512-bit vectors run, float rows go
-/// sixteen at a time, then an odd vector of eight, then a last, partial vector, each by its own loop. The
-/// specification: every row's loss and gradient have the bits the same row has as a matrix of its own (one partial
-/// vector), wherever the row falls, with one-hot labels (whose entries the gradient takes apart and puts back) and with
-/// soft ones, in one block or across several.
+/// The softmax kernels take a block's rows in vectors: where 512-bit vectors run, float rows go sixteen at a time, then
+/// an odd vector of eight, then a last, partial vector, each by its own loop. The specification: every row's loss,
+/// gradient and softmax have the bits the same row has as a matrix of its own (one partial vector), wherever the row
+/// falls, with one-hot labels (whose entries the gradient takes apart and puts back), soft ones and class indices, in
+/// one block or across several.
 /// </summary>
 public abstract class RowPlacementTests<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
@@ -40,6 +40,57 @@ public abstract class RowPlacementTests<T>
         AssertEachRowAsAlone(labels, logits, "soft labels");
     }
 
+    [Theory]
+    [MemberData(nameof(RowPlacementShapes.All), MemberType = typeof(RowPlacementShapes))]
+    public void EachRow_GetsTheBitsItHasAlone_ForClassIndicesAndSoftmax(int rows, int columns)
+    {
+        var random = new Random((rows * 83) + columns);
+        Matrix<T> logits = Logits(random, rows, columns);
+        int[] classIndices = new int[rows];
+        for (int row = 0; row < rows; row++)
+        {
+            classIndices[row] = random.Next(columns);
+        }
+
+        Vector<T> losses = Vector<T>.Build.Dense(rows);
+        Matrix<T> gradient = Matrix<T>.Build.Dense(rows, columns);
+        Matrix<T> probabilities = Matrix<T>.Build.Dense(rows, columns);
+        OnOneThread(() =>
+        {
+            Loss.SparseSoftmaxCrossEntropyWithLogits(classIndices, logits, losses);
+            Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(classIndices, logits, gradient);
+            Activation.Softmax(logits, probabilities);
+            for (int row = 0; row < rows; row++)
+            {
+                Matrix<T> rowLogits = logits.SubMatrix(row, 1, 0, columns);
+                Vector<T> rowLoss = Vector<T>.Build.Dense(1);
+                Matrix<T> rowGradient = Matrix<T>.Build.Dense(1, columns);
+                Matrix<T> rowProbabilities = Matrix<T>.Build.Dense(1, columns);
+                Loss.SparseSoftmaxCrossEntropyWithLogits([classIndices[row]], rowLogits, rowLoss);
+                Loss.SparseSoftmaxCrossEntropyWithLogitsGradient([classIndices[row]], rowLogits, rowGradient);
+                Activation.Softmax(rowLogits, rowProbabilities);
+                string because = $"row {row} of {rows}x{columns} against the row alone";
+                KernelComparison.BitIdentical(losses.SubVector(row, 1), rowLoss, $"the class-index loss of {because}");
+                KernelComparison.BitIdentical(gradient.SubMatrix(row, 1, 0, columns), rowGradient, $"the class-index gradient of {because}");
+                KernelComparison.BitIdentical(probabilities.SubMatrix(row, 1, 0, columns), rowProbabilities, $"the softmax of {because}");
+            }
+        });
+    }
+
+    private static void OnOneThread(Action run)
+    {
+        int previous = Parallelism.MaxDegreeOfParallelism;
+        try
+        {
+            Parallelism.MaxDegreeOfParallelism = 1;
+            run();
+        }
+        finally
+        {
+            Parallelism.MaxDegreeOfParallelism = previous;
+        }
+    }
+
     private static Matrix<T> Logits(Random random, int rows, int columns)
     {
         // Logits in [-8, 8], with ties for the row maximum now and then (a maximum counted twice).
@@ -59,10 +110,8 @@ public abstract class RowPlacementTests<T>
         int columns = logits.ColumnCount;
         Vector<T> losses = Vector<T>.Build.Dense(rows);
         Matrix<T> gradient = Matrix<T>.Build.Dense(rows, columns);
-        int previous = Parallelism.MaxDegreeOfParallelism;
-        try
+        OnOneThread(() =>
         {
-            Parallelism.MaxDegreeOfParallelism = 1;
             Loss.SoftmaxCrossEntropyWithLogits(labels, logits, losses);
             Loss.SoftmaxCrossEntropyWithLogitsGradient(labels, logits, gradient);
             for (int row = 0; row < rows; row++)
@@ -77,11 +126,7 @@ public abstract class RowPlacementTests<T>
                 KernelComparison.BitIdentical(losses.SubVector(row, 1), rowLoss, because);
                 KernelComparison.BitIdentical(gradient.SubMatrix(row, 1, 0, columns), rowGradient, because);
             }
-        }
-        finally
-        {
-            Parallelism.MaxDegreeOfParallelism = previous;
-        }
+        });
     }
 }
 
