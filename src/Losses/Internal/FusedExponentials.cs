@@ -495,7 +495,7 @@ internal static class FusedExponentials
         ref float max = ref Unsafe.As<Vector<T>, float>(ref statistics.Max);
         ref int maxima = ref Unsafe.As<Vector<int>, int>(ref statistics.Maxima);
         ref double tail = ref Unsafe.As<Vector<double>, double>(ref statistics.Tail);
-        var labelled = new LabelSums<T>(ref statistics.LabelSum, ref statistics.LabelDot, statistics, TStore.Records ? offset : -1);
+        nint recorded = TStore.Records ? offset : -1;
         for (nint i = 0; i < end; i += Vector512<float>.Count)
         {
             Prefetch.Line(ref Unsafe.Add(ref x0, next + i));
@@ -514,7 +514,7 @@ internal static class FusedExponentials
             // The tail holds one double per row, so row i's is at i.
             Vector512<double> tailLow = Vector512.LoadUnsafe(ref tail, (nuint)i);
             Vector512<double> tailHigh = Vector512.LoadUnsafe(ref tail, (nuint)(i + Vector512<double>.Count));
-            Sixteen<T, TLabels, TStore>(ref x0, ref y0, ref d0, i, m, ref count, ref tailLow, ref tailHigh, labelled);
+            Sixteen<T, TLabels, TStore>(ref x0, ref y0, ref d0, i, m, ref count, ref tailLow, ref tailHigh, statistics, recorded);
             tailLow.StoreUnsafe(ref tail, (nuint)i);
             tailHigh.StoreUnsafe(ref tail, (nuint)(i + Vector512<double>.Count));
             count.StoreUnsafe(ref maxima, (nuint)i);
@@ -535,8 +535,9 @@ internal static class FusedExponentials
     /// <summary>
     /// Sixteen rows of one column segment from <paramref name="i"/> (the logits <paramref name="x"/>, labels
     /// <paramref name="y"/>, destination <paramref name="d"/>): <see cref="Step"/>'s operations lane by lane, with
-    /// <typeparamref name="TLabels"/> the labels' sums of each half of eight rows as <see cref="Labelled"/> adds them (recorded, where <paramref name="labelled"/>
-    /// records, at their positions from the block's first column segment), exp(x - m) added by
+    /// <typeparamref name="TLabels"/> the labels' sums of each half of eight rows as <see cref="Labelled"/> adds them
+    /// (recorded in <paramref name="statistics"/> at their positions from the block's first column segment, the column
+    /// segment's own being <paramref name="segment"/>, unless that is -1), exp(x - m) added by
     /// <see cref="VectorMath.AddExpBelowMaxima512"/>, and with <typeparamref name="TStore"/> the exponentials rounded to
     /// float, 1 at a maximum, stored.
     /// </summary>
@@ -550,7 +551,8 @@ internal static class FusedExponentials
         ref Vector512<int> count,
         ref Vector512<double> tailLow,
         ref Vector512<double> tailHigh,
-        in LabelSums<T> labelled)
+        in Statistics<T> statistics,
+        nint segment)
         where T : struct, IFloatingPointIeee754<T>
         where TLabels : struct, IFlag
         where TStore : struct, IFlag
@@ -562,24 +564,24 @@ internal static class FusedExponentials
         if (TLabels.Value && !Vector512.EqualsAll(labels, Vector512<float>.Zero))
         {
             Vector512<float> shifted = Vector512.ConditionalSelect(atMax, Vector512<float>.Zero, difference);
-            nint position = labelled.Position < 0 ? -1 : labelled.Position + i;
+            nint position = segment < 0 ? -1 : segment + i;
             Labelled(
                 logits.GetLower().AsVector().As<float, T>(),
                 m.GetLower().AsVector().As<float, T>(),
                 shifted.GetLower().AsVector().As<float, T>(),
                 labels.GetLower().AsVector().As<float, T>(),
-                ref RowsFrom(ref labelled.Sum, i),
-                ref RowsFrom(ref labelled.Dot, i),
-                labelled.Statistics,
+                ref RowsFrom(ref statistics.LabelSum, i),
+                ref RowsFrom(ref statistics.LabelDot, i),
+                statistics,
                 position);
             Labelled(
                 logits.GetUpper().AsVector().As<float, T>(),
                 m.GetUpper().AsVector().As<float, T>(),
                 shifted.GetUpper().AsVector().As<float, T>(),
                 labels.GetUpper().AsVector().As<float, T>(),
-                ref RowsFrom(ref labelled.Sum, i + Vector<float>.Count),
-                ref RowsFrom(ref labelled.Dot, i + Vector<float>.Count),
-                labelled.Statistics,
+                ref RowsFrom(ref statistics.LabelSum, i + Vector<float>.Count),
+                ref RowsFrom(ref statistics.LabelDot, i + Vector<float>.Count),
+                statistics,
                 position < 0 ? -1 : position + Vector<float>.Count);
         }
 
@@ -609,7 +611,7 @@ internal static class FusedExponentials
         Vector512<float> quotient = Vector512.LoadUnsafe(ref exponentials, (nuint)i) / sum;
         if (TBehind.Scales)
         {
-            quotient = Vector512.ConditionalSelect(Vector512.Equals(factor, Vector512<float>.Zero), Vector512<float>.Zero, factor * quotient);
+            quotient = VectorMath.TimesOrZero(factor, quotient);
         }
 
         quotient.StoreUnsafe(ref exponentials, (nuint)i);
@@ -1420,27 +1422,6 @@ internal static class FusedExponentials
             Labels = ref labels;
             Destination = ref destination;
             Statistics = statistics;
-        }
-    }
-
-    /// <summary>
-    /// The label sums L and D of a block (four double lanes per vector), the statistics to record in, and the position of
-    /// the column segment from the block's first, or -1 where the pass does not record.
-    /// </summary>
-    private readonly ref struct LabelSums<T>
-        where T : struct
-    {
-        public readonly ref Vector<double> Sum;
-        public readonly ref Vector<double> Dot;
-        public readonly Statistics<T> Statistics;
-        public readonly nint Position;
-
-        public LabelSums(ref Vector<double> sum, ref Vector<double> dot, Statistics<T> statistics, nint position)
-        {
-            Sum = ref sum;
-            Dot = ref dot;
-            Statistics = statistics;
-            Position = position;
         }
     }
 

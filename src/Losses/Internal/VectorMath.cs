@@ -416,10 +416,11 @@ internal static unsafe class VectorMath
         return y.Length * Vector512<float>.Count;
     }
 
-    /// <summary><see cref="TimesOrZero{T}(Vector{T}, Vector{T})"/> for eight lanes.</summary>
+    /// <summary><see cref="TimesOrZero{T}(Vector{T}, Vector{T})"/> for a 512-bit vector.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> TimesOrZero(Vector512<double> a, Vector512<double> b)
-        => Vector512.ConditionalSelect(Vector512.Equals(a, Vector512<double>.Zero), Vector512<double>.Zero, a * b);
+    internal static Vector512<T> TimesOrZero<T>(Vector512<T> a, Vector512<T> b)
+        where T : struct, IFloatingPointIeee754<T>
+        => Vector512.ConditionalSelect(Vector512.Equals(a, Vector512<T>.Zero), Vector512<T>.Zero, a * b);
 
     /// <summary>One vector of <see cref="SubtractLabelledLog{T}(Span{double}, ReadOnlySpan{T}, ReadOnlySpan{T})"/>, its losses from <paramref name="losses"/> on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
