@@ -878,15 +878,18 @@ internal static class RowSoftmax
     }
 
     /// <summary>
-    /// y·s in double, 0 where y = 0. Where x - m overflowed T to -∞ for finite logits of opposite extremes (-MaxValue
-    /// against MaxValue): for float y·(x - m) with x - m exact in double; for double y·x - y·m, the same product, finite.
+    /// y·s in double, 0 where y = 0: for float the product of the two floats taken in double, exact, as
+    /// <see cref="AddLabelled"/> takes it for a whole vector (so that a row's D has the same bits in a block's last,
+    /// partial vector of rows as in a whole one). Where x - m overflowed T to -∞ for finite logits of opposite extremes
+    /// (-MaxValue against MaxValue): for float y·(x - m) with x - m exact in double; for double y·x - y·m, the same
+    /// product, finite.
     /// </summary>
     private static double LabelledTerm<T>(T x, T m, T s, T y, bool overflowed)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (!overflowed)
         {
-            return double.CreateTruncating(Elementwise.TimesOrZero(y, s));
+            return Elementwise.TimesOrZero(double.CreateTruncating(y), double.CreateTruncating(s));
         }
 
         return typeof(T) == typeof(float)
