@@ -764,12 +764,13 @@ internal static class FusedExponentials
         // Two vectors per iteration: half the loop's own instructions, and two independent exponentials side by side
         // (for double where 512-bit vectors run, one exponential of eight lanes: PairAt). The two vectors are a cache
         // line of each stream, so only the first asks for the next column's (a request every 64 bytes reaches every
-        // line; one per vector measured about 6% slower for the dense gradient at 4096x1000).
-        bool pairs = typeof(T) == typeof(double) && VectorMath.Wide512;
+        // line; one per vector measured about 6% slower for the dense gradient at 4096x1000). The choice between the two
+        // is written out in each condition, not kept in a local: the compiler then leaves the other branch out as it
+        // imports the loop, so its code cannot use up the inlining budget (see TableExponential.IsSupported).
         nint i = first;
         for (; i + 1 < wholes; i += 2)
         {
-            if (pairs)
+            if (typeof(T) == typeof(double) && VectorMath.Wide512)
             {
                 PairAt<T, TLabels, TStore>(
                     i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones,
@@ -784,7 +785,7 @@ internal static class FusedExponentials
 
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
             BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
-            if (!pairs)
+            if (typeof(T) != typeof(double) || !VectorMath.Wide512)
             {
                 At<T, TLabels, TStore>(
                     i + 1, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,

@@ -31,11 +31,14 @@ namespace Losses.Internal;
 internal static class TableExponential
 {
     /// <summary>Whether this machine runs the table exponential for <see cref="Vector{T}"/>.</summary>
-    public static bool IsSupported
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => Avx2.IsSupported && Fma.IsSupported && Vector<double>.Count == Vector256<double>.Count;
-    }
+    /// <remarks>
+    /// This and the other machine switches the kernels branch on are static readonly fields, not properties: the
+    /// optimising compiler reads such a field as a constant while it imports a method, so the branch not taken is never
+    /// imported. Behind a property the branch is folded only after inlining, and the code of the other machine's branch
+    /// had already used up the method's inlining budget: where 512-bit vectors do not run, the kernels' exponentials and
+    /// logarithms were left as calls in their loops.
+    /// </remarks>
+    public static readonly bool IsSupported = Avx2.IsSupported && Fma.IsSupported && Vector<double>.Count == Vector256<double>.Count;
 
     private const double RoundingShift = 6755399441055744.0;            // 1.5·2⁵²
     private const double EightOverLn2 = 11.541560327111707;             // 8/ln 2
@@ -46,11 +49,7 @@ internal static class TableExponential
     private const double Ln2OverEightLow = 2.0582436978621353e-13;       // (ln 2)/8 - the high part
 
     /// <summary>Whether this machine runs <see cref="Exp(Vector512{double})"/>: AVX-512F, with 512-bit vectors accelerated.</summary>
-    public static bool IsSupported512
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => IsSupported && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
-    }
+    public static readonly bool IsSupported512 = IsSupported && Vector512.IsHardwareAccelerated && Avx512F.IsSupported;
 
     /// <summary>eˣ lane-wise for lanes with |x| ≤ 708 (others give meaningless values).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -241,11 +241,7 @@ internal static unsafe class VectorMath
 
 #if NET9_0_OR_GREATER
     /// <summary>Whether <see cref="SoftplusOfMinusAbsWidened"/> runs here: float vectors with the table exponential.</summary>
-    public static bool WidensSoftplus
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TableExponential.IsSupported && Vector<float>.Count == 2 * Vector<double>.Count;
-    }
+    public static readonly bool WidensSoftplus = TableExponential.IsSupported && Vector<float>.Count == 2 * Vector<double>.Count;
 
     /// <summary>
     /// For a float vector x, in double, lanes 0 to 3 in the <c>Low</c> outputs and the rest in the <c>High</c> ones:
@@ -761,11 +757,8 @@ internal static unsafe class VectorMath
 #endif
 
     /// <summary>Whether a float <see cref="Vector{T}"/> widens into one 512-bit double vector that the machine runs.</summary>
-    internal static bool Wide512
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        get => TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count;
-    }
+    /// <remarks>A static readonly field, so that a branch on it is decided as a method is compiled (see <see cref="TableExponential.IsSupported"/>).</remarks>
+    internal static readonly bool Wide512 = TableExponential.IsSupported512 && Vector<float>.Count == Vector256<float>.Count;
 
     /// <summary>
     /// Float ln evaluated in double and rounded once, as <see cref="ExpInDouble"/>: by <see cref="VectorLogarithm.LogForFloat(Vector{double})"/>
