@@ -164,8 +164,17 @@ internal static class EffectiveLabels
                 ReadOnlySpan<Vector<float>> y = MemoryMarshal.Cast<T, Vector<float>>(segment);
                 Span<Vector<int>> classes = MemoryMarshal.Cast<int, Vector<int>>(classIndices);
                 var w = new Vector<double>(weight);
+
+                // A vector of +0 labels adds w·(+0) = ±0 to each sum, which leaves it as it is (a sum starts at +0, and
+                // +0 + -0 is +0) unless w is infinite or NaN: with one-hot labels nearly every vector, so left out.
+                bool skipsZeros = double.IsFinite(weight);
                 for (int i = 0; i < y.Length; i++)
                 {
+                    if (skipsZeros && Vector.EqualsAll(y[i].As<float, int>(), Vector<int>.Zero))
+                    {
+                        continue;
+                    }
+
                     Vector.Widen(y[i], out Vector<double> low, out Vector<double> high);
                     sums[2 * i] += w * low;
                     sums[(2 * i) + 1] += w * high;
