@@ -517,9 +517,10 @@ internal static class Elementwise
     }
 
     /// <summary>
-    /// <see cref="LogisticChunkInDouble"/> over whole vectors. Not inlined, and without the last, partial vector: in a
-    /// larger method the JIT's inlining budget runs out, and the exponential, the logarithm and even the widening become
-    /// calls in the loop (where 512-bit vectors do not run, that made the loop about twice as slow).
+    /// <see cref="LogisticChunkInDouble"/> over whole vectors. Not inlined: in its caller's code the JIT's inlining budget
+    /// runs out and the exponential and logarithm become calls in the loop; on its own everything it calls is inlined.
+    /// The last, partial vector goes through this same loop (<see cref="LogisticPaddedInDouble"/>), so that its body is
+    /// compiled once.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static bool LogisticVectorsInDouble(
