@@ -1095,7 +1095,7 @@ internal static class FusedExponentials
 
     /// <inheritdoc cref="LogOfSumForFloat(Vector512{double}, Vector512{double})"/>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<double> LogOfSumForFloat(Vector<double> tail, Vector<double> ones)
+    internal static Vector<double> LogOfSumForFloat(Vector<double> tail, Vector<double> ones)
     {
         Vector<double> w = ones + tail;
         return VectorLogarithm.LogForFloat(w) + ((ones - w) + tail);

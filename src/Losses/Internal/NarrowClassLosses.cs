@@ -9,8 +9,8 @@ namespace Losses.Internal;
 
 /// <summary>
 /// Float softmax cross-entropy with class indices, the losses alone, for rows of at most <see cref="MaxColumns"/>
-/// columns: <c>ℓᵢ = log Sᵢ - shift(xᵢ,ₖ, mᵢ)</c>, sixteen rows at a time (one 512-bit vector per column), each strip of
-/// rows taken from its maxima to its losses in registers. The block kernel (<see cref="RowSoftmax"/>) keeps each
+/// columns: <c>ℓᵢ = log Sᵢ - shift(xᵢ,ₖ, mᵢ)</c>, sixteen rows at a time (one 512-bit vector per column), or eight (one
+/// 256-bit vector) where 512-bit vectors do not run, each strip of rows taken from its maxima to its losses in registers. The block kernel (<see cref="RowSoftmax"/>) keeps each
 /// statistic in a span between passes (the maxima, the tail and count of the exponentials, S and log S), which for
 /// narrow rows costs as much as the exponentials themselves.
 /// </summary>
@@ -36,12 +36,24 @@ internal static class NarrowClassLosses
     internal const int StripRows = 16;
 
     /// <summary>
+    /// The rows of a strip where 512-bit vectors do not run (<see cref="EightRows"/>): one 256-bit vector of floats.
+    /// </summary>
+    internal const int NarrowStripRows = 8;
+
+    /// <summary>
     /// Whether the kernel takes the losses alone of a float class-index call of this many columns on this machine
-    /// (512-bit vectors).
+    /// (512-bit vectors, or eight-row strips where AVX2 and FMA run the table exponential).
     /// </summary>
     public static bool Applies<T>(RowKernel kernel, int columns, bool gradient)
-        => kernel == RowKernel.SparseCrossEntropy && !gradient && typeof(T) == typeof(float) && VectorMath.Wide512 && Avx2.IsSupported
+        => kernel == RowKernel.SparseCrossEntropy && !gradient && typeof(T) == typeof(float)
+            && ((VectorMath.Wide512 && Avx2.IsSupported) || EightRows)
             && columns >= 1 && columns <= MaxColumns;
+
+    /// <summary>
+    /// Whether the strips are eight rows (one 256-bit vector) instead of sixteen: where 512-bit vectors do not run and
+    /// the table exponential does (AVX2 and FMA, <see cref="System.Numerics.Vector{T}"/> of 256 bits).
+    /// </summary>
+    private static bool EightRows => !VectorMath.Wide512 && TableExponential.IsSupported;
 
     /// <summary>
     /// The losses of the rows in whole strips from <paramref name="start"/> (of the <paramref name="count"/> rows from
@@ -51,7 +63,7 @@ internal static class NarrowClassLosses
     /// </summary>
     public static unsafe int Losses(ReadOnlySpan<float> logits, int rows, int columns, ReadOnlySpan<int> classes, Span<float> losses, int start, int count)
     {
-        int done = count / StripRows * StripRows;
+        int done = count / (EightRows ? NarrowStripRows : StripRows) * (EightRows ? NarrowStripRows : StripRows);
 
         // Checked here once: every logit, class index and loss the strips touch lies in its span.
         logits = logits[..(rows * columns)];
@@ -61,6 +73,16 @@ internal static class NarrowClassLosses
         ref float target = ref MemoryMarshal.GetReference(losses);
         fixed (float* x = logits)
         {
+            if (EightRows)
+            {
+                for (int strip = 0; strip < done; strip += NarrowStripRows)
+                {
+                    EightRowStrip(x, rows, columns, start + strip, ref Unsafe.Add(ref k, strip), ref Unsafe.Add(ref target, strip));
+                }
+
+                return done;
+            }
+
             int i = 0;
             for (; i + (2 * StripRows) <= done; i += 2 * StripRows)
             {
@@ -250,6 +272,61 @@ internal static class NarrowClassLosses
         Vector256<float> logSumHigh = Avx512F.ConvertToVector256Single(
             FusedExponentials.LogOfSumForFloat(tailHigh, Avx512F.ConvertToVector512Double(maxima.GetUpper())));
         return Vector512.Create(logSumLow, logSumHigh) - Shifted(x, rows, first, classes, max);
+    }
+
+    /// <summary>
+    /// The losses of the eight rows from <paramref name="first"/> into <paramref name="target"/>, where 512-bit vectors do
+    /// not run: the maxima by <see cref="Max"/>'s tree, then each column's step as the block kernel's there
+    /// (<see cref="VectorMath.ExpBelowMaximaWidened"/>: the maxima counted, every other lane's exponential added to the
+    /// lower or upper four rows' tail), S's logarithm by
+    /// <see cref="FusedExponentials.LogOfSumForFloat(System.Numerics.Vector{double}, System.Numerics.Vector{double})"/>
+    /// with the count as double, and the loss in float. The same operations as the blocks, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static unsafe void EightRowStrip(float* x, int rows, int columns, int first, ref int classes, ref float target)
+    {
+        float* a = x + first;
+        Vector256<float> max = Vector256.Load(a);
+        int column = 1;
+        for (; column + 3 < columns; column += 4)
+        {
+            float* group = a + ((nint)column * rows);
+            max = Vector256.MaxNative(
+                Vector256.MaxNative(max, Vector256.Load(group)),
+                Vector256.MaxNative(Vector256.MaxNative(Vector256.Load(group + rows), Vector256.Load(group + (2 * (nint)rows))), Vector256.Load(group + (3 * (nint)rows))));
+        }
+
+        for (; column < columns; column++)
+        {
+            max = Vector256.MaxNative(max, Vector256.Load(a + ((nint)column * rows)));
+        }
+
+        // A row of only -∞ has no limit: NaN flows into its loss.
+        max = Vector256.ConditionalSelect(Vector256.Equals(max, Vector256.Create(float.NegativeInfinity)), Vector256.Create(float.NaN), max);
+
+        var constants = TableExponential.FloatConstants.Create();
+        Vector256<int> maxima = Vector256<int>.Zero;
+        System.Numerics.Vector<double> low = System.Numerics.Vector<double>.Zero;
+        System.Numerics.Vector<double> high = System.Numerics.Vector<double>.Zero;
+        for (nint offset = 0, end = (nint)columns * rows; offset < end; offset += rows)
+        {
+            Vector256<float> logits = Vector256.Load(a + offset);
+            Vector256<float> atMax = Vector256.Equals(logits, max);
+            maxima -= atMax.AsInt32();
+            VectorMath.ExpBelowMaximaWidened(
+                (logits - max).AsVector(), atMax.AsInt32().AsVector(), constants, out System.Numerics.Vector<double> lowTerms, out System.Numerics.Vector<double> highTerms);
+            low += lowTerms;
+            high += highTerms;
+        }
+
+        Vector256<int> stripClasses = Vector256.LoadUnsafe(ref classes);
+        RowSoftmax.CheckClasses(Vector256.LessThanAll(stripClasses.AsUInt32(), Vector256.Create((uint)columns)));
+        Vector256<float> logSum = System.Numerics.Vector.Narrow(
+            FusedExponentials.LogOfSumForFloat(low, Avx.ConvertToVector256Double(maxima.GetLower()).AsVector()),
+            FusedExponentials.LogOfSumForFloat(high, Avx.ConvertToVector256Double(maxima.GetUpper()).AsVector())).AsVector256();
+        Vector256<int> offsets = (stripClasses * Vector256.Create(rows)) + Vector256.Create(first) + Vector256<int>.Indices;
+        Vector256<float> logit = Avx2.GatherVector256(x, offsets, sizeof(float));
+        (logSum - Vector256.ConditionalSelect(Vector256.Equals(logit, max), Vector256<float>.Zero, logit - max)).StoreUnsafe(ref target);
     }
 
     /// <summary>

@@ -130,7 +130,8 @@ internal static class RowSoftmax
     /// <summary>
     /// The losses of the rows from <paramref name="start"/> (of the <paramref name="count"/> from there) that
     /// <c>NarrowClassLosses</c> takes, where it takes the call (float rows of at most 16 columns where 512-bit vectors
-    /// run): the whole strips of sixteen rows, the same bits as the blocks give them. Returns how many rows it did (0
+    /// run, or where AVX2 and FMA do): the whole strips of sixteen rows (eight without 512-bit vectors), the same bits as
+    /// the blocks give them. Returns how many rows it did (0
     /// where it does not apply).
     /// </summary>
     internal static int NarrowRows<T>(scoped in RowArguments<T> arguments, int start, int count)

@@ -593,24 +593,35 @@ internal static unsafe class VectorMath
             return Vector.ConditionalSelect(atMax, Vector<float>.One, Avx512F.ConvertToVector256Single(exponentials).AsVector());
         }
 
-        Vector<float> argument = Vector.ConditionalSelect(atMax, floor, Vector.MaxNative(floor, shifted));
-
         Vector<double> low;
         Vector<double> high;
         if (TableExponential.IsSupported)
         {
-            Vector.Widen(argument, out low, out high);
-            low = TableExponential.ExpForFloat(low, constants);
-            high = TableExponential.ExpForFloat(high, constants);
+            ExpBelowMaximaWidened(shifted, atMax, constants, out low, out high);
         }
         else
         {
-            ExpWidened(argument, out low, out high);
+            ExpWidened(Vector.ConditionalSelect(atMax, floor, Vector.MaxNative(floor, shifted)), out low, out high);
         }
 
         tail += low;
         Unsafe.Add(ref tail, 1) += high;
         return Vector.ConditionalSelect(atMax, Vector<float>.One, Vector.Narrow(low, high));
+    }
+
+    /// <summary>
+    /// The exponentials of <see cref="ExpAddedBelowMaxima"/> where 512-bit vectors do not run and the table exponential
+    /// does: exp(max(-700, s)) in double, -700 for a lane at its maximum (<paramref name="atMax"/>), the lower four lanes'
+    /// in <paramref name="low"/> and the upper four's in <paramref name="high"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void ExpBelowMaximaWidened(
+        Vector<float> shifted, Vector<int> atMax, in TableExponential.FloatConstants constants, out Vector<double> low, out Vector<double> high)
+    {
+        var floor = new Vector<float>(-FarExponent);
+        Vector.Widen(Vector.ConditionalSelect(atMax, floor, Vector.MaxNative(floor, shifted)), out low, out high);
+        low = TableExponential.ExpForFloat(low, constants);
+        high = TableExponential.ExpForFloat(high, constants);
     }
 
 #if NET9_0_OR_GREATER

@@ -11,8 +11,8 @@ namespace Losses.Tests.Kernels;
 /// The specification: the same bits, row by row, wherever the row falls among the vectors of rows (every tail length),
 /// with the label's logit at the row maximum, at ±∞, NaN, -0 and 1e30; with the columns in groups of four and after them
 /// (the class-index pass takes four columns at a time where 512-bit vectors run), over several blocks of rows; and for
-/// rows of at most 16 columns, where the float losses alone are taken sixteen rows at a time in registers
-/// (<c>NarrowClassLosses</c>) and the rows after the last whole strip by the blocks. Their gradients, pⱼ - [j = k]
+/// rows of at most 16 columns, where the float losses alone are taken sixteen rows at a time in registers (eight without
+/// 512-bit vectors: CI runs these tests with AVX-512 turned off too) (<c>NarrowClassLosses</c>) and the rows after the last whole strip by the blocks. Their gradients, pⱼ - [j = k]
 /// against (pⱼ·1) - yⱼ, have the same bits too.
 /// </summary>
 public abstract class ClassIndexLossTests<T>
