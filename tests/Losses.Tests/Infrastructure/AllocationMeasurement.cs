@@ -4,7 +4,9 @@ namespace Losses.Tests.Infrastructure;
 
 /// <summary>
 /// Allocation measurements run alone: tests on other threads renting from the shared array pool at the same
-/// moment can take the arrays a warm call would reuse, which says nothing about a training loop.
+/// moment can take the arrays a warm call would reuse, which says nothing about a training loop. So do the tests that
+/// set the process-wide <see cref="Parallelism.MaxDegreeOfParallelism"/>: run beside others, one test's setting would
+/// be another's (a test that expects a batch to be split would see one thread).
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AllocationMeasurement

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Numerics;
 using FluentAssertions;
 using Losses.Internal;
+using Losses.Tests.Infrastructure;
 
 namespace Losses.Tests.Kernels;
 
@@ -16,6 +17,7 @@ namespace Losses.Tests.Kernels;
 /// has the bits it has when each block takes its own maxima and finishes itself, whatever the inputs (±∞, NaN, rows of
 /// only -∞, ±0) and wherever the blocks end.
 /// </summary>
+[Collection(AllocationMeasurement.Name)]
 public abstract class BlockChainTests<T>
     where T : struct, IFloatingPointIeee754<T>
 {

@@ -1,5 +1,6 @@
 using System;
 using Losses.Internal;
+using Losses.Tests.Infrastructure;
 using MathNet.Numerics.LinearAlgebra;
 using Xunit;
 
@@ -12,6 +13,7 @@ namespace Losses.Tests.Kernels;
 /// falls, with one-hot labels (whose entries the gradient takes apart and puts back), soft ones and class indices, in
 /// one block or across several.
 /// </summary>
+[Collection(AllocationMeasurement.Name)]
 public abstract class RowPlacementTests<T>
     where T : struct, System.Numerics.IFloatingPointIeee754<T>
 {
