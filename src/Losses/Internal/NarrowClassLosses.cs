@@ -10,9 +10,10 @@ namespace Losses.Internal;
 /// <summary>
 /// Float softmax cross-entropy with class indices, the losses alone, for rows of at most <see cref="MaxColumns"/>
 /// columns: <c>ℓᵢ = log Sᵢ - shift(xᵢ,ₖ, mᵢ)</c>, sixteen rows at a time (one 512-bit vector per column), or eight (one
-/// 256-bit vector) where 512-bit vectors do not run, each strip of rows taken from its maxima to its losses in registers. The block kernel (<see cref="RowSoftmax"/>) keeps each
-/// statistic in a span between passes (the maxima, the tail and count of the exponentials, S and log S), which for
-/// narrow rows costs as much as the exponentials themselves.
+/// 256-bit vector) where 512-bit vectors do not run, each strip of rows taken from its maxima to its losses in
+/// registers. The block kernel (<see cref="RowSoftmax"/>) keeps each statistic in a span between passes (the maxima,
+/// the tail and count of the exponentials, S and log S), which for narrow rows costs as much as the exponentials
+/// themselves.
 /// </summary>
 /// <remarks>
 /// Per row, the operations of the block kernel in the same order, so the same bits: m by the same native-maximum tree
@@ -57,13 +58,14 @@ internal static class NarrowClassLosses
 
     /// <summary>
     /// The losses of the rows in whole strips from <paramref name="start"/> (of the <paramref name="count"/> rows from
-    /// there) into <paramref name="losses"/>; returns how many rows that is (a multiple of <see cref="StripRows"/>). The
+    /// there) into <paramref name="losses"/>; returns how many rows that is (a multiple of the strip's rows). The
     /// matrix is column-major with <paramref name="rows"/> rows. Each class index is checked to lie in [0, columns)
     /// before its logit is read.
     /// </summary>
     public static unsafe int Losses(ReadOnlySpan<float> logits, int rows, int columns, ReadOnlySpan<int> classes, Span<float> losses, int start, int count)
     {
-        int done = count / (EightRows ? NarrowStripRows : StripRows) * (EightRows ? NarrowStripRows : StripRows);
+        int stripRows = EightRows ? NarrowStripRows : StripRows;
+        int done = count / stripRows * stripRows;
 
         // Checked here once: every logit, class index and loss the strips touch lies in its span.
         logits = logits[..(rows * columns)];
