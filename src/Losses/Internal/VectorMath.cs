@@ -601,7 +601,7 @@ internal static unsafe class VectorMath
         }
         else
         {
-            ExpWidened(Vector.ConditionalSelect(atMax, floor, Vector.MaxNative(floor, shifted)), out low, out high);
+            ExpWidened(ArgumentBelowMaxima(shifted, atMax), out low, out high);
         }
 
         tail += low;
@@ -618,10 +618,21 @@ internal static unsafe class VectorMath
     internal static void ExpBelowMaximaWidened(
         Vector<float> shifted, Vector<int> atMax, in TableExponential.FloatConstants constants, out Vector<double> low, out Vector<double> high)
     {
-        var floor = new Vector<float>(-FarExponent);
-        Vector.Widen(Vector.ConditionalSelect(atMax, floor, Vector.MaxNative(floor, shifted)), out low, out high);
+        Vector.Widen(ArgumentBelowMaxima(shifted, atMax), out low, out high);
         low = TableExponential.ExpForFloat(low, constants);
         high = TableExponential.ExpForFloat(high, constants);
+    }
+
+    /// <summary>
+    /// The exponential's argument for shifted float logits <paramref name="shifted"/>: max(-700, s), and -700 for a lane
+    /// at its maximum (<paramref name="atMax"/>). The native maximum returns its second operand when either is NaN, so a
+    /// NaN s stays NaN.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ArgumentBelowMaxima(Vector<float> shifted, Vector<int> atMax)
+    {
+        var floor = new Vector<float>(-FarExponent);
+        return Vector.ConditionalSelect(atMax, floor, Vector.MaxNative(floor, shifted));
     }
 
 #if NET9_0_OR_GREATER
