@@ -532,14 +532,38 @@ internal static class Elementwise
         Span<Vector<float>> g = VectorMath.Vectors(gradient);
         var large = new Vector<float>(largeLabel);
         Vector<int> flagged = Vector<int>.Zero;
+        if (VectorMath.Wide512 && !losses.IsEmpty && x.Length > 0)
+        {
+            // Each iteration computes the next vector's exponential before this vector's logarithm and terms, so that
+            // the two chains, each a few dozen dependent operations long, sit side by side in the instruction stream
+            // and the processor overlaps them; written one after the other, the logarithm's operations, all waiting on
+            // the exponential, fill its scheduler. The last iteration computes its own vector's exponential again
+            // instead of branching.
+            int last = x.Length - 1;
+            Vector512<double> next = VectorMath.ExpOfMinusAbs512(x[0]);
+            for (int i = 0; i < x.Length; i++)
+            {
+                flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
+                Vector512<double> exponential = next;
+                next = VectorMath.ExpOfMinusAbs512(x[Math.Min(i + 1, last)]);
+                l[i] = LogisticInDouble512(z[i], x[i], q, exponential, out Vector<float> e);
+                if (!gradient.IsEmpty)
+                {
+                    g[i] = LogisticGradient(z[i], x[i], new Vector<float>(q), e);
+                }
+            }
+
+            return !Vector.EqualsAll(flagged, Vector<int>.Zero);
+        }
+
         for (int i = 0; i < x.Length; i++)
         {
             flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
             Vector<float> e;
 
-            // Without losses only where 512-bit vectors run (the caller's condition): elsewhere that branch is left out
-            // of the compiled code.
-            if (VectorMath.Wide512 && losses.IsEmpty)
+            // Where 512-bit vectors run, this loop serves the gradient alone (the losses take the loop above); the
+            // branch the machine does not take is left out of the compiled code.
+            if (VectorMath.Wide512)
             {
                 e = ExpOfMinusAbsInFloat(x[i]);
             }
@@ -589,15 +613,13 @@ internal static class Elementwise
         return flagged;
     }
 
-    /// <summary>One vector of <see cref="LogisticChunkInDouble"/>'s losses; <paramref name="e"/> is e^-|x| rounded to float.</summary>
+    /// <summary>
+    /// One vector of <see cref="LogisticChunkInDouble"/>'s losses where 256-bit vectors run, each half of the widened
+    /// vector in four lanes; <paramref name="e"/> is e^-|x| rounded to float.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> LogisticInDouble(Vector<float> z, Vector<float> x, float q, out Vector<float> e)
     {
-        if (VectorMath.Wide512)
-        {
-            return LogisticInDouble512(z, x, q, out e);
-        }
-
         VectorMath.SoftplusOfMinusAbsWidened(x, out Vector<double> eLow, out Vector<double> eHigh, out Vector<double> softplusLow, out Vector<double> softplusHigh);
         e = Vector.Narrow(eLow, eHigh);
         Vector.Widen(z, out Vector<double> zLow, out Vector<double> zHigh);
@@ -612,8 +634,9 @@ internal static class Elementwise
         LogisticWeights(zHigh, qd, out Vector<double> qzHigh, out Vector<double> cHigh);
         return Vector.Narrow(LogisticLoss(zLow, xLow, qzLow, cLow, softplusLow), LogisticLoss(zHigh, xHigh, qzHigh, cHigh, softplusHigh));
     }
+
     /// <summary>
-    /// e^-|x| rounded to float, as <see cref="LogisticInDouble"/> gives it, for the gradient alone: only where
+    /// e^-|x| rounded to float, as <see cref="LogisticInDouble512"/> is given it, for the gradient alone: only where
     /// <see cref="VectorMath.Wide512"/> (elsewhere the gradient alone takes <see cref="LogisticChunk{T}"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -621,15 +644,15 @@ internal static class Elementwise
         => Avx512F.ConvertToVector256Single(VectorMath.ExpOfMinusAbs512(x)).AsVector();
 
     /// <summary>
-    /// <see cref="LogisticInDouble"/> where a float vector widens into one 512-bit double vector: the labels, logits and
+    /// <see cref="LogisticInDouble"/> where a float vector widens into one 512-bit double vector, from its
+    /// <paramref name="exponential"/> e^-|x| (<see cref="VectorMath.ExpOfMinusAbs512"/>): the labels, logits and
     /// the loss's terms in eight-lane double vectors instead of two halves of four, by the same operations lane by lane
     /// (<see cref="LogisticWeights{T}"/> and <see cref="LogisticLoss{T}"/>, or <see cref="UnweightedLogisticLoss"/> for
     /// q = 1), so the same bits.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> LogisticInDouble512(Vector<float> z, Vector<float> x, float q, out Vector<float> e)
+    private static Vector<float> LogisticInDouble512(Vector<float> z, Vector<float> x, float q, Vector512<double> exponential, out Vector<float> e)
     {
-        Vector512<double> exponential = VectorMath.ExpOfMinusAbs512(x);
         Vector512<double> softplus = VectorLogarithm.LogOnePlusForFloat(exponential);
         e = Avx512F.ConvertToVector256Single(exponential).AsVector();
         Vector512<double> labels = Avx512F.ConvertToVector512Double(z.AsVector256());
