@@ -492,7 +492,8 @@ internal static class Elementwise
 #if NET9_0_OR_GREATER
     /// <summary>
     /// One chunk of <see cref="LogisticCrossEntropy"/> for float where <see cref="VectorMath.WidensSoftplus"/>, with
-    /// its losses evaluated in double: e = e^-|x| and ln(1 + e) from <see cref="VectorMath.SoftplusOfMinusAbsWidened"/>,
+    /// its losses evaluated in double: e = e^-|x| (<see cref="VectorMath.ExpOfMinusAbs512"/> or
+    /// <see cref="VectorMath.ExpOfMinusAbsWidened"/>) and ln(1 + e) (<see cref="VectorLogarithm.LogOnePlusForFloat(Vector{double})"/>),
     /// then <see cref="LogisticLoss{T}"/> of the widened labels, logits and q, rounded to float once. So each loss is
     /// the float nearest ℓ but where ℓ lies within about 1e-13 of a midpoint between two floats, where
     /// <see cref="LogisticChunk{T}"/> rounds e, ln(1 + e) and each product to float on the way (a unit off for about
@@ -528,57 +529,115 @@ internal static class Elementwise
     {
         ReadOnlySpan<Vector<float>> z = VectorMath.Vectors(labels);
         ReadOnlySpan<Vector<float>> x = VectorMath.Vectors(logits);
-        Span<Vector<float>> l = VectorMath.Vectors(losses);
         Span<Vector<float>> g = VectorMath.Vectors(gradient);
         var large = new Vector<float>(largeLabel);
         Vector<int> flagged = Vector<int>.Zero;
-        if (VectorMath.Wide512 && !losses.IsEmpty && x.Length > 0)
+
+        // Without losses only where 512-bit vectors run (the caller's condition); the branches the machine does not take
+        // are left out of the compiled code.
+        if (VectorMath.Wide512 && losses.IsEmpty)
         {
-            // Each iteration computes the next vector's exponential before this vector's logarithm and terms, so that
-            // the two chains, each a few dozen dependent operations long, sit side by side in the instruction stream
-            // and the processor overlaps them; written one after the other, the logarithm's operations, all waiting on
-            // the exponential, fill its scheduler. The last iteration computes its own vector's exponential again
-            // instead of branching.
-            int last = x.Length - 1;
-            Vector512<double> next = VectorMath.ExpOfMinusAbs512(x[0]);
             for (int i = 0; i < x.Length; i++)
             {
                 flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
-                Vector512<double> exponential = next;
-                next = VectorMath.ExpOfMinusAbs512(x[Math.Min(i + 1, last)]);
-                l[i] = LogisticInDouble512(z[i], x[i], q, exponential, out Vector<float> e);
-                if (!gradient.IsEmpty)
-                {
-                    g[i] = LogisticGradient(z[i], x[i], new Vector<float>(q), e);
-                }
+                g[i] = LogisticGradient(z[i], x[i], new Vector<float>(q), ExpOfMinusAbsInFloat(x[i]));
             }
-
-            return !Vector.EqualsAll(flagged, Vector<int>.Zero);
+        }
+        else if (VectorMath.Wide512)
+        {
+            flagged = LogisticLossesInDouble<LogisticIn512, Vector512<double>>(z, x, q, VectorMath.Vectors(losses), g, large);
+        }
+        else
+        {
+            flagged = LogisticLossesInDouble<LogisticInHalves, WidenedHalves>(z, x, q, VectorMath.Vectors(losses), g, large);
         }
 
+        return !Vector.EqualsAll(flagged, Vector<int>.Zero);
+    }
+
+    /// <summary>
+    /// The losses (and the gradient, unless <paramref name="g"/> is empty) of <see cref="LogisticVectorsInDouble"/>,
+    /// one float vector at a time by <typeparamref name="TStep"/>. Returns the lanes whose label's magnitude is
+    /// <paramref name="large"/> or more, or NaN, as all ones.
+    /// </summary>
+    /// <remarks>
+    /// Each iteration computes the next vector's exponential before this vector's logarithm and terms. Written one
+    /// after the other, the logarithm's operations, all waiting on the exponential, fill the processor's scheduler, and
+    /// the next vector's exponential cannot start until they leave it; side by side, the two chains (each a few dozen
+    /// dependent operations) overlap. The last iteration computes its own vector's exponential again instead of
+    /// branching. Each lane takes the same operations either way, so the same bits.
+    /// </remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<int> LogisticLossesInDouble<TStep, TExponential>(
+        ReadOnlySpan<Vector<float>> z, ReadOnlySpan<Vector<float>> x, float q, Span<Vector<float>> l, Span<Vector<float>> g, Vector<float> large)
+        where TStep : struct, ILogisticStep<TExponential>
+        where TExponential : struct
+    {
+        Vector<int> flagged = Vector<int>.Zero;
+        if (x.IsEmpty)
+        {
+            return flagged;
+        }
+
+        int last = x.Length - 1;
+        TExponential next = TStep.Exponential(x[0]);
         for (int i = 0; i < x.Length; i++)
         {
             flagged |= ~Vector.LessThan(Vector.Abs(z[i]), large);
-            Vector<float> e;
-
-            // Where 512-bit vectors run, this loop serves the gradient alone (the losses take the loop above); the
-            // branch the machine does not take is left out of the compiled code.
-            if (VectorMath.Wide512)
-            {
-                e = ExpOfMinusAbsInFloat(x[i]);
-            }
-            else
-            {
-                l[i] = LogisticInDouble(z[i], x[i], q, out e);
-            }
-
-            if (!gradient.IsEmpty)
+            TExponential exponential = next;
+            next = TStep.Exponential(x[Math.Min(i + 1, last)]);
+            l[i] = TStep.Losses(z[i], x[i], q, exponential, out Vector<float> e);
+            if (!g.IsEmpty)
             {
                 g[i] = LogisticGradient(z[i], x[i], new Vector<float>(q), e);
             }
         }
 
-        return !Vector.EqualsAll(flagged, Vector<int>.Zero);
+        return flagged;
+    }
+
+    /// <summary>One float vector's steps in <see cref="LogisticLossesInDouble{TStep, TExponential}"/>, at one vector width.</summary>
+    /// <typeparam name="TExponential">The vector's e^-|x| in double.</typeparam>
+    private interface ILogisticStep<TExponential>
+        where TExponential : struct
+    {
+        /// <summary>e^-|x| lane-wise in double, the values <see cref="VectorMath.ExpOfMinusAbs{T}(ReadOnlySpan{T}, Span{T})"/> rounds to float.</summary>
+        static abstract TExponential Exponential(Vector<float> x);
+
+        /// <summary>
+        /// The losses from the <paramref name="exponential"/> of <paramref name="x"/>, in double, rounded to float once;
+        /// <paramref name="e"/> is the exponential rounded to float.
+        /// </summary>
+        static abstract Vector<float> Losses(Vector<float> z, Vector<float> x, float q, TExponential exponential, out Vector<float> e);
+    }
+
+    /// <summary>A float vector's exponential in double where 256-bit vectors run: lanes 0 to 3, then 4 to 7.</summary>
+    private readonly record struct WidenedHalves(Vector<double> Low, Vector<double> High);
+
+    /// <summary>The steps where a float vector widens into one 512-bit double vector.</summary>
+    private readonly struct LogisticIn512 : ILogisticStep<Vector512<double>>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<double> Exponential(Vector<float> x) => VectorMath.ExpOfMinusAbs512(x);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<float> Losses(Vector<float> z, Vector<float> x, float q, Vector512<double> exponential, out Vector<float> e)
+            => LogisticInDouble512(z, x, q, exponential, out e);
+    }
+
+    /// <summary>The steps where a float vector widens into two 256-bit double vectors.</summary>
+    private readonly struct LogisticInHalves : ILogisticStep<WidenedHalves>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static WidenedHalves Exponential(Vector<float> x)
+        {
+            VectorMath.ExpOfMinusAbsWidened(x, out Vector<double> low, out Vector<double> high);
+            return new WidenedHalves(low, high);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector<float> Losses(Vector<float> z, Vector<float> x, float q, WidenedHalves exponential, out Vector<float> e)
+            => LogisticInDouble(z, x, q, exponential, out e);
     }
 
     /// <summary>
@@ -615,13 +674,15 @@ internal static class Elementwise
 
     /// <summary>
     /// One vector of <see cref="LogisticChunkInDouble"/>'s losses where 256-bit vectors run, each half of the widened
-    /// vector in four lanes; <paramref name="e"/> is e^-|x| rounded to float.
+    /// vector in four lanes, from its <paramref name="exponential"/> e^-|x|; <paramref name="e"/> is e^-|x| rounded to
+    /// float.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> LogisticInDouble(Vector<float> z, Vector<float> x, float q, out Vector<float> e)
+    private static Vector<float> LogisticInDouble(Vector<float> z, Vector<float> x, float q, WidenedHalves exponential, out Vector<float> e)
     {
-        VectorMath.SoftplusOfMinusAbsWidened(x, out Vector<double> eLow, out Vector<double> eHigh, out Vector<double> softplusLow, out Vector<double> softplusHigh);
-        e = Vector.Narrow(eLow, eHigh);
+        Vector<double> softplusLow = VectorLogarithm.LogOnePlusForFloat(exponential.Low);
+        Vector<double> softplusHigh = VectorLogarithm.LogOnePlusForFloat(exponential.High);
+        e = Vector.Narrow(exponential.Low, exponential.High);
         Vector.Widen(z, out Vector<double> zLow, out Vector<double> zHigh);
         Vector.Widen(x, out Vector<double> xLow, out Vector<double> xHigh);
         if (q == 1f)

@@ -240,35 +240,21 @@ internal static unsafe class VectorMath
     }
 
 #if NET9_0_OR_GREATER
-    /// <summary>Whether <see cref="SoftplusOfMinusAbsWidened"/> runs here: float vectors with the table exponential.</summary>
+    /// <summary>
+    /// Whether the float logistic kernels evaluate e^-|x| and ln(1 + e) in double here (<see cref="ExpOfMinusAbs512"/>
+    /// or <see cref="ExpOfMinusAbsWidened"/>, then <see cref="VectorLogarithm.LogOnePlusForFloat(Vector{double})"/>):
+    /// float vectors with the table exponential.
+    /// </summary>
     public static readonly bool WidensSoftplus = TableExponential.IsSupported && Vector<float>.Count == 2 * Vector<double>.Count;
 
     /// <summary>
-    /// For a float vector x, in double, lanes 0 to 3 in the <c>Low</c> outputs and the rest in the <c>High</c> ones:
-    /// e = e^-|x|, the values <see cref="ExpOfMinusAbs{T}(ReadOnlySpan{T}, Span{T})"/> rounds to float, and
-    /// ln(1 + e) of them by <see cref="VectorLogarithm.LogOnePlusForFloat(Vector{double})"/>, nothing rounded to float.
-    /// Only where <see cref="WidensSoftplus"/>.
+    /// e = e^-|x| for a float vector x, in double, lanes 0 to 3 in <paramref name="low"/> and the rest in
+    /// <paramref name="high"/>: the values <see cref="ExpOfMinusAbs{T}(ReadOnlySpan{T}, Span{T})"/> rounds to float.
+    /// Only where <see cref="WidensSoftplus"/> and 256-bit vectors run (with 512-bit ones, <see cref="ExpOfMinusAbs512"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void SoftplusOfMinusAbsWidened(
-        Vector<float> x, out Vector<double> eLow, out Vector<double> eHigh, out Vector<double> softplusLow, out Vector<double> softplusHigh)
-    {
-        if (Wide512)
-        {
-            // The two halves at once in 512-bit vectors: the same operations lane by lane, so the same bits.
-            Vector512<double> e = ExpOfMinusAbs512(x);
-            Vector512<double> softplus = VectorLogarithm.LogOnePlusForFloat(e);
-            eLow = e.GetLower().AsVector();
-            eHigh = e.GetUpper().AsVector();
-            softplusLow = softplus.GetLower().AsVector();
-            softplusHigh = softplus.GetUpper().AsVector();
-            return;
-        }
-
-        ExpWidenedInRange(ClampForFloat(-Vector.Abs(x)), out eLow, out eHigh);
-        softplusLow = VectorLogarithm.LogOnePlusForFloat(eLow);
-        softplusHigh = VectorLogarithm.LogOnePlusForFloat(eHigh);
-    }
+    public static void ExpOfMinusAbsWidened(Vector<float> x, out Vector<double> low, out Vector<double> high)
+        => ExpWidenedInRange(ClampForFloat(-Vector.Abs(x)), out low, out high);
 #endif
 
     /// <summary>
