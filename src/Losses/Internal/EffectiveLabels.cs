@@ -9,8 +9,9 @@ namespace Losses.Internal;
 /// cross-entropy into: <c>aᵢⱼ = wⱼ·((1 - ε)·yᵢⱼ + ε/C)</c>. The fused kernel
 /// <see cref="RowSoftmax.CrossEntropy{T}"/> then gives <c>ℓᵢ = Σⱼ aᵢⱼ·(lseᵢ - xᵢⱼ)</c>, which for a
 /// class index k is PyTorch's <c>(1 - ε)·w_k·(-ln p_k) + (ε/C)·Σ_c w_c·(-ln p_c)</c>.
-/// Dense labels and class indices go through the same expression, so a one-hot row and its index
-/// give bit-identical results.
+/// With class weights, dense labels and class indices go through the same expression, so a one-hot row and its
+/// index give bit-identical results; label smoothing without class weights takes class indices (and batches of
+/// one-hot rows) through the class-index kernel instead (<see cref="RowSoftmax.SparseCrossEntropy{T}"/>).
 /// </summary>
 internal static class EffectiveLabels
 {

@@ -32,7 +32,8 @@ internal readonly ref struct RowArguments<T>
         ReadOnlySpan<int> classIndices,
         Span<T> outputs,
         Span<T> losses,
-        ReadOnlySpan<T> gradientFactors = default)
+        ReadOnlySpan<T> gradientFactors = default,
+        T smoothing = default)
     {
         Kernel = kernel;
         Logits = logits;
@@ -43,6 +44,7 @@ internal readonly ref struct RowArguments<T>
         Outputs = outputs;
         Losses = losses;
         GradientFactors = gradientFactors;
+        Smoothing = smoothing;
     }
 
     public RowKernel Kernel { get; }
@@ -71,4 +73,10 @@ internal readonly ref struct RowArguments<T>
     /// reduction, wᵢ/D), or empty for none. Each is 0 or a normal number; a 0 gives a row of exact zeros.
     /// </summary>
     public ReadOnlySpan<T> GradientFactors { get; }
+
+    /// <summary>
+    /// Label smoothing ε of the class-index kernel (0 for none): each row's labels are
+    /// <c>(1 - ε)·[j = k] + ε/C</c> (<see cref="RowSoftmax.SparseCrossEntropy{T}"/>).
+    /// </summary>
+    public T Smoothing { get; }
 }

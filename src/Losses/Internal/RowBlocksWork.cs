@@ -21,6 +21,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
     private ParallelWork.Pinned _outputs;
     private ParallelWork.Pinned _losses;
     private ParallelWork.Pinned _gradientFactors;
+    private T _smoothing;
 
     public readonly int Blocks => (_rows + _rowsPerBlock - 1) / _rowsPerBlock;
 
@@ -61,6 +62,7 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
                 _outputs = ParallelWork.Pinned.Of<T>(arguments.Outputs, outputs),
                 _losses = ParallelWork.Pinned.Of<T>(arguments.Losses, losses),
                 _gradientFactors = ParallelWork.Pinned.Of(arguments.GradientFactors, gradientFactors),
+                _smoothing = arguments.Smoothing,
             };
             ParallelBlocks<RowBlocksWork<T>>.Run(work, threads);
         }
@@ -77,7 +79,8 @@ internal unsafe struct RowBlocksWork<T> : IParallelWork
             _classIndices.AsSpan<int>(),
             _outputs.AsSpan<T>(),
             _losses.AsSpan<T>(),
-            _gradientFactors.AsSpan<T>());
+            _gradientFactors.AsSpan<T>(),
+            _smoothing);
         using var scratch = new RowSoftmax.Scratch<T>(_rowsPerBlock);
 
         // Each block on its own (RowSoftmax.RunBlock without a next block): claiming a next block ahead, to chain the

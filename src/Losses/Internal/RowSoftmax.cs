@@ -85,12 +85,22 @@ internal static class RowSoftmax
     /// Softmax cross-entropy with class indices, fused: <c>ℓᵢ = log Sᵢ - sᵢ,ₖ</c> for k = labelᵢ into
     /// <paramref name="losses"/> and <c>pᵢⱼ - [j = k]</c> into <paramref name="gradient"/>. Either
     /// output may be empty. The labels are already checked to lie in [0, columns). With <paramref name="gradientFactors"/>
-    /// (one per row, each 0 or normal) row i of the gradient comes out multiplied by fᵢ.
+    /// (one per row, each 0 or normal) row i of the gradient comes out multiplied by fᵢ. With label
+    /// <paramref name="smoothing"/> ε ≠ 0 the labels are <c>aⱼ = (1 - ε)·[j = k] + ε/C</c>, which add up to 1:
+    /// <c>ℓᵢ = (1 - ε)·(log Sᵢ - sᵢ,ₖ) + (ε/C)·(C·log Sᵢ - Σⱼ sᵢⱼ)</c>, every term ≥ 0, in double
+    /// (<see cref="SmoothedClassLosses{T}"/>), and <c>pᵢⱼ - aⱼ</c> (<see cref="SmoothClassGradient{T}"/>).
     /// </summary>
     public static void SparseCrossEntropy<T>(
-        ReadOnlySpan<int> labels, ReadOnlySpan<T> logits, int rows, int columns, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors = default)
+        ReadOnlySpan<int> labels,
+        ReadOnlySpan<T> logits,
+        int rows,
+        int columns,
+        Span<T> losses,
+        Span<T> gradient,
+        ReadOnlySpan<T> gradientFactors = default,
+        T smoothing = default)
         where T : struct, IFloatingPointIeee754<T>
-        => Run(new RowArguments<T>(RowKernel.SparseCrossEntropy, logits, rows, columns, default, labels, gradient, losses, gradientFactors));
+        => Run(new RowArguments<T>(RowKernel.SparseCrossEntropy, logits, rows, columns, default, labels, gradient, losses, gradientFactors, smoothing));
 
     /// <summary>
     /// Runs a kernel over every block of rows: on the calling thread, or split between threads
@@ -130,15 +140,15 @@ internal static class RowSoftmax
     /// <summary>
     /// The losses of the rows from <paramref name="start"/> (of the <paramref name="count"/> from there) that
     /// <c>NarrowClassLosses</c> takes, where it takes the call (float rows of at most 16 columns where 512-bit vectors
-    /// run, or where AVX2 and FMA do): the whole strips of sixteen rows (eight without 512-bit vectors), the same bits as
-    /// the blocks give them. Returns how many rows it did (0
-    /// where it does not apply).
+    /// run, or where AVX2 and FMA do; not with label smoothing): the whole strips of sixteen rows (eight without 512-bit
+    /// vectors), the same bits as the blocks give them. Returns how many rows it did (0 where it does not apply).
     /// </summary>
     internal static int NarrowRows<T>(scoped in RowArguments<T> arguments, int start, int count)
         where T : struct, IFloatingPointIeee754<T>
     {
 #if NET9_0_OR_GREATER
-        if (NarrowClassLosses.Applies<T>(arguments.Kernel, arguments.Columns, gradient: !arguments.Outputs.IsEmpty) && !arguments.Losses.IsEmpty)
+        if (NarrowClassLosses.Applies<T>(arguments.Kernel, arguments.Columns, gradient: !arguments.Outputs.IsEmpty)
+            && !arguments.Losses.IsEmpty && arguments.Smoothing == T.Zero)
         {
             return NarrowClassLosses.Losses(
                 MemoryMarshal.Cast<T, float>(arguments.Logits),
@@ -300,12 +310,12 @@ internal static class RowSoftmax
         bool divides = arguments.Kernel is RowKernel.Softmax or RowKernel.CrossEntropy
             || (arguments.Kernel == RowKernel.SparseCrossEntropy && arguments.Columns > ColumnsForClassMasks);
         return divides && !arguments.Outputs.IsEmpty && GathersAhead<T>(block.Length, block.Length)
-            && block.Length % VectorMath.Lanes<T>() == 0;
+            && block.Length % VectorMath.Lanes<T>() == 0 && arguments.Smoothing == T.Zero;
     }
 
     /// <summary>
     /// The block's exponentials divided by its S, column by column (with the class-index gradient's factors, where it has
-    /// them: fᵢ·(eᵢⱼ/Sᵢ), exactly 0 where fᵢ = 0).
+    /// them: fᵢ·(eᵢⱼ/Sᵢ), exactly 0 where fᵢ = 0; with its label smoothing ε, minus fᵢ·(ε/C), or ε/C without factors).
     /// </summary>
     private static void DivideColumns<T>(scoped in RowArguments<T> arguments, Block<T> block)
         where T : struct, IFloatingPointIeee754<T>
@@ -320,7 +330,11 @@ internal static class RowSoftmax
             int offset = (column * rows) + start;
             Span<T> segment = outputs.Slice(offset, block.Length);
             ReadOnlySpan<T> next = Next<T>(outputs, offset, rows, arguments.Columns, column, block.Length);
-            if (blockFactors.IsEmpty)
+            if (arguments.Smoothing != T.Zero)
+            {
+                VectorMath.DivideAndSubtractTimes(segment, block.Sum, blockFactors, Spread(arguments), next);
+            }
+            else if (blockFactors.IsEmpty)
             {
                 VectorMath.Divide(segment, block.Sum, next);
             }
@@ -374,10 +388,167 @@ internal static class RowSoftmax
         ReadOnlySpan<T> labelEntries = block.Work;
         ReadOnlySpan<T> atMaximum = block.GradientsAtMaximum;
         bool withFactors = !arguments.GradientFactors.IsEmpty;
+        T epsilon = arguments.Smoothing;
+        if (epsilon == T.Zero)
+        {
+            for (int i = 0; i < labels.Length; i++)
+            {
+                ref T entry = ref gradient[(labels[i] * rows) + start + i];
+                entry = withFactors ? labelEntries[i] : labelEntries[i] == T.One ? atMaximum[i] : entry - T.One;
+            }
+
+            return;
+        }
+
+        // With smoothing ε the division took fᵢ·(ε/C) from every entry (DivideColumns): the label's entry is fᵢ·(pₖ - 1)
+        // as above, less fᵢ·(ε/C), plus fᵢ·ε, that is fᵢ·(pₖ - aₖ) with aₖ = 1 - ε + ε/C.
+        T spread = Spread(arguments);
+        ReadOnlySpan<T> factors = withFactors ? arguments.GradientFactors.Slice(start, labels.Length) : default;
         for (int i = 0; i < labels.Length; i++)
         {
             ref T entry = ref gradient[(labels[i] * rows) + start + i];
-            entry = withFactors ? labelEntries[i] : labelEntries[i] == T.One ? atMaximum[i] : entry - T.One;
+            entry = withFactors
+                ? (labelEntries[i] - (factors[i] * spread)) + (factors[i] * epsilon)
+                : (labelEntries[i] == T.One ? atMaximum[i] - spread : entry - T.One) + epsilon;
+        }
+    }
+
+    /// <summary>ε/C, the label every class gets from label smoothing ε (<see cref="RowArguments{T}.Smoothing"/>), in T.</summary>
+    private static T Spread<T>(scoped in RowArguments<T> arguments)
+        where T : struct, IFloatingPointIeee754<T>
+        => T.CreateTruncating(double.CreateTruncating(arguments.Smoothing) / arguments.Columns);
+
+    /// <summary>
+    /// With label smoothing ε (<see cref="RowArguments{T}.Smoothing"/>), the class-index losses of a block after
+    /// <see cref="ClassLosses{T}"/> has checked its class indices: for the labels <c>aⱼ = (1 - ε)·[j = k] + ε/C</c>,
+    /// <c>ℓ = Σⱼ aⱼ·(log S - sⱼ) = (1 - ε)·(log S - sₖ) + (ε/C)·(C·log S - Σⱼ sⱼ)</c> with sⱼ = shift(xⱼ, m) ≤ 0, so
+    /// every term is ≥ 0 and nothing cancels: in double from T's log S and shifts, rounded once to T. Σⱼ sⱼ adds each
+    /// sⱼ as the kernel takes it, x - m in T, in double (the sum of terms of one sign keeps their relative error, one
+    /// rounding of T). A row whose sum is not finite (an infinite or NaN logit, or x - m overflowing T for finite
+    /// logits of opposite extremes, or the sum overflowing double) is summed again from <see cref="HalfShift{T}"/>, which
+    /// gives the limit for +∞, each term times ε/C, which overflows only where the loss does. A label of weight
+    /// 1 - ε = 0 adds 0 even where its term is infinite, as the dense kernel's zero labels do. Each row's sum runs over its columns in order, lane by lane as row by row, so a row has the
+    /// same bits in any block and on any thread.
+    /// </summary>
+    private static void SmoothedClassLosses<T>(scoped in RowArguments<T> arguments, Block<T> block, Span<T> losses)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int rows = arguments.Rows;
+        int columns = arguments.Columns;
+        int start = block.Start;
+        ReadOnlySpan<T> logits = arguments.Logits;
+        ReadOnlySpan<T> max = block.Max;
+        ReadOnlySpan<int> classes = arguments.ClassIndices.Slice(start, block.Length);
+        Span<double> shiftSums = block.SpareSums;
+        shiftSums.Clear();
+        for (int column = 0; column < columns; column++)
+        {
+            AddShifts(logits.Slice((column * rows) + start, block.Length), max, shiftSums);
+        }
+
+        double epsilon = double.CreateTruncating(arguments.Smoothing);
+        double keep = 1.0 - epsilon;
+        double spread = epsilon / columns;
+        ReadOnlySpan<T> logSum = block.LogSum;
+        for (int i = 0; i < losses.Length; i++)
+        {
+            double l = double.CreateTruncating(logSum[i]);
+            T labelLogit = logits[(classes[i] * rows) + start + i];
+            if (double.IsFinite(shiftSums[i]))
+            {
+                double labelShift = double.CreateTruncating(VectorMath.Shift(labelLogit, max[i]));
+                losses[i] = T.CreateTruncating(Elementwise.TimesOrZero(keep, l - labelShift) + (spread * ((columns * l) - shiftSums[i])));
+                continue;
+            }
+
+            // Each half shift times ε/C before the sum, which then stays below ε·MaxValue where the halves alone may not.
+            double spreadHalfSum = 0.0;
+            for (int column = 0; column < columns; column++)
+            {
+                spreadHalfSum += spread * HalfShift(logits[(column * rows) + start + i], max[i]);
+            }
+
+            double half = Elementwise.TimesOrZero(keep, (0.5 * l) - HalfShift(labelLogit, max[i])) + ((spread * columns * 0.5 * l) - spreadHalfSum);
+            losses[i] = T.CreateTruncating(2.0 * half);
+        }
+    }
+
+    /// <summary>
+    /// <c>shift(x, m)/2</c> in double: exactly 0 where x = m (<see cref="VectorMath.Shift{T}(T, T)"/>), else
+    /// <c>x/2 - m/2</c>, which does not overflow (the halving is exact but for subnormal doubles).
+    /// </summary>
+    private static double HalfShift<T>(T x, T m)
+        where T : struct, IFloatingPointIeee754<T>
+        => x == m ? 0.0 : (0.5 * double.CreateTruncating(x)) - (0.5 * double.CreateTruncating(m));
+
+    /// <summary>
+    /// <c>sums[i] += x[i] - m[i]</c>, the difference in T and the sum in double, for one column segment of a block: whole
+    /// vectors of rows at a time (a float vector in two double vectors), the same operations lane by lane as row by
+    /// row. Where x = m = ±∞ the sum becomes NaN, for <see cref="SmoothedClassLosses{T}"/> to sum that row again.
+    /// </summary>
+    private static void AddShifts<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> max, Span<double> sums)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int done = 0;
+        if (VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        {
+            ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(logits);
+            ReadOnlySpan<Vector<T>> m = VectorMath.Vectors(max);
+            Span<Vector<double>> s = VectorMath.Vectors(sums);
+            for (int i = 0; i < x.Length; i++)
+            {
+                Vector<T> shift = x[i] - m[i];
+                if (typeof(T) == typeof(double))
+                {
+                    s[i] += shift.As<T, double>();
+                }
+                else
+                {
+                    Vector.Widen(shift.As<T, float>(), out Vector<double> low, out Vector<double> high);
+                    s[2 * i] += low;
+                    s[(2 * i) + 1] += high;
+                }
+            }
+
+            done = x.Length * VectorMath.Lanes<T>();
+        }
+
+        for (int i = done; i < logits.Length; i++)
+        {
+            sums[i] += double.CreateTruncating(logits[i] - max[i]);
+        }
+    }
+
+    /// <summary>
+    /// With label smoothing ε (<see cref="RowArguments{T}.Smoothing"/>), a block's finished class-index gradient of rows
+    /// of at most <see cref="ColumnsForClassMasks"/> columns, <c>fᵢ·(pᵢⱼ - [j = k])</c>, made <c>fᵢ·(pᵢⱼ - aⱼ)</c> for
+    /// <c>aⱼ = (1 - ε)·[j = k] + ε/C</c>: fᵢ·(ε/C) taken from every entry, then fᵢ·ε added at the label's (fᵢ = 1
+    /// without factors), the same operations as for wider rows (<see cref="DivideColumns"/>, <see cref="PutBackEntries"/>).
+    /// A row whose factor is 0 stays exact zeros. The block's gradient is still in cache from its pass.
+    /// </summary>
+    private static void SmoothClassGradient<T>(scoped in RowArguments<T> arguments, Block<T> block)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        T epsilon = arguments.Smoothing;
+        if (epsilon == T.Zero)
+        {
+            return;
+        }
+
+        int rows = arguments.Rows;
+        int start = block.Start;
+        T spread = Spread(arguments);
+        Span<T> gradient = arguments.Outputs;
+        ReadOnlySpan<T> factors = arguments.GradientFactors.IsEmpty ? default : arguments.GradientFactors.Slice(start, block.Length);
+        for (int column = 0; column < arguments.Columns; column++)
+        {
+            VectorMath.SubtractTimes(gradient.Slice((column * rows) + start, block.Length), factors, spread);
+        }
+
+        ReadOnlySpan<int> classes = arguments.ClassIndices.Slice(start, block.Length);
+        for (int i = 0; i < classes.Length; i++)
+        {
+            gradient[(classes[i] * rows) + start + i] += factors.IsEmpty ? epsilon : factors[i] * epsilon;
         }
     }
 
@@ -531,6 +702,10 @@ internal static class RowSoftmax
         if (!losses.IsEmpty)
         {
             ClassLosses(logits, rows, arguments.Columns, start, labels.Slice(start, block.Length), block.LogSum, block.Max, losses.Slice(start, block.Length));
+            if (arguments.Smoothing != T.Zero)
+            {
+                SmoothedClassLosses(arguments, block, losses.Slice(start, block.Length));
+            }
         }
 
         if (gradient.IsEmpty)
@@ -564,6 +739,7 @@ internal static class RowSoftmax
                     default);
             }
 
+            SmoothClassGradient(arguments, block);
             return;
         }
 
@@ -1106,6 +1282,12 @@ internal static class RowSoftmax
         /// as many as fit.
         /// </summary>
         public Span<int> Found { get; }
+
+        /// <summary>
+        /// One double per row (padded to whole vectors), free for the class-index kernel: the dense kernel's Σⱼ yⱼ·sⱼ
+        /// span, which it does not use.
+        /// </summary>
+        public Span<double> SpareSums => _labelDotInDouble;
 
         /// <summary>L = Σⱼ yⱼ, summed in double and rounded once to T, when labels were given.</summary>
         public Span<T> LabelSum => _paddedLabelSum[..Length];

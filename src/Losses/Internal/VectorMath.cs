@@ -934,6 +934,44 @@ internal static unsafe class VectorMath
         }
     }
 
+    /// <summary>
+    /// <c>targetᵢ = fᵢ·(targetᵢ/divisorᵢ) - fᵢ·value</c> in place (the first product exactly 0 where fᵢ = 0), or
+    /// <c>targetᵢ/divisorᵢ - value</c> where <paramref name="factors"/> is empty, asking for <paramref name="next"/>
+    /// meanwhile (<see cref="Prefetch"/>).
+    /// </summary>
+    public static void DivideAndSubtractTimes<T>(Span<T> target, ReadOnlySpan<T> divisor, ReadOnlySpan<T> factors, T value, ReadOnlySpan<T> next = default)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> t = Vectors(target);
+        ReadOnlySpan<Vector<T>> d = Vectors(divisor);
+        ref T ahead = ref Prefetch.Ahead(target, next);
+        var v = new Vector<T>(value);
+        if (factors.IsEmpty)
+        {
+            for (int i = 0; i < t.Length; i++)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref ahead, i * Lanes<T>()));
+                t[i] = (t[i] / d[i]) - v;
+            }
+        }
+        else
+        {
+            ReadOnlySpan<Vector<T>> f = Vectors(factors);
+            for (int i = 0; i < t.Length; i++)
+            {
+                Prefetch.Line(ref Unsafe.Add(ref ahead, i * Lanes<T>()));
+                t[i] = TimesOrZero(f[i], t[i] / d[i]) - (f[i] * v);
+            }
+        }
+
+        for (int i = t.Length * Lanes<T>(); i < target.Length; i++)
+        {
+            target[i] = factors.IsEmpty
+                ? (target[i] / divisor[i]) - value
+                : Elementwise.TimesOrZero(factors[i], target[i] / divisor[i]) - (factors[i] * value);
+        }
+    }
+
     /// <summary><c>targetᵢ /= divisorᵢ</c> in place, asking for <paramref name="next"/> meanwhile (<see cref="Prefetch"/>).</summary>
     public static void Divide<T>(Span<T> target, ReadOnlySpan<T> divisor, ReadOnlySpan<T> next = default)
         where T : struct, IFloatingPointIeee754<T>
@@ -967,6 +1005,37 @@ internal static unsafe class VectorMath
         for (int i = t.Length * Lanes<T>(); i < target.Length; i++)
         {
             target[i] = Elementwise.TimesOrZero(factors[i], target[i]);
+        }
+    }
+
+    /// <summary>
+    /// <c>targetᵢ -= fᵢ·value</c> in place (the product rounded, then the difference), or <c>targetᵢ -= value</c> where
+    /// <paramref name="factors"/> is empty.
+    /// </summary>
+    public static void SubtractTimes<T>(Span<T> target, ReadOnlySpan<T> factors, T value)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        Span<Vector<T>> t = Vectors(target);
+        var v = new Vector<T>(value);
+        if (factors.IsEmpty)
+        {
+            for (int i = 0; i < t.Length; i++)
+            {
+                t[i] -= v;
+            }
+        }
+        else
+        {
+            ReadOnlySpan<Vector<T>> f = Vectors(factors);
+            for (int i = 0; i < t.Length; i++)
+            {
+                t[i] -= f[i] * v;
+            }
+        }
+
+        for (int i = t.Length * Lanes<T>(); i < target.Length; i++)
+        {
+            target[i] -= factors.IsEmpty ? value : factors[i] * value;
         }
     }
 

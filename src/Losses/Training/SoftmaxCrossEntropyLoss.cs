@@ -18,10 +18,15 @@ namespace Losses;
 /// <c>sᵢ·∂ℓᵢ/∂xᵢⱼ / D</c>.</para>
 /// <para>PyTorch's <c>cross_entropy(x, y, weight=w, label_smoothing=ε)</c> with probability targets:
 /// <c>reduction='mean'</c> is <see cref="Reduction.Mean"/> (it divides by N whatever the weights),
-/// <c>'sum'</c> is <see cref="Reduction.Sum"/>. A one-hot row gives exactly what
-/// <see cref="SparseSoftmaxCrossEntropyLoss{T}"/> gives for its class index, with every option and reduction
+/// <c>'sum'</c> is <see cref="Reduction.Sum"/>. A batch of one-hot rows gives exactly what
+/// <see cref="SparseSoftmaxCrossEntropyLoss{T}"/> gives for their class indices, with every option and reduction
 /// (for one-hot rows <c>rᵢ = w_yᵢ</c>, so <see cref="Reduction.WeightedMean"/> is PyTorch's class-index
 /// <c>'mean'</c>). Without options, <c>ℓᵢ</c> is TensorFlow's <c>tf.nn.softmax_cross_entropy_with_logits</c>.</para>
+/// <para>With label smoothing and no class weights a batch of one-hot rows takes the class-index kernel, which never
+/// writes the smoothed labels out: <c>ℓᵢ = (1 - ε)·(lseᵢ - xᵢ,kᵢ) + (ε/C)·Σⱼ (lseᵢ - xᵢⱼ)</c>, each sum of terms ≥ 0
+/// in double, and <c>∂ℓᵢ/∂xᵢⱼ = pᵢⱼ - aᵢⱼ</c>. A batch that mixes one-hot rows with soft ones takes the labels
+/// <c>aᵢⱼ</c> written out for every row, and a one-hot row's results there may differ from the class-index kernel's
+/// in the last bits.</para>
 /// <para>Immutable and thread-safe. Strict mode rejects NaN and infinite inputs, labels outside [0, 1], label
 /// rows that do not sum to 1, and logits whose every row lies in [0, 1] and sums to 1 (softmax output
 /// passed as logits, which applies softmax twice).</para>
@@ -63,8 +68,11 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
         StrictScreening.NotProbabilities(predictions, rows, columns, nameof(predictions));
     }
 
-    /// <summary>Without smoothing or class weights, one-hot labels run the class-index kernel (the same bits, see the remarks).</summary>
-    internal override bool FindsClassIndices => _labelSmoothing == T.Zero && _classWeights is null;
+    /// <summary>
+    /// Without class weights, one-hot labels run the class-index kernel: without smoothing the same bits as the dense
+    /// kernel's, with smoothing those <see cref="SparseSoftmaxCrossEntropyLoss{T}"/> gives (see the remarks).
+    /// </summary>
+    internal override bool FindsClassIndices => _classWeights is null;
 
     internal override bool RowWeights(ReadOnlySpan<T> labels, int rows, int columns, Span<double> rowWeights, Span<int> classIndices, out bool oneHot)
     {
@@ -84,14 +92,15 @@ public sealed class SoftmaxCrossEntropyLoss<T> : MatrixLabelLoss<T>
         ReadOnlySpan<T> gradientFactors,
         ReadOnlySpan<int> classIndices)
     {
-        bool plain = FindsClassIndices;
-        T[] pooled = ArrayPool<T>.Shared.Rent(plain ? rows : rows + predictions.Length);
+        bool plain = _labelSmoothing == T.Zero && _classWeights is null;
+        T[] pooled = ArrayPool<T>.Shared.Rent(plain || !classIndices.IsEmpty ? rows : rows + predictions.Length);
         Span<T> rowLosses = pooled.AsSpan(0, rows);
         if (!classIndices.IsEmpty)
         {
-            // One-hot labels: the class-index kernel reads no labels, and gives each row's loss and gradient with the
-            // bits the dense kernel gives a one-hot row (L = 1, D = s at the label), as SparseSoftmaxCrossEntropyLoss does.
-            RowSoftmax.SparseCrossEntropy(classIndices, predictions, rows, columns, rowLosses, gradient, gradientFactors);
+            // One-hot labels: the class-index kernel reads no labels. Without smoothing it gives each row's loss and
+            // gradient with the bits the dense kernel gives a one-hot row (L = 1, D = s at the label); with smoothing it
+            // takes the smoothed labels' sums from the logits alone. Either way as SparseSoftmaxCrossEntropyLoss does.
+            RowSoftmax.SparseCrossEntropy(classIndices, predictions, rows, columns, rowLosses, gradient, gradientFactors, _labelSmoothing);
         }
         else
         {

@@ -186,9 +186,9 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         ReadOnlySpan<T> gradientFactors = LossEvaluation.TryGradientFactors(rows, s.Span, rowWeights, weights.Divisor, 1.0, factors)
             ? factors
             : default;
-        if (_labelSmoothing == T.Zero && _classWeights is null)
+        if (_classWeights is null)
         {
-            PlainCrossEntropy(labels, ignored, ignoreIndex, x.Span, columns, l.Span, g.Span, gradientFactors);
+            ClassIndexCrossEntropy(labels, ignored, ignoreIndex, x.Span, columns, l.Span, g.Span, gradientFactors, _labelSmoothing);
         }
         else
         {
@@ -245,14 +245,25 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
         return ignored;
     }
 
-    /// <summary>The unweighted, unsmoothed case through the sparse kernel; ignored rows are given class 0 and zeroed later.</summary>
-    private static void PlainCrossEntropy(
-        ReadOnlySpan<int> labels, int ignored, int ignoreIndex, ReadOnlySpan<T> logits, int columns, Span<T> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
+    /// <summary>
+    /// The case without class weights through the class-index kernel, with or without smoothing; ignored rows are given
+    /// class 0 and zeroed later.
+    /// </summary>
+    private static void ClassIndexCrossEntropy(
+        ReadOnlySpan<int> labels,
+        int ignored,
+        int ignoreIndex,
+        ReadOnlySpan<T> logits,
+        int columns,
+        Span<T> losses,
+        Span<T> gradient,
+        ReadOnlySpan<T> gradientFactors,
+        T smoothing)
     {
         int rows = labels.Length;
         if (ignored == 0)
         {
-            RowSoftmax.SparseCrossEntropy(labels, logits, rows, columns, losses, gradient, gradientFactors);
+            RowSoftmax.SparseCrossEntropy(labels, logits, rows, columns, losses, gradient, gradientFactors, smoothing);
             return;
         }
 
@@ -263,7 +274,7 @@ public sealed class SparseSoftmaxCrossEntropyLoss<T>
             indices[row] = labels[row] == ignoreIndex ? 0 : labels[row];
         }
 
-        RowSoftmax.SparseCrossEntropy(indices, logits, rows, columns, losses, gradient, gradientFactors);
+        RowSoftmax.SparseCrossEntropy(indices, logits, rows, columns, losses, gradient, gradientFactors, smoothing);
         ArrayPool<int>.Shared.Return(pooled);
     }
 }

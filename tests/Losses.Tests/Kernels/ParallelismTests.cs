@@ -206,6 +206,10 @@ public abstract class ParallelismTests<T>
             .Evaluate(inputs.ClassIndices, inputs.Logits).PerExample.ToArray(),
         ["SparseSoftmaxCrossEntropyLossWeightedGradient"] = new SparseSoftmaxCrossEntropyLoss<T>()
             .Evaluate(inputs.ClassIndices, inputs.Logits, Vector<T>.Build.Dense(inputs.Logits.RowCount, i => T.CreateTruncating(i % 3))).Gradient.ToColumnMajorArray(),
+        ["SparseSoftmaxCrossEntropyLossSmoothed"] = Flatten(new SparseSoftmaxCrossEntropyLoss<T> { LabelSmoothing = T.CreateTruncating(0.2) }
+            .Evaluate(inputs.ClassIndices, inputs.Logits, Vector<T>.Build.Dense(inputs.Logits.RowCount, i => T.CreateTruncating(i % 3)))),
+        ["SoftmaxCrossEntropyLossSmoothedOneHot"] = Flatten(new SoftmaxCrossEntropyLoss<T> { LabelSmoothing = T.CreateTruncating(0.2) }
+            .Evaluate(Matrix<T>.Build.Dense(inputs.Logits.RowCount, inputs.Logits.ColumnCount, (i, j) => j == inputs.ClassIndices[i] ? T.One : T.Zero), inputs.Logits)),
         ["Sigmoid"] = Activation.Sigmoid(inputs.Logits).ToColumnMajorArray(),
         ["SigmoidCrossEntropy"] = Loss.SigmoidCrossEntropyWithLogits(inputs.Labels, inputs.Logits).ToColumnMajorArray(),
         ["SigmoidCrossEntropyGradient"] = Loss.SigmoidCrossEntropyWithLogitsGradient(inputs.Labels, inputs.Logits).ToColumnMajorArray(),

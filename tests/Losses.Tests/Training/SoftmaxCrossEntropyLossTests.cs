@@ -166,6 +166,48 @@ public abstract class SoftmaxCrossEntropyLossTests<T>
         LossAssert.Close(result.WeightedSum, 1.2202980043617231427, Tolerance, "sum");
     }
 
+    [Theory]
+    [InlineData(10, Reduction.Mean)]
+    [InlineData(40, Reduction.WeightedMean)]
+    [InlineData(40, Reduction.Sum)]
+    public void SmoothedOneHotBatch_MatchesTheSmoothedLabelsWrittenOut_AndTheSparseResultExactly(int columns, Reduction reduction)
+    {
+        // Label smoothing 0.2 over a batch of several blocks of rows (narrow rows, and rows wide enough for the gradient to
+        // be finished by the division), with sample weights. The smoothed labels (1 - ε)·y + ε/C written out as
+        // probability targets are the reference; dense one-hot labels and class indices give the same bits.
+        const int rows = 700;
+        var random = new Random(columns);
+        int[] classes = Enumerable.Range(0, rows).Select(_ => random.Next(columns)).ToArray();
+        Matrix<T> logits = Matrix<T>.Build.Dense(rows, columns, (_, _) => T.CreateTruncating((random.NextDouble() * 12) - 6));
+        Vector<T> samples = Vector<T>.Build.Dense(rows, i => T.CreateTruncating(i % 7 == 0 ? 0 : random.NextDouble() * 2));
+        Matrix<T> oneHot = Matrix<T>.Build.Dense(rows, columns, (i, j) => j == classes[i] ? T.One : T.Zero);
+        T epsilon = T.CreateTruncating(0.2);
+        T spread = epsilon / T.CreateTruncating(columns);
+        Matrix<T> smoothedLabels = oneHot.Map(y => ((T.One - epsilon) * y) + spread);
+
+        LossResult<T> dense = new SoftmaxCrossEntropyLoss<T> { Reduction = reduction, LabelSmoothing = epsilon }.Evaluate(oneHot, logits, samples);
+        LossResult<T> sparse = new SparseSoftmaxCrossEntropyLoss<T> { Reduction = reduction, LabelSmoothing = epsilon }.Evaluate(classes, logits, samples);
+        LossResult<T> writtenOut = new SoftmaxCrossEntropyLoss<T> { Reduction = reduction }.Evaluate(smoothedLabels, logits, samples);
+
+        LossAssert.Close(double.CreateTruncating(sparse.Value), double.CreateTruncating(writtenOut.Value), Tolerance, "value");
+        LossAssert.Close(sparse.PerExample, writtenOut.PerExample.Select(double.CreateTruncating).ToArray(), Tolerance, "per-example");
+        double largest = writtenOut.Gradient.Enumerate().Max(g => Math.Abs(double.CreateTruncating(g)));
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                Math.Abs(double.CreateTruncating(sparse.Gradient[i, j] - writtenOut.Gradient[i, j]))
+                    .Should().BeLessThanOrEqualTo(Tolerance * largest, $"the gradient at ({i}, {j})");
+            }
+        }
+
+        dense.Value.Should().Be(sparse.Value);
+        dense.PerExample.ToArray().Should().Equal(sparse.PerExample.ToArray());
+        LossAssert.Identical(dense.Gradient, sparse.Gradient, "gradient");
+        dense.WeightedSum.Should().Be(sparse.WeightedSum);
+        dense.TotalWeight.Should().Be(sparse.TotalWeight);
+    }
+
     [Fact]
     public void ChapterBatch_SumIsTheChaptersLoss()
     {
