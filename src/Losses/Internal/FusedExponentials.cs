@@ -48,6 +48,8 @@ internal static class FusedExponentials
     /// Where it stores exponentials, has labels and <paramref name="statistics"/> has room for them, the pass also counts
     /// the vectors of rows with a nonzero label and keeps their positions (<see cref="Statistics{T}.Found"/>), so that the
     /// dense gradient finds its labels' entries without reading the labels again.
+    /// With <paramref name="unitLabels"/> and no labels, every label is taken as 1 without reading any: D = Σⱼ sⱼ, each
+    /// sⱼ = shift(xⱼ, m) of T added in double (<see cref="AddShifts{T}"/>; the class-index kernel's label smoothing).
     /// </summary>
     /// <remarks>
     /// One call per block: the spans are checked once, for the region from the first column's segment to the last's,
@@ -67,7 +69,8 @@ internal static class FusedExponentials
         Span<T> aheadMax = default,
         int behindStart = 0,
         ReadOnlySpan<T> behindDivisor = default,
-        ReadOnlySpan<T> behindFactors = default)
+        ReadOnlySpan<T> behindFactors = default,
+        bool unitLabels = false)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (columns == 0 || length == 0)
@@ -103,7 +106,8 @@ internal static class FusedExponentials
             aheadMax,
             behind,
             behindDivisor,
-            behindFactors);
+            behindFactors,
+            unitLabels && labels.IsEmpty);
 
         // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
         // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
@@ -156,6 +160,17 @@ internal static class FusedExponentials
             else
             {
                 SixteenRows<T, Yes, No, TAhead, TBehind>(region, statistics, keepShifted);
+            }
+        }
+        else if (region.UnitLabels)
+        {
+            if (!region.Destination.IsEmpty)
+            {
+                SixteenRows<T, Units, Yes, TAhead, TBehind>(region, statistics, keepShifted);
+            }
+            else
+            {
+                SixteenRows<T, Units, No, TAhead, TBehind>(region, statistics, keepShifted);
             }
         }
         else if (!region.Destination.IsEmpty)
@@ -244,7 +259,7 @@ internal static class FusedExponentials
             for (int column = 0; column < grouped; column++)
             {
                 int offset = column * region.Rows;
-                Partial(region.Logits.Slice(offset, length), default, default, statistics, wholes, keepShifted: false, offset);
+                Partial(region.Logits.Slice(offset, length), default, default, statistics, wholes, keepShifted: false, offset, unitLabels: false);
             }
         }
 
@@ -485,7 +500,7 @@ internal static class FusedExponentials
         nint offset = column * rows;
         nint next = column + 1 < region.Columns ? rows : 0;
         ref float x0 = ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Logits)), offset);
-        ref float y0 = ref TLabels.Value ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Labels)), offset) : ref x0;
+        ref float y0 = ref TLabels.Value && !TLabels.Unit ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Labels)), offset) : ref x0;
         ref float d0 = ref TStore.Value ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Destination)), offset) : ref x0;
         ref float b0 = ref TBehind.Divides ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Behind)), offset) : ref x0;
         ref float divisor = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.BehindDivisor));
@@ -499,7 +514,7 @@ internal static class FusedExponentials
         for (nint i = 0; i < end; i += Vector512<float>.Count)
         {
             Prefetch.Line(ref Unsafe.Add(ref x0, next + i));
-            if (TLabels.Value)
+            if (TLabels.Value && !TLabels.Unit)
             {
                 Prefetch.Line(ref Unsafe.Add(ref y0, next + i));
             }
@@ -558,10 +573,18 @@ internal static class FusedExponentials
         where TStore : struct, IFlag
     {
         Vector512<float> logits = Vector512.LoadUnsafe(ref x, (nuint)i);
-        Vector512<float> labels = TLabels.Value ? Vector512.LoadUnsafe(ref y, (nuint)i) : default;
+        Vector512<float> labels = TLabels.Value && !TLabels.Unit ? Vector512.LoadUnsafe(ref y, (nuint)i) : default;
         Vector512<float> difference = logits - m;
         Vector512<float> atMax = Vector512.Equals(logits, m);
-        if (TLabels.Value && !Vector512.EqualsAll(labels, Vector512<float>.Zero))
+        if (TLabels.Unit)
+        {
+            // Row i's sum is at i: the sixteen rows' shifts in two eight-lane double vectors, as AddShifts adds them.
+            Vector512<float> shifted = Vector512.ConditionalSelect(atMax, Vector512<float>.Zero, difference);
+            ref Vector512<double> dot = ref Unsafe.As<Vector<double>, Vector512<double>>(ref RowsFrom(ref statistics.LabelDot, i));
+            dot += Avx512F.ConvertToVector512Double(shifted.GetLower());
+            Unsafe.Add(ref dot, 1) += Avx512F.ConvertToVector512Double(shifted.GetUpper());
+        }
+        else if (TLabels.Value && !Vector512.EqualsAll(labels, Vector512<float>.Zero))
         {
             Vector512<float> shifted = Vector512.ConditionalSelect(atMax, Vector512<float>.Zero, difference);
             nint position = segment < 0 ? -1 : segment + i;
@@ -649,11 +672,11 @@ internal static class FusedExponentials
             nint ahead = column + 1 < region.Columns ? offset + region.Rows : offset;
             var vectors = new Vectors<T>(
                 ref AsVector(ref Unsafe.Add(ref logits, offset)),
-                ref AsVector(ref TLabels.Value ? ref Unsafe.Add(ref labels, offset) : ref labels),
+                ref AsVector(ref TLabels.Value && !TLabels.Unit ? ref Unsafe.Add(ref labels, offset) : ref labels),
                 ref AsVector(ref TStore.Value ? ref Unsafe.Add(ref destination, offset) : ref destination),
                 statistics,
                 ref Unsafe.Add(ref logits, ahead),
-                ref TLabels.Value ? ref Unsafe.Add(ref labels, ahead) : ref labels,
+                ref TLabels.Value && !TLabels.Unit ? ref Unsafe.Add(ref labels, ahead) : ref labels,
                 ref TStore.Value ? ref Unsafe.Add(ref destination, ahead) : ref destination,
                 ref AsVector(ref Unsafe.Add(ref logits, offset + aheadOffset)),
                 ref aheadMax,
@@ -668,23 +691,25 @@ internal static class FusedExponentials
             {
                 Partial(
                     region.Logits.Slice((int)offset, length),
-                    TLabels.Value ? region.Labels.Slice((int)offset, length) : default,
+                    TLabels.Value && !TLabels.Unit ? region.Labels.Slice((int)offset, length) : default,
                     TStore.Value ? region.Destination.Slice((int)offset, length) : default,
                     statistics,
                     wholes,
                     keepShifted,
-                    offset);
+                    offset,
+                    TLabels.Unit);
             }
         }
     }
 
     /// <summary>
     /// A column segment's last, partial vector, copied into a zero-padded vector (zero padding in the logits and labels
-    /// gives harmless finite lanes) and run through the same <see cref="Step"/>, kept out of the loops' code.
+    /// gives harmless finite lanes) and run through the same <see cref="Step"/>, kept out of the loops' code, with unit
+    /// labels as <paramref name="unitLabels"/> says.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Partial<T>(
-        ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, Statistics<T> statistics, int wholes, bool keepShifted, nint offset)
+        ReadOnlySpan<T> logits, ReadOnlySpan<T> labels, Span<T> destination, Statistics<T> statistics, int wholes, bool keepShifted, nint offset, bool unitLabels)
         where T : struct, IFloatingPointIeee754<T>
     {
         int done = wholes * Vector<T>.Count;
@@ -693,7 +718,7 @@ internal static class FusedExponentials
         Vector<T> paddedLogits = Vector<T>.Zero;
         Vector<T> paddedLabels = Vector<T>.Zero;
         logits[done..].CopyTo(Lanes(ref paddedLogits));
-        if (withLabels)
+        if (!labels.IsEmpty)
         {
             labels[done..].CopyTo(Lanes(ref paddedLabels));
         }
@@ -703,6 +728,7 @@ internal static class FusedExponentials
             Unsafe.Add(ref statistics.Max, wholes),
             paddedLabels,
             withLabels,
+            unitLabels,
             ref Unsafe.Add(ref statistics.LabelSum, wholes * perVector),
             ref Unsafe.Add(ref statistics.LabelDot, wholes * perVector),
             ref Unsafe.Add(ref statistics.Tail, wholes * perVector),
@@ -887,8 +913,9 @@ internal static class FusedExponentials
         Vector<T> result = Step(
             Unsafe.Add(ref logits, i),
             Unsafe.Add(ref max, i),
-            TLabels.Value ? Unsafe.Add(ref labels, i) : default,
-            TLabels.Value,
+            LabelsAt<T, TLabels>(ref labels, i),
+            TLabels.Value && !TLabels.Unit,
+            TLabels.Unit,
             ref Unsafe.Add(ref labelSum, i * perVector),
             ref Unsafe.Add(ref labelDot, i * perVector),
             ref Unsafe.Add(ref tail, i * perVector),
@@ -912,7 +939,7 @@ internal static class FusedExponentials
         where TStore : struct, IFlag
     {
         Prefetch.Line(ref Unsafe.Add(ref nextLogits, i));
-        if (TLabels.Value)
+        if (TLabels.Value && !TLabels.Unit)
         {
             Prefetch.Line(ref Unsafe.Add(ref nextLabels, i));
         }
@@ -955,7 +982,12 @@ internal static class FusedExponentials
         Vector512<double> shifted = VectorMath.Shift(
             Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref logits, i)),
             Unsafe.As<Vector<T>, Vector512<double>>(ref Unsafe.Add(ref max, i)));
-        if (TLabels.Value)
+        if (TLabels.Unit)
+        {
+            AddShifts(shifted.GetLower().AsVector().As<double, T>(), ref Unsafe.Add(ref labelDot, i));
+            AddShifts(shifted.GetUpper().AsVector().As<double, T>(), ref Unsafe.Add(ref labelDot, i + 1));
+        }
+        else if (TLabels.Value)
         {
             Labelled(
                 Unsafe.Add(ref logits, i),
@@ -1116,6 +1148,7 @@ internal static class FusedExponentials
         Vector<T> max,
         Vector<T> y,
         bool withLabels,
+        bool unitLabels,
         ref Vector<double> labelSum,
         ref Vector<double> labelDot,
         ref Vector<double> tail,
@@ -1133,7 +1166,11 @@ internal static class FusedExponentials
         // common step does without the select.
         Vector<T> difference = x - max;
         Vector<T> atMax = Vector.Equals(x, max);
-        if (withLabels && !Vector.EqualsAll(y, Vector<T>.Zero))
+        if (unitLabels)
+        {
+            AddShifts(Shifted(atMax, difference), ref labelDot);
+        }
+        else if (withLabels && !Vector.EqualsAll(y, Vector<T>.Zero))
         {
             AddNonzeroLabels(x, max, Shifted(atMax, difference), y, ref labelSum, ref labelDot, statistics, position);
         }
@@ -1246,6 +1283,44 @@ internal static class FusedExponentials
 
         /// <summary>For the stores: whether the pass also records the vectors of rows with a nonzero label (<see cref="Record"/>).</summary>
         static virtual bool Records => false;
+
+        /// <summary>For the labels: whether every label is 1 and none is read (<see cref="Region{T}.UnitLabels"/>).</summary>
+        static virtual bool Unit => false;
+    }
+
+    /// <summary>Labels, every one 1, read from nowhere.</summary>
+    private readonly struct Units : IFlag
+    {
+        public static bool Value => true;
+
+        public static bool Unit => true;
+    }
+
+    /// <summary>Vector <paramref name="i"/> of the labels from <paramref name="labels"/> (none read for <see cref="Units"/>), 0 without labels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> LabelsAt<T, TLabels>(ref Vector<T> labels, nint i)
+        where T : struct, IFloatingPointIeee754<T>
+        where TLabels : struct, IFlag
+        => TLabels.Value && !TLabels.Unit ? Unsafe.Add(ref labels, i) : default;
+
+    /// <summary>
+    /// D += s for unit labels (<see cref="Units"/>): each shift of T exactly in double, a float vector's rows in two double
+    /// vectors from <paramref name="labelDot"/> on. An overflowed or infinite shift adds -∞ (or NaN), which
+    /// <c>RowSoftmax</c> takes as the sign to sum that row again in its own way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void AddShifts<T>(Vector<T> shifted, ref Vector<double> labelDot)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        if (typeof(T) == typeof(double))
+        {
+            labelDot += shifted.As<T, double>();
+            return;
+        }
+
+        Vector.Widen(shifted.As<T, float>(), out Vector<double> low, out Vector<double> high);
+        labelDot += low;
+        Unsafe.Add(ref labelDot, 1) += high;
     }
 
     /// <summary>Stores, and records the vectors of rows with a nonzero label.</summary>
@@ -1350,7 +1425,8 @@ internal static class FusedExponentials
             Span<T> aheadMax,
             Span<T> behind,
             ReadOnlySpan<T> behindDivisor,
-            ReadOnlySpan<T> behindFactors)
+            ReadOnlySpan<T> behindFactors,
+            bool unitLabels)
         {
             Logits = logits;
             Labels = labels;
@@ -1363,7 +1439,11 @@ internal static class FusedExponentials
             Behind = behind;
             BehindDivisor = behindDivisor;
             BehindFactors = behindFactors;
+            UnitLabels = unitLabels;
         }
+
+        /// <summary>Whether, with no labels given, the pass adds every shift to D (D = Σⱼ sⱼ, labels of 1 read from nowhere).</summary>
+        public readonly bool UnitLabels;
     }
 
     /// <summary>

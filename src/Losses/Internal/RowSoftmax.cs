@@ -422,13 +422,14 @@ internal static class RowSoftmax
     /// With label smoothing ε (<see cref="RowArguments{T}.Smoothing"/>), the class-index losses of a block after
     /// <see cref="ClassLosses{T}"/> has checked its class indices: for the labels <c>aⱼ = (1 - ε)·[j = k] + ε/C</c>,
     /// <c>ℓ = Σⱼ aⱼ·(log S - sⱼ) = (1 - ε)·(log S - sₖ) + (ε/C)·(C·log S - Σⱼ sⱼ)</c> with sⱼ = shift(xⱼ, m) ≤ 0, so
-    /// every term is ≥ 0 and nothing cancels: in double from T's log S and shifts, rounded once to T. Σⱼ sⱼ adds each
-    /// sⱼ as the kernel takes it, x - m in T, in double (the sum of terms of one sign keeps their relative error, one
-    /// rounding of T). A row whose sum is not finite (an infinite or NaN logit, or x - m overflowing T for finite
-    /// logits of opposite extremes, or the sum overflowing double) is summed again from <see cref="HalfShift{T}"/>, which
-    /// gives the limit for +∞, each term times ε/C, which overflows only where the loss does. A label of weight
-    /// 1 - ε = 0 adds 0 even where its term is infinite, as the dense kernel's zero labels do. Each row's sum runs over its columns in order, lane by lane as row by row, so a row has the
-    /// same bits in any block and on any thread.
+    /// every term is ≥ 0 and nothing cancels: in double from T's log S, halved so that nothing overflows on the way
+    /// (<see cref="HalfShift{T}"/>), and rounded once to T. Σⱼ sⱼ is the block pass's (<see cref="Block{T}.ShiftSums"/>):
+    /// each sⱼ in T added in double, in column order (a sum of terms of one sign keeps their relative error, one rounding
+    /// of T), so a row has the same bits in any block and on any thread. A row whose sum is not finite (an infinite or
+    /// NaN logit, x - m overflowing T for finite logits of opposite extremes, or the sum overflowing) is summed
+    /// again from <see cref="HalfShift{T}"/>, which gives the limit for +∞, each term times ε/C, which overflows only
+    /// where the loss does. A label of weight 1 - ε = 0 adds 0 even where its term is infinite, as the dense kernel's
+    /// zero labels do.
     /// </summary>
     private static void SmoothedClassLosses<T>(scoped in RowArguments<T> arguments, Block<T> block, Span<T> losses)
         where T : struct, IFloatingPointIeee754<T>
@@ -439,37 +440,33 @@ internal static class RowSoftmax
         ReadOnlySpan<T> logits = arguments.Logits;
         ReadOnlySpan<T> max = block.Max;
         ReadOnlySpan<int> classes = arguments.ClassIndices.Slice(start, block.Length);
-        Span<double> shiftSums = block.SpareSums;
-        shiftSums.Clear();
-        for (int column = 0; column < columns; column++)
-        {
-            AddShifts(logits.Slice((column * rows) + start, block.Length), max, shiftSums);
-        }
-
+        ReadOnlySpan<double> shiftSums = block.ShiftSums;
         double epsilon = double.CreateTruncating(arguments.Smoothing);
         double keep = 1.0 - epsilon;
         double spread = epsilon / columns;
         ReadOnlySpan<T> logSum = block.LogSum;
         for (int i = 0; i < losses.Length; i++)
         {
-            double l = double.CreateTruncating(logSum[i]);
-            T labelLogit = logits[(classes[i] * rows) + start + i];
+            double halfLogSum = 0.5 * double.CreateTruncating(logSum[i]);
+            double labelTerm = Elementwise.TimesOrZero(keep, halfLogSum - HalfShift(logits[(classes[i] * rows) + start + i], max[i]));
+            double halfSpreadSum;
             if (double.IsFinite(shiftSums[i]))
             {
-                double labelShift = double.CreateTruncating(VectorMath.Shift(labelLogit, max[i]));
-                losses[i] = T.CreateTruncating(Elementwise.TimesOrZero(keep, l - labelShift) + (spread * ((columns * l) - shiftSums[i])));
-                continue;
+                halfSpreadSum = spread * ((columns * halfLogSum) - (0.5 * shiftSums[i]));
             }
-
-            // Each half shift times ε/C before the sum, which then stays below ε·MaxValue where the halves alone may not.
-            double spreadHalfSum = 0.0;
-            for (int column = 0; column < columns; column++)
+            else
             {
-                spreadHalfSum += spread * HalfShift(logits[(column * rows) + start + i], max[i]);
+                // Each half shift times ε/C before the sum, which then stays below ε·MaxValue where the halves alone may not.
+                double spreadHalfShifts = 0.0;
+                for (int column = 0; column < columns; column++)
+                {
+                    spreadHalfShifts += spread * HalfShift(logits[(column * rows) + start + i], max[i]);
+                }
+
+                halfSpreadSum = (spread * columns * halfLogSum) - spreadHalfShifts;
             }
 
-            double half = Elementwise.TimesOrZero(keep, (0.5 * l) - HalfShift(labelLogit, max[i])) + ((spread * columns * 0.5 * l) - spreadHalfSum);
-            losses[i] = T.CreateTruncating(2.0 * half);
+            losses[i] = T.CreateTruncating(2.0 * (labelTerm + halfSpreadSum));
         }
     }
 
@@ -482,40 +479,15 @@ internal static class RowSoftmax
         => x == m ? 0.0 : (0.5 * double.CreateTruncating(x)) - (0.5 * double.CreateTruncating(m));
 
     /// <summary>
-    /// <c>sums[i] += x[i] - m[i]</c>, the difference in T and the sum in double, for one column segment of a block: whole
-    /// vectors of rows at a time (a float vector in two double vectors), the same operations lane by lane as row by
-    /// row. Where x = m = ±∞ the sum becomes NaN, for <see cref="SmoothedClassLosses{T}"/> to sum that row again.
+    /// <c>sums[i] += shift(x[i], m[i])</c> for the column-by-column pass, each shift of T in double, as the fused pass
+    /// adds them (<c>FusedExponentials.AddShifts</c>).
     /// </summary>
-    private static void AddShifts<T>(ReadOnlySpan<T> logits, ReadOnlySpan<T> max, Span<double> sums)
+    private static void AddShifts<T>(ReadOnlySpan<T> shifted, Span<double> sums)
         where T : struct, IFloatingPointIeee754<T>
     {
-        int done = 0;
-        if (VectorMath.Lanes<T>() != 0 && VectorMath.Lanes<double>() != 0 && (typeof(T) == typeof(float) || typeof(T) == typeof(double)))
+        for (int i = 0; i < sums.Length; i++)
         {
-            ReadOnlySpan<Vector<T>> x = VectorMath.Vectors(logits);
-            ReadOnlySpan<Vector<T>> m = VectorMath.Vectors(max);
-            Span<Vector<double>> s = VectorMath.Vectors(sums);
-            for (int i = 0; i < x.Length; i++)
-            {
-                Vector<T> shift = x[i] - m[i];
-                if (typeof(T) == typeof(double))
-                {
-                    s[i] += shift.As<T, double>();
-                }
-                else
-                {
-                    Vector.Widen(shift.As<T, float>(), out Vector<double> low, out Vector<double> high);
-                    s[2 * i] += low;
-                    s[(2 * i) + 1] += high;
-                }
-            }
-
-            done = x.Length * VectorMath.Lanes<T>();
-        }
-
-        for (int i = done; i < logits.Length; i++)
-        {
-            sums[i] += double.CreateTruncating(logits[i] - max[i]);
+            sums[i] += double.CreateTruncating(shifted[i]);
         }
     }
 
@@ -698,11 +670,12 @@ internal static class RowSoftmax
         ReadOnlySpan<T> logits = arguments.Logits;
         Span<T> gradient = arguments.Outputs;
         Span<T> losses = arguments.Losses;
-        block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false, pass);
+        bool smoothedLosses = arguments.Smoothing != T.Zero && !losses.IsEmpty;
+        block.ComputeSums(logits, rows, arguments.Columns, ReadOnlySpan<T>.Empty, gradient, keepShifted: false, pass, sumsShifts: smoothedLosses);
         if (!losses.IsEmpty)
         {
             ClassLosses(logits, rows, arguments.Columns, start, labels.Slice(start, block.Length), block.LogSum, block.Max, losses.Slice(start, block.Length));
-            if (arguments.Smoothing != T.Zero)
+            if (smoothedLosses)
             {
                 SmoothedClassLosses(arguments, block, losses.Slice(start, block.Length));
             }
@@ -1284,10 +1257,10 @@ internal static class RowSoftmax
         public Span<int> Found { get; }
 
         /// <summary>
-        /// One double per row (padded to whole vectors), free for the class-index kernel: the dense kernel's Σⱼ yⱼ·sⱼ
-        /// span, which it does not use.
+        /// Σⱼ sⱼ in double, after <see cref="ComputeSums"/> with sumsShifts (and no labels): each sⱼ = shift(xⱼ, m) of T
+        /// added in double, in column order (-∞ or NaN where a shift is).
         /// </summary>
-        public Span<double> SpareSums => _labelDotInDouble;
+        public ReadOnlySpan<double> ShiftSums => _labelDotInDouble[..Length];
 
         /// <summary>L = Σⱼ yⱼ, summed in double and rounded once to T, when labels were given.</summary>
         public Span<T> LabelSum => _paddedLabelSum[..Length];
@@ -1470,12 +1443,13 @@ internal static class RowSoftmax
         /// rows (started by <see cref="StartMax"/>), and the previous block's division by its S in
         /// <paramref name="destination"/>.
         /// </summary>
-        public void ComputeSums(ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted, Pass<T> pass = default)
+        public void ComputeSums(
+            ReadOnlySpan<T> logits, int rows, int columns, ReadOnlySpan<T> labels, Span<T> destination, bool keepShifted, Pass<T> pass = default, bool sumsShifts = false)
         {
             _tailInDouble.Clear();
             _onesInDouble.Clear();
             _maxima.Clear();
-            if (!labels.IsEmpty)
+            if (!labels.IsEmpty || sumsShifts)
             {
                 // L and D only where there are labels: nothing reads them otherwise.
                 _labelSumInDouble.Clear();
@@ -1502,7 +1476,8 @@ internal static class RowSoftmax
                     pass.AheadMax,
                     pass.BehindStart,
                     pass.BehindSum,
-                    pass.BehindFactors);
+                    pass.BehindFactors,
+                    sumsShifts);
 
                 if (typeof(T) == typeof(float))
                 {
@@ -1523,6 +1498,11 @@ internal static class RowSoftmax
                 Span<T> target = destination.IsEmpty ? destination : destination.Slice(offset, Length);
                 Span<T> shifted = target.IsEmpty ? Work : target;
                 Shift(x, Max, shifted, y, _labelSumInDouble[..Length], _labelDotInDouble[..Length]);
+                if (sumsShifts && labels.IsEmpty)
+                {
+                    AddShifts<T>(shifted, _labelDotInDouble[..Length]);
+                }
+
                 Span<T> exponential = keepShifted ? Work : shifted;
                 VectorMath.Exp(shifted, exponential);
                 VectorMath.AddInDoubleApartFromOnes(_tailInDouble, _onesInDouble, exponential);
