@@ -70,7 +70,8 @@ internal static class FusedExponentials
         int behindStart = 0,
         ReadOnlySpan<T> behindDivisor = default,
         ReadOnlySpan<T> behindFactors = default,
-        bool unitLabels = false)
+        bool unitLabels = false,
+        T behindSpread = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (columns == 0 || length == 0)
@@ -107,7 +108,8 @@ internal static class FusedExponentials
             behind,
             behindDivisor,
             behindFactors,
-            unitLabels && labels.IsEmpty);
+            unitLabels && labels.IsEmpty,
+            behindSpread);
 
         // One loop per case (labels or none, a destination or none), each with only its own code, so that the JIT
         // inlines all of it (one loop holding every path outgrows its inlining budget and calls the small helpers
@@ -115,6 +117,17 @@ internal static class FusedExponentials
         if (behindDivisor.IsEmpty)
         {
             Ahead<T, NoDivision>(region, statistics, keepShifted);
+        }
+        else if (behindSpread != T.Zero)
+        {
+            if (behindFactors.IsEmpty)
+            {
+                Ahead<T, SmoothedDivision>(region, statistics, keepShifted);
+            }
+            else
+            {
+                Ahead<T, SmoothedScaledDivision>(region, statistics, keepShifted);
+            }
         }
         else if (behindFactors.IsEmpty)
         {
@@ -505,6 +518,7 @@ internal static class FusedExponentials
         ref float b0 = ref TBehind.Divides ? ref Unsafe.Add(ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.Behind)), offset) : ref x0;
         ref float divisor = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.BehindDivisor));
         ref float factors = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.BehindFactors));
+        Vector512<float> spread = Vector512.Create(Unsafe.As<T, float>(ref Unsafe.AsRef(in region.BehindSpread)));
         ref float aheadMax = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(region.AheadMax));
         ref float a0 = ref TAhead.Value ? ref Unsafe.Add(ref x0, region.AheadOffset) : ref x0;
         ref float max = ref Unsafe.As<Vector<T>, float>(ref statistics.Max);
@@ -542,7 +556,7 @@ internal static class FusedExponentials
             if (TBehind.Divides)
             {
                 Prefetch.Line(ref Unsafe.Add(ref b0, next + i));
-                DivideSixteen<TBehind>(ref b0, i, Vector512.LoadUnsafe(ref divisor, (nuint)i), TBehind.Scales ? Vector512.LoadUnsafe(ref factors, (nuint)i) : default);
+                DivideSixteen<TBehind>(ref b0, i, Vector512.LoadUnsafe(ref divisor, (nuint)i), TBehind.Scales ? Vector512.LoadUnsafe(ref factors, (nuint)i) : default, spread);
             }
         }
     }
@@ -628,13 +642,18 @@ internal static class FusedExponentials
     /// <see cref="BehindAt"/>, lane by lane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void DivideSixteen<TBehind>(ref float exponentials, nint i, Vector512<float> sum, Vector512<float> factor)
+    private static void DivideSixteen<TBehind>(ref float exponentials, nint i, Vector512<float> sum, Vector512<float> factor, Vector512<float> spread)
         where TBehind : struct, IBehind
     {
         Vector512<float> quotient = Vector512.LoadUnsafe(ref exponentials, (nuint)i) / sum;
         if (TBehind.Scales)
         {
             quotient = VectorMath.TimesOrZero(factor, quotient);
+        }
+
+        if (TBehind.Smooths)
+        {
+            quotient -= TBehind.Scales ? factor * spread : spread;
         }
 
         quotient.StoreUnsafe(ref exponentials, (nuint)i);
@@ -685,7 +704,8 @@ internal static class FusedExponentials
                 ref behindDivisor,
                 ref behindFactors,
                 ref TBehind.Divides ? ref Unsafe.Add(ref behind, ahead) : ref behind,
-                offset);
+                offset,
+                new Vector<T>(region.BehindSpread));
             Wholes<T, TLabels, TStore, TAhead, TBehind>(vectors, wholes, keepShifted, firstVector);
             if (wholes * lanes < length)
             {
@@ -783,6 +803,7 @@ internal static class FusedExponentials
         ref Vector<T> behindDivisor = ref vectors.BehindDivisor;
         ref Vector<T> behindFactors = ref vectors.BehindFactors;
         ref Vector<T> nextBehind = ref Unsafe.As<T, Vector<T>>(ref vectors.NextBehind);
+        Vector<T> spread = vectors.BehindSpread;
 
         // Created here, before the loop, so that the loop keeps them in registers.
         var constants = TableExponential.FloatConstants.Create();
@@ -810,7 +831,7 @@ internal static class FusedExponentials
             }
 
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
-            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
+            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind, spread);
             if (typeof(T) != typeof(double) || !VectorMath.Wide512)
             {
                 At<T, TLabels, TStore>(
@@ -819,7 +840,7 @@ internal static class FusedExponentials
             }
 
             AheadAt<T, TAhead>(i + 1, ref aheadLogits, ref aheadMax, ref nextAheadLogits, prefetch: false);
-            BehindAt<T, TBehind>(i + 1, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind, prefetch: false);
+            BehindAt<T, TBehind>(i + 1, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind, spread, prefetch: false);
         }
 
         if (i < wholes)
@@ -828,7 +849,7 @@ internal static class FusedExponentials
                 i, ref logits, ref labels, ref destination, ref max, ref labelSum, ref labelDot, ref tail, ref ones, ref maxima,
                 ref nextLogits, ref nextLabels, ref nextDestination, keepShifted, constants, vectors);
             AheadAt<T, TAhead>(i, ref aheadLogits, ref aheadMax, ref nextAheadLogits);
-            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind);
+            BehindAt<T, TBehind>(i, ref behind, ref behindDivisor, ref behindFactors, ref nextBehind, spread);
         }
     }
 
@@ -855,10 +876,12 @@ internal static class FusedExponentials
     /// <summary>
     /// As <typeparamref name="TBehind"/> says, vector <paramref name="i"/> of the previous block's segment: asks for its
     /// next column's (where <paramref name="prefetch"/>), and divides the exponentials by the rows' S (and multiplies the quotients by the rows' factors, or
-    /// gives exactly 0 where a factor is 0).
+    /// gives exactly 0 where a factor is 0), less <paramref name="spread"/> (times the factor) where it smooths: the
+    /// operations of <see cref="VectorMath.DivideAndSubtractTimes{T}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BehindAt<T, TBehind>(nint i, ref Vector<T> exponentials, ref Vector<T> divisor, ref Vector<T> factors, ref Vector<T> next, bool prefetch = true)
+    private static void BehindAt<T, TBehind>(
+        nint i, ref Vector<T> exponentials, ref Vector<T> divisor, ref Vector<T> factors, ref Vector<T> next, Vector<T> spread, bool prefetch = true)
         where T : struct, IFloatingPointIeee754<T>
         where TBehind : struct, IBehind
     {
@@ -870,7 +893,13 @@ internal static class FusedExponentials
             }
 
             Vector<T> quotient = Unsafe.Add(ref exponentials, i) / Unsafe.Add(ref divisor, i);
-            Unsafe.Add(ref exponentials, i) = TBehind.Scales ? VectorMath.TimesOrZero(Unsafe.Add(ref factors, i), quotient) : quotient;
+            Vector<T> entry = TBehind.Scales ? VectorMath.TimesOrZero(Unsafe.Add(ref factors, i), quotient) : quotient;
+            if (TBehind.Smooths)
+            {
+                entry -= TBehind.Scales ? Unsafe.Add(ref factors, i) * spread : spread;
+            }
+
+            Unsafe.Add(ref exponentials, i) = entry;
         }
     }
 
@@ -1253,6 +1282,27 @@ internal static class FusedExponentials
         static abstract bool Divides { get; }
 
         static abstract bool Scales { get; }
+
+        /// <summary>Whether each entry then loses the region's <see cref="Region{T}.BehindSpread"/> (times its factor).</summary>
+        static virtual bool Smooths => false;
+    }
+
+    private readonly struct SmoothedDivision : IBehind
+    {
+        public static bool Divides => true;
+
+        public static bool Scales => false;
+
+        public static bool Smooths => true;
+    }
+
+    private readonly struct SmoothedScaledDivision : IBehind
+    {
+        public static bool Divides => true;
+
+        public static bool Scales => true;
+
+        public static bool Smooths => true;
     }
 
     private readonly struct NoDivision : IBehind
@@ -1426,7 +1476,8 @@ internal static class FusedExponentials
             Span<T> behind,
             ReadOnlySpan<T> behindDivisor,
             ReadOnlySpan<T> behindFactors,
-            bool unitLabels)
+            bool unitLabels,
+            T behindSpread)
         {
             Logits = logits;
             Labels = labels;
@@ -1440,7 +1491,11 @@ internal static class FusedExponentials
             BehindDivisor = behindDivisor;
             BehindFactors = behindFactors;
             UnitLabels = unitLabels;
+            BehindSpread = behindSpread;
         }
+
+        /// <summary>What the previous block's division takes from each quotient (times its factor): label smoothing's ε/C, or 0.</summary>
+        public readonly T BehindSpread;
 
         /// <summary>Whether, with no labels given, the pass adds every shift to D (D = Σⱼ sⱼ, labels of 1 read from nowhere).</summary>
         public readonly bool UnitLabels;
@@ -1471,6 +1526,9 @@ internal static class FusedExponentials
         /// <summary>The column segment's offset from the block's first (column j's: j times the rows).</summary>
         public readonly nint Offset;
 
+        /// <summary><see cref="Region{T}.BehindSpread"/> in every lane.</summary>
+        public readonly Vector<T> BehindSpread;
+
         public Vectors(
             ref Vector<T> logits,
             ref Vector<T> labels,
@@ -1486,9 +1544,11 @@ internal static class FusedExponentials
             ref Vector<T> behindDivisor,
             ref Vector<T> behindFactors,
             ref T nextBehind,
-            nint offset)
+            nint offset,
+            Vector<T> behindSpread)
         {
             Offset = offset;
+            BehindSpread = behindSpread;
             NextLogits = ref nextLogits;
             NextLabels = ref nextLabels;
             NextDestination = ref nextDestination;

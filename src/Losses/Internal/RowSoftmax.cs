@@ -252,7 +252,8 @@ internal static class RowSoftmax
             finishesBehind ? behind.Start : 0,
             finishesBehind ? behind.WholeSum : default,
             finishesBehind && !factors.IsEmpty ? factors.Slice(behind.Start, behind.WholeSum.Length) : default,
-            recordsLabels: arguments.Kernel == RowKernel.CrossEntropy && !arguments.Outputs.IsEmpty && (waits || columns > ColumnsForClassMasks));
+            recordsLabels: arguments.Kernel == RowKernel.CrossEntropy && !arguments.Outputs.IsEmpty && (waits || columns > ColumnsForClassMasks),
+            behindSpread: finishesBehind && arguments.Smoothing != T.Zero ? Spread(arguments) : T.Zero);
         int entries = 0;
         switch (arguments.Kernel)
         {
@@ -310,7 +311,7 @@ internal static class RowSoftmax
         bool divides = arguments.Kernel is RowKernel.Softmax or RowKernel.CrossEntropy
             || (arguments.Kernel == RowKernel.SparseCrossEntropy && arguments.Columns > ColumnsForClassMasks);
         return divides && !arguments.Outputs.IsEmpty && GathersAhead<T>(block.Length, block.Length)
-            && block.Length % VectorMath.Lanes<T>() == 0 && arguments.Smoothing == T.Zero;
+            && block.Length % VectorMath.Lanes<T>() == 0;
     }
 
     /// <summary>
@@ -1157,11 +1158,12 @@ internal static class RowSoftmax
     /// <summary>
     /// What a block's pass does besides its own work (<see cref="RunBlock"/>): the next block's maxima (the rows from
     /// <see cref="AheadStart"/>, into <see cref="AheadMax"/>) and the previous block's division (the rows from
-    /// <see cref="BehindStart"/>, by <see cref="BehindSum"/>, times <see cref="BehindFactors"/> unless empty); empty spans
-    /// for neither.
+    /// <see cref="BehindStart"/>, by <see cref="BehindSum"/>, times <see cref="BehindFactors"/> unless empty, less
+    /// <see cref="BehindSpread"/> times them); empty spans for neither.
     /// </summary>
     internal readonly ref struct Pass<T>(
-        int aheadStart, Span<T> aheadMax, int behindStart, ReadOnlySpan<T> behindSum, ReadOnlySpan<T> behindFactors, bool recordsLabels)
+        int aheadStart, Span<T> aheadMax, int behindStart, ReadOnlySpan<T> behindSum, ReadOnlySpan<T> behindFactors, bool recordsLabels, T behindSpread = default)
+        where T : struct
     {
         public int AheadStart { get; } = aheadStart;
 
@@ -1172,6 +1174,9 @@ internal static class RowSoftmax
         public ReadOnlySpan<T> BehindSum { get; } = behindSum;
 
         public ReadOnlySpan<T> BehindFactors { get; } = behindFactors;
+
+        /// <summary>What the previous block's division takes from each entry (times its factor): label smoothing's ε/C, or 0.</summary>
+        public T BehindSpread { get; } = behindSpread;
 
         /// <summary>Whether the pass records the vectors of rows with a nonzero label (<see cref="Block{T}.Found"/>).</summary>
         public bool RecordsLabels { get; } = recordsLabels;
@@ -1477,7 +1482,8 @@ internal static class RowSoftmax
                     pass.BehindStart,
                     pass.BehindSum,
                     pass.BehindFactors,
-                    sumsShifts);
+                    sumsShifts,
+                    pass.BehindSpread);
 
                 if (typeof(T) == typeof(float))
                 {

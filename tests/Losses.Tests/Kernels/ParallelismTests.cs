@@ -169,6 +169,39 @@ public abstract class ParallelismTests<T>
     }
 
     [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void SmoothedClassIndexKernel_OnOneThread_GivesTheBitsOfSeveralThreads(bool withFactors)
+    {
+        // 2100 rows of 40 columns are three blocks of rows. On one thread each block's gradient is divided in the next
+        // block's pass (label smoothing's ε/C taken there too); on several, each block divides its own. The same bits.
+        const int rows = 2100;
+        const int columns = 40;
+        var random = new Random(withFactors ? 41 : 40);
+        T[] logits = Enumerable.Range(0, rows * columns).Select(_ => T.CreateTruncating((random.NextDouble() * 20) - 10)).ToArray();
+        logits[5] = T.PositiveInfinity;
+        logits[1500 + (7 * rows)] = T.NegativeInfinity;
+        int[] classes = Enumerable.Range(0, rows).Select(_ => random.Next(columns)).ToArray();
+        T[] factors = withFactors ? Enumerable.Range(0, rows).Select(i => i % 9 == 0 ? T.Zero : T.CreateTruncating(random.NextDouble())).ToArray() : [];
+        T smoothing = T.CreateTruncating(0.15);
+
+        (T[] Losses, T[] Gradient) Run()
+        {
+            T[] losses = new T[rows];
+            T[] gradient = new T[rows * columns];
+            RowSoftmax.SparseCrossEntropy<T>(classes, logits, rows, columns, losses, gradient, factors, smoothing);
+            return (losses, gradient);
+        }
+
+        RowSoftmax.RowsPerBlock<T>(columns).Should().BeLessThan(rows / 2, "the batch spans at least three blocks");
+        (T[] Losses, T[] Gradient) single = WithThreads(1, Run);
+        (T[] Losses, T[] Gradient) several = WithThreads(Math.Max(2, Environment.ProcessorCount), Run);
+
+        KernelComparison.BitIdentical(several.Losses, single.Losses, "smoothed losses on several threads against one");
+        KernelComparison.BitIdentical(several.Gradient, single.Gradient, "smoothed gradient on several threads against one");
+    }
+
+    [Theory]
     [InlineData(0)]
     [InlineData(-1)]
     public void MaxDegreeOfParallelism_BelowOne_Throws(int value)
