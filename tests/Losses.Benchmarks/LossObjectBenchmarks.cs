@@ -15,6 +15,7 @@ public class LossObjectBenchmarks : Inputs
     private readonly MeanSquaredErrorLoss<float> _meanSquaredError = new();
     private readonly SparseSoftmaxCrossEntropyLoss<float> _sparseSoftmax = new();
     private readonly SoftmaxCrossEntropyLoss<float> _smoothedSoftmax = new() { LabelSmoothing = 0.1f };
+    private readonly SparseSoftmaxCrossEntropyLoss<float> _smoothedSparseSoftmax = new() { LabelSmoothing = 0.1f };
     private readonly SigmoidCrossEntropyLoss<float> _sigmoid = new();
 
     [ParamsSource(nameof(Shapes))]
@@ -63,9 +64,29 @@ public class LossObjectBenchmarks : Inputs
     [Benchmark(Baseline = true), BenchmarkCategory("SoftmaxCrossEntropyLoss")]
     public float[] Floor_SoftmaxCrossEntropyLoss() => Floor();
 
-    /// <summary>Dense one-hot labels with label smoothing 0.1: the effective labels go through the same fused kernel.</summary>
+    /// <summary>
+    /// Label smoothing 0.1 written out by hand: labels aᵢⱼ = 0.9·yᵢⱼ + 0.1/C, ℓᵢ = -Σⱼ aᵢⱼ·ln pᵢⱼ, gradient (p - a)/N
+    /// (PyTorch's <c>cross_entropy(x, y, label_smoothing=0.1)</c>, the mean over the rows).
+    /// </summary>
+    [Benchmark, BenchmarkCategory("SoftmaxCrossEntropyLoss")]
+    public (float Value, Vector<float> PerExample, Matrix<float> Gradient) Naive_SoftmaxCrossEntropyLoss()
+    {
+        Matrix<float> smoothed = OneHotLabels.Map(y => (0.9f * y) + (0.1f / Columns));
+        Matrix<float> probabilities = NaiveSoftmax(Logits);
+        Vector<float> perExample = -smoothed.PointwiseMultiply(probabilities.PointwiseLog()).RowSums();
+        return (perExample.Sum() / Rows, perExample, (probabilities - smoothed) / Rows);
+    }
+
+    /// <summary>
+    /// Dense one-hot labels with label smoothing 0.1: found one-hot as the row weights are taken, they go through the
+    /// class-index kernel, the smoothing's sums taken in its pass over the logits.
+    /// </summary>
     [Benchmark, BenchmarkCategory("SoftmaxCrossEntropyLoss")]
     public float SoftmaxCrossEntropyLoss() => _smoothedSoftmax.Evaluate(OneHotLabels, Logits, PerElement, PerRow);
+
+    /// <summary>The same smoothed loss from the class indices: no labels to read.</summary>
+    [Benchmark, BenchmarkCategory("SoftmaxCrossEntropyLoss")]
+    public float SparseSoftmaxCrossEntropyLoss_Smoothed() => _smoothedSparseSoftmax.Evaluate(ClassIndices, Logits, PerElement, PerRow);
 
     [Benchmark(Baseline = true), BenchmarkCategory("SigmoidCrossEntropyLoss")]
     public float[] Floor_SigmoidCrossEntropyLoss() => Floor();
