@@ -1442,7 +1442,8 @@ internal static class RowSoftmax
 
         /// <summary>
         /// One pass over the block's logits: S and log S, with L and D when <paramref name="labels"/>
-        /// is not empty. exp(s) is left in <paramref name="destination"/> (when not empty), or s itself
+        /// is not empty, or with <paramref name="sumsShifts"/> (and no labels) Σⱼ sⱼ (<see cref="ShiftSums"/>).
+        /// exp(s) is left in <paramref name="destination"/> (when not empty), or s itself
         /// when <paramref name="keepShifted"/> is set. What <paramref name="pass"/> asks besides (the fused loop only:
         /// <see cref="RunBlock"/> asks it only there): the next block's maxima over every column's whole vectors of its
         /// rows (started by <see cref="StartMax"/>), and the previous block's division by its S in
@@ -1456,7 +1457,7 @@ internal static class RowSoftmax
             _maxima.Clear();
             if (!labels.IsEmpty || sumsShifts)
             {
-                // L and D only where there are labels: nothing reads them otherwise.
+                // L and D only where there are labels or shifts to sum: nothing reads them otherwise.
                 _labelSumInDouble.Clear();
                 _labelDotInDouble.Clear();
             }
