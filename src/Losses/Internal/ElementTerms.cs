@@ -321,13 +321,25 @@ internal static class ElementTerms
         }
     }
 
-    /// <summary>Keras's binary label smoothing <c>z' = (1 - ε)·z + ε/2</c>, element-wise.</summary>
+    /// <summary>
+    /// Keras's binary label smoothing <c>z' = (1 - ε)·z + ε/2</c>, element-wise: whole vectors first, then the rest, the
+    /// same two roundings lane by lane as element by element.
+    /// </summary>
     public static void SmoothBinaryLabels<T>(ReadOnlySpan<T> labels, T smoothing, Span<T> smoothed)
         where T : struct, IFloatingPointIeee754<T>
     {
         T keep = T.One - smoothing;
         T half = smoothing / T.CreateTruncating(2);
-        for (int i = 0; i < labels.Length; i++)
+        ReadOnlySpan<Vector<T>> z = VectorMath.Vectors(labels);
+        Span<Vector<T>> target = VectorMath.Vectors(smoothed[..labels.Length]);
+        var keepLanes = new Vector<T>(keep);
+        var halfLanes = new Vector<T>(half);
+        for (int i = 0; i < z.Length; i++)
+        {
+            target[i] = (keepLanes * z[i]) + halfLanes;
+        }
+
+        for (int i = z.Length * VectorMath.Lanes<T>(); i < labels.Length; i++)
         {
             smoothed[i] = (keep * labels[i]) + half;
         }

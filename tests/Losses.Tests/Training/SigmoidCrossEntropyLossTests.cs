@@ -103,6 +103,34 @@ public abstract class SigmoidCrossEntropyLossTests<T>
         }
     }
 
+    [Theory]
+    [InlineData(7, 3)]
+    [InlineData(37, 5)]
+    [InlineData(300, 37)]
+    [InlineData(3, 1500)]
+    [InlineData(2000, 50)]
+    public void LabelSmoothing_GivesTheBitsOfTheLabelsSmoothedByHand(int rows, int columns)
+    {
+        // z' = (1 - ε)·z + ε/2 rounded in T, element by element, then the loss without smoothing: the same value,
+        // per-example losses and gradient, bit for bit, at vector tails, across chunks and split between threads.
+        var random = new Random((rows * 11) + columns);
+        Matrix<T> labels = Matrix<T>.Build.Dense(rows, columns, (_, _) => T.CreateTruncating(random.Next(3) / 2.0));
+        Matrix<T> logits = Matrix<T>.Build.Dense(rows, columns, (_, _) => T.CreateTruncating((random.NextDouble() * 30) - 15));
+        Vector<T> samples = Vector<T>.Build.Dense(rows, i => T.CreateTruncating(1 + (i % 4)));
+        T epsilon = T.CreateTruncating(0.15);
+        T keep = T.One - epsilon;
+        T half = epsilon / T.CreateTruncating(2);
+        Matrix<T> byHand = labels.Map(z => (keep * z) + half);
+
+        LossResult<T> smoothed = new SigmoidCrossEntropyLoss<T> { PositiveWeight = T.CreateTruncating(2), LabelSmoothing = epsilon }
+            .Evaluate(labels, logits, samples);
+        LossResult<T> expected = new SigmoidCrossEntropyLoss<T> { PositiveWeight = T.CreateTruncating(2) }.Evaluate(byHand, logits, samples);
+
+        smoothed.Value.Should().Be(expected.Value);
+        smoothed.PerExample.ToArray().Should().Equal(expected.PerExample.ToArray());
+        LossAssert.Identical(smoothed.Gradient, expected.Gradient, "gradient");
+    }
+
     [Fact]
     public void WithoutOptions_PerElementIsLossSigmoidCrossEntropyWithLogits()
     {
