@@ -122,7 +122,7 @@ internal static class ElementTerms
         int threads = RowSumsWork<T, RegressionRowSums<T, TTerm>>.Threads(rows, predictions.Length / rows);
         if (threads > 1)
         {
-            _ = RowSumsWork<T, RegressionRowSums<T, TTerm>>.Run(labels, predictions, delta, rowSums, gradient, rowFactors, threads);
+            _ = RowSumsWork<T, RegressionRowSums<T, TTerm>>.Run(labels, predictions, delta, T.Zero, rowSums, gradient, rowFactors, threads);
             return;
         }
 

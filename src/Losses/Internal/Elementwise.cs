@@ -170,27 +170,38 @@ internal static class Elementwise
     /// <see cref="LogisticRowSums{T}"/>), where its columns are long enough. Returns false, with the outputs
     /// meaningless, for an input that would be split between threads in element ranges (which would share rows) or
     /// where labels large enough to overflow float call for the redo in double; the caller then stores the losses and
-    /// sums them.
+    /// sums them. With <paramref name="smoothing"/> ε ≠ 0 the labels are Keras's binary smoothing of them,
+    /// <c>(1 - ε)·z + ε/2</c> rounded to T (<see cref="ElementTerms.SmoothBinaryLabels{T}"/>), each chunk's as the chunk
+    /// is read.
     /// </summary>
     public static bool LogisticCrossEntropyIntoRows<T>(
-        ReadOnlySpan<T> labels, ReadOnlySpan<T> logits, T positiveWeight, Span<double> rowSums, Span<T> gradient, ReadOnlySpan<T> rowFactors = default)
+        ReadOnlySpan<T> labels,
+        ReadOnlySpan<T> logits,
+        T positiveWeight,
+        Span<double> rowSums,
+        Span<T> gradient,
+        ReadOnlySpan<T> rowFactors = default,
+        T smoothing = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         if (ElementBlocksWork<T>.Threads(logits.Length) > 1)
         {
             int threads = RowSumsWork<T, LogisticRowSums<T>>.Threads(rowSums.Length, logits.Length / rowSums.Length);
-            return threads > 1 && RowSumsWork<T, LogisticRowSums<T>>.Run(labels, logits, positiveWeight, rowSums, gradient, rowFactors, threads);
+            return threads > 1 && RowSumsWork<T, LogisticRowSums<T>>.Run(labels, logits, positiveWeight, smoothing, rowSums, gradient, rowFactors, threads);
         }
 
         rowSums.Clear();
-        return LogisticCrossEntropyRange(labels, logits, positiveWeight, Span<T>.Empty, gradient, rowFactors, 0, rowSums);
+        return LogisticCrossEntropyRange(labels, logits, positiveWeight, Span<T>.Empty, gradient, rowFactors, 0, rowSums, smoothing);
     }
 
     /// <summary>
     /// The weighted logistic loss over one range, on this thread; <paramref name="offset"/> is the range's first
     /// element in the whole input, which places it among the rows of <paramref name="rowFactors"/> (and of
     /// <paramref name="rowSums"/>). With <paramref name="rowSums"/> the losses go into them, as
-    /// <see cref="LogisticCrossEntropyIntoRows"/> describes, and a flagged label ends the range early with false.
+    /// <see cref="LogisticCrossEntropyIntoRows"/> describes, and a flagged label ends the range early with false. With
+    /// <paramref name="smoothing"/> ε ≠ 0 (given with <paramref name="rowSums"/> only, so that no redo in double reads
+    /// the labels) each chunk's labels are smoothed into a chunk of their own as it is read
+    /// (<see cref="ElementTerms.SmoothBinaryLabels{T}"/>).
     /// </summary>
     internal static bool LogisticCrossEntropyRange<T>(
         ReadOnlySpan<T> labels,
@@ -200,12 +211,14 @@ internal static class Elementwise
         Span<T> gradient,
         ReadOnlySpan<T> rowFactors,
         int offset,
-        Span<double> rowSums = default)
+        Span<double> rowSums = default,
+        T smoothing = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         bool intoRows = !rowSums.IsEmpty;
         bool withLosses = intoRows || !losses.IsEmpty;
-        T[] pooled = ArrayPool<T>.Shared.Rent((intoRows ? 3 : 2) * ChunkLength);
+        bool smooths = smoothing != T.Zero;
+        T[] pooled = ArrayPool<T>.Shared.Rent(((intoRows ? 3 : 2) + (smooths ? 1 : 0)) * ChunkLength);
         // Only labels far outside [0, 1] can make c or q·z overflow float: the chunks flag a label of magnitude
         // 1e30/max(1, |q| + 1) or more (or NaN) as they read it, and such a range is looked over again below.
         bool checkLabels = typeof(T) == typeof(float) && T.IsFinite(positiveWeight) && !labels.IsEmpty;
@@ -216,13 +229,21 @@ internal static class Elementwise
         {
             int length = Math.Min(ChunkLength, logits.Length - start);
             ReadOnlySpan<T> x = logits.Slice(start, length);
+            ReadOnlySpan<T> z = labels.Slice(start, length);
+            if (smooths)
+            {
+                Span<T> smoothed = pooled.AsSpan((intoRows ? 3 : 2) * ChunkLength, length);
+                ElementTerms.SmoothBinaryLabels(z, smoothing, smoothed);
+                z = smoothed;
+            }
+
             Span<T> chunkLosses = intoRows ? pooled.AsSpan(2 * ChunkLength, length) : losses.IsEmpty ? losses : losses.Slice(start, length);
             Span<T> chunkGradient = gradient.IsEmpty ? gradient : gradient.Slice(start, length);
 #if NET9_0_OR_GREATER
             if ((withLosses || VectorMath.Wide512) && typeof(T) == typeof(float) && VectorMath.WidensSoftplus)
             {
                 largeLabels |= LogisticChunkInDouble(
-                    MemoryMarshal.Cast<T, float>(labels.Slice(start, length)),
+                    MemoryMarshal.Cast<T, float>(z),
                     MemoryMarshal.Cast<T, float>(x),
                     float.CreateTruncating(positiveWeight),
                     MemoryMarshal.Cast<T, float>(chunkLosses),
@@ -240,11 +261,11 @@ internal static class Elementwise
                     VectorMath.LogOfOnePlus<T>(e, logOfW);
                 }
 
-                var chunk = new LogisticChunk<T>(labels.Slice(start, length), x, e, logOfW, positiveWeight, chunkLosses, chunkGradient);
+                var chunk = new LogisticChunk<T>(z, x, e, logOfW, positiveWeight, chunkLosses, chunkGradient);
                 largeLabels |= chunk.Run(largeLabel);
                 if (typeof(T) == typeof(float) && withLosses)
                 {
-                    RedoCancellingInDouble(labels.Slice(start, length), x, q, chunkLosses);
+                    RedoCancellingInDouble(z, x, q, chunkLosses);
                 }
             }
 

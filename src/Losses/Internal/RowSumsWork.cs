@@ -19,6 +19,7 @@ internal interface IRowSumsKernel<T>
     /// The <paramref name="length"/> rows from <paramref name="start"/>: their sums (cleared first) in
     /// <paramref name="rowSums"/> and their entries of <paramref name="gradient"/>, which, with <paramref name="rowFactors"/>,
     /// cover every row. False, with the block's outputs meaningless, where the inputs call for the caller's own way.
+    /// <paramref name="parameter"/> and <paramref name="second"/> are the kernel's options.
     /// </summary>
     static abstract bool Run(
         ReadOnlySpan<T> labels,
@@ -27,6 +28,7 @@ internal interface IRowSumsKernel<T>
         int start,
         int length,
         T parameter,
+        T second,
         Span<double> rowSums,
         Span<T> gradient,
         ReadOnlySpan<T> rowFactors);
@@ -34,7 +36,7 @@ internal interface IRowSumsKernel<T>
 
 /// <summary>
 /// The regression loss objects' terms (<see cref="ElementTerms.RegressionRows{T, TTerm}"/>); <c>parameter</c> is the
-/// Huber δ. Blocks of as few rows as the row-wise softmax kernels'.
+/// Huber δ (<c>second</c> is not used). Blocks of as few rows as the row-wise softmax kernels'.
 /// </summary>
 internal readonly struct RegressionRowSums<T, TTerm> : IRowSumsKernel<T>
     where T : struct, IFloatingPointIeee754<T>
@@ -49,6 +51,7 @@ internal readonly struct RegressionRowSums<T, TTerm> : IRowSumsKernel<T>
         int start,
         int length,
         T parameter,
+        T second,
         Span<double> rowSums,
         Span<T> gradient,
         ReadOnlySpan<T> rowFactors)
@@ -61,7 +64,7 @@ internal readonly struct RegressionRowSums<T, TTerm> : IRowSumsKernel<T>
 /// <summary>
 /// The sigmoid loss object's weighted logistic loss with each element's loss added into its row's sum
 /// (<see cref="Elementwise.LogisticCrossEntropyRange{T}"/> over the block's segment of each column in turn);
-/// <c>parameter</c> is the positive weight. An element's loss and gradient do not depend on where it falls in a chunk or
+/// <c>parameter</c> is the positive weight, <c>second</c> the label smoothing. An element's loss and gradient do not depend on where it falls in a chunk or
 /// a vector (the logistic kernels work lane by lane, a tail padded to a whole vector). False where labels large enough
 /// to overflow float call for the redo in double.
 /// </summary>
@@ -81,6 +84,7 @@ internal readonly struct LogisticRowSums<T> : IRowSumsKernel<T>
         int start,
         int length,
         T parameter,
+        T second,
         Span<double> rowSums,
         Span<T> gradient,
         ReadOnlySpan<T> rowFactors)
@@ -96,7 +100,8 @@ internal readonly struct LogisticRowSums<T> : IRowSumsKernel<T>
                 gradient.IsEmpty ? gradient : gradient.Slice(offset, length),
                 rowFactors,
                 offset,
-                rowSums))
+                rowSums,
+                second))
             {
                 return false;
             }
@@ -118,6 +123,7 @@ internal unsafe struct RowSumsWork<T, TKernel> : IParallelWork
     private int _rows;
     private int _rowsPerBlock;
     private T _parameter;
+    private T _second;
     private ParallelWork.Pinned _labels;
     private ParallelWork.Pinned _predictions;
     private ParallelWork.Pinned _rowSums;
@@ -140,6 +146,7 @@ internal unsafe struct RowSumsWork<T, TKernel> : IParallelWork
         ReadOnlySpan<T> labels,
         ReadOnlySpan<T> predictions,
         T parameter,
+        T second,
         Span<double> rowSums,
         Span<T> gradient,
         ReadOnlySpan<T> rowFactors,
@@ -157,6 +164,7 @@ internal unsafe struct RowSumsWork<T, TKernel> : IParallelWork
                 _rows = rowSums.Length,
                 _rowsPerBlock = Math.Max(TKernel.MinimumRowsPerBlock, RowBlocksWork<T>.RowsPerBlock(rowSums.Length, threads)),
                 _parameter = parameter,
+                _second = second,
                 _labels = ParallelWork.Pinned.Of(labels, y),
                 _predictions = ParallelWork.Pinned.Of(predictions, p),
                 _rowSums = ParallelWork.Pinned.Of<double>(rowSums, sums),
@@ -180,7 +188,7 @@ internal unsafe struct RowSumsWork<T, TKernel> : IParallelWork
         while (Volatile.Read(ref *_failed) == 0 && ParallelWork.TryClaim(ref next, Blocks, out int block))
         {
             (int start, int length) = ParallelWork.Range(block, _rowsPerBlock, _rows);
-            if (!TKernel.Run(labels, predictions, _rows, start, length, _parameter, rowSums, gradient, rowFactors))
+            if (!TKernel.Run(labels, predictions, _rows, start, length, _parameter, _second, rowSums, gradient, rowFactors))
             {
                 Volatile.Write(ref *_failed, 1);
             }

@@ -51,6 +51,15 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
     internal override void Compute(
         ReadOnlySpan<T> labels, ReadOnlySpan<T> predictions, int rows, int columns, Span<double> losses, Span<T> gradient, ReadOnlySpan<T> gradientFactors)
     {
+        // The element losses go straight into their rows' sums, on one thread or split between threads in blocks of rows,
+        // each chunk's labels smoothed as it is read; split in element ranges (whose ranges share rows: columns too short
+        // for blocks of rows), or with labels that need the redo in double, they are stored and summed after, from labels
+        // smoothed beforehand: the same bits.
+        if (Elementwise.LogisticCrossEntropyIntoRows(labels, predictions, _positiveWeight, losses, gradient, gradientFactors, _labelSmoothing))
+        {
+            return;
+        }
+
         int length = predictions.Length;
         T[]? smoothed = null;
         ReadOnlySpan<T> effective = labels;
@@ -61,18 +70,11 @@ public sealed class SigmoidCrossEntropyLoss<T> : MatrixLabelLoss<T>
             effective = smoothed.AsSpan(0, length);
         }
 
-        // The element losses go straight into their rows' sums, on one thread or split between threads in blocks of rows;
-        // split in element ranges (whose ranges share rows: columns too short for blocks of rows), or with labels that
-        // need the redo in double, they are stored and summed after: the same bits.
-        if (!Elementwise.LogisticCrossEntropyIntoRows(effective, predictions, _positiveWeight, losses, gradient, gradientFactors))
-        {
-            T[] pooled = ArrayPool<T>.Shared.Rent(length);
-            Span<T> elementLosses = pooled.AsSpan(0, length);
-            Elementwise.LogisticCrossEntropy(effective, predictions, _positiveWeight, elementLosses, gradient, gradientFactors);
-            ElementTerms.SumRows(elementLosses, rows, losses);
-            ArrayPool<T>.Shared.Return(pooled);
-        }
-
+        T[] pooled = ArrayPool<T>.Shared.Rent(length);
+        Span<T> elementLosses = pooled.AsSpan(0, length);
+        Elementwise.LogisticCrossEntropy(effective, predictions, _positiveWeight, elementLosses, gradient, gradientFactors);
+        ElementTerms.SumRows(elementLosses, rows, losses);
+        ArrayPool<T>.Shared.Return(pooled);
         if (smoothed is not null)
         {
             ArrayPool<T>.Shared.Return(smoothed);
