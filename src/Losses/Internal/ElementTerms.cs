@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Losses.Internal;
@@ -323,9 +324,11 @@ internal static class ElementTerms
 
     /// <summary>
     /// Keras's binary label smoothing <c>z' = (1 - ε)·z + ε/2</c>, element-wise: whole vectors first, then the rest, the
-    /// same two roundings lane by lane as element by element.
+    /// same two roundings lane by lane as element by element. Meanwhile the labels of <paramref name="next"/> are asked
+    /// for (<see cref="Prefetch"/>): a chunk's labels are smoothed in a short loop between long ones that compute, where
+    /// the hardware's prefetchers would not run far enough ahead.
     /// </summary>
-    public static void SmoothBinaryLabels<T>(ReadOnlySpan<T> labels, T smoothing, Span<T> smoothed)
+    public static void SmoothBinaryLabels<T>(ReadOnlySpan<T> labels, T smoothing, Span<T> smoothed, ReadOnlySpan<T> next = default)
         where T : struct, IFloatingPointIeee754<T>
     {
         T keep = T.One - smoothing;
@@ -334,8 +337,10 @@ internal static class ElementTerms
         Span<Vector<T>> target = VectorMath.Vectors(smoothed[..labels.Length]);
         var keepLanes = new Vector<T>(keep);
         var halfLanes = new Vector<T>(half);
+        ref T ahead = ref Prefetch.Ahead(labels, next);
         for (int i = 0; i < z.Length; i++)
         {
+            Prefetch.Line(ref Unsafe.Add(ref ahead, i * VectorMath.Lanes<T>()));
             target[i] = (keepLanes * z[i]) + halfLanes;
         }
 

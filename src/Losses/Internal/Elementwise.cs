@@ -233,7 +233,8 @@ internal static class Elementwise
             if (smooths)
             {
                 Span<T> smoothed = pooled.AsSpan((intoRows ? 3 : 2) * ChunkLength, length);
-                ElementTerms.SmoothBinaryLabels(z, smoothing, smoothed);
+                int after = start + length;
+                ElementTerms.SmoothBinaryLabels(z, smoothing, smoothed, labels.Slice(after, Math.Min(ChunkLength, labels.Length - after)));
                 z = smoothed;
             }
 
