@@ -229,14 +229,9 @@ internal static class Elementwise
         {
             int length = Math.Min(ChunkLength, logits.Length - start);
             ReadOnlySpan<T> x = logits.Slice(start, length);
-            ReadOnlySpan<T> z = labels.Slice(start, length);
-            if (smooths)
-            {
-                Span<T> smoothed = pooled.AsSpan((intoRows ? 3 : 2) * ChunkLength, length);
-                int after = start + length;
-                ElementTerms.SmoothBinaryLabels(z, smoothing, smoothed, labels.Slice(after, Math.Min(ChunkLength, labels.Length - after)));
-                z = smoothed;
-            }
+            ReadOnlySpan<T> z = smooths
+                ? SmoothedChunk(labels, start, length, smoothing, pooled.AsSpan((intoRows ? 3 : 2) * ChunkLength, length))
+                : labels.Slice(start, length);
 
             Span<T> chunkLosses = intoRows ? pooled.AsSpan(2 * ChunkLength, length) : losses.IsEmpty ? losses : losses.Slice(start, length);
             Span<T> chunkGradient = gradient.IsEmpty ? gradient : gradient.Slice(start, length);
@@ -294,6 +289,20 @@ internal static class Elementwise
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The chunk of <paramref name="length"/> labels from <paramref name="start"/> smoothed into <paramref name="smoothed"/>
+    /// (<see cref="ElementTerms.SmoothBinaryLabels{T}"/>), asking for the next chunk's labels meanwhile. Never inlined, so
+    /// that the chunk loop without smoothing keeps its code.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static ReadOnlySpan<T> SmoothedChunk<T>(ReadOnlySpan<T> labels, int start, int length, T smoothing, Span<T> smoothed)
+        where T : struct, IFloatingPointIeee754<T>
+    {
+        int after = start + length;
+        ElementTerms.SmoothBinaryLabels(labels.Slice(start, length), smoothing, smoothed, labels.Slice(after, Math.Min(ChunkLength, labels.Length - after)));
+        return smoothed;
     }
 
     /// <summary>
