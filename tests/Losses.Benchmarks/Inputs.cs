@@ -177,4 +177,11 @@ public abstract class Inputs
     }
 
     protected static Matrix<float> NaiveSigmoid(Matrix<float> logits) => logits.Map(value => 1f / (1f + MathF.Exp(-value)));
+
+    /// <summary>ln(1 + e^-|x|) composed from MathNet operations.</summary>
+    protected Matrix<float> NaiveSoftplusOfMinusAbs() => Logits.PointwiseAbs().Negate().PointwiseExp().Add(1f).PointwiseLog();
+
+    /// <summary>TensorFlow's stable form composed from MathNet operations: max(x, 0) - x·z + ln(1 + e^-|x|).</summary>
+    protected Matrix<float> NaiveSigmoidCrossEntropy()
+        => Logits.PointwiseMaximum(0f) - Logits.PointwiseMultiply(BinaryLabels) + NaiveSoftplusOfMinusAbs();
 }

@@ -91,6 +91,18 @@ public class LossObjectBenchmarks : Inputs
     [Benchmark(Baseline = true), BenchmarkCategory("SigmoidCrossEntropyLoss")]
     public float[] Floor_SigmoidCrossEntropyLoss() => Floor();
 
+    /// <summary>
+    /// The same three outputs composed with MathNet: ℓᵢⱼ = max(x, 0) - x·z + ln(1 + e^-|x|), ℓᵢ = Σⱼ ℓᵢⱼ, the mean over
+    /// the N·K elements, gradient (σ(x) - z)/(N·K) (PyTorch's <c>binary_cross_entropy_with_logits</c>, mean).
+    /// </summary>
+    [Benchmark, BenchmarkCategory("SigmoidCrossEntropyLoss")]
+    public (float Value, Vector<float> PerExample, Matrix<float> Gradient) Naive_SigmoidCrossEntropyLoss()
+    {
+        Vector<float> perExample = NaiveSigmoidCrossEntropy().RowSums();
+        float count = Rows * Columns;
+        return (perExample.Sum() / count, perExample, (NaiveSigmoid(Logits) - BinaryLabels) / count);
+    }
+
     [Benchmark, BenchmarkCategory("SigmoidCrossEntropyLoss")]
     public float SigmoidCrossEntropyLoss() => _sigmoid.Evaluate(BinaryLabels, Logits, PerElement, PerRow);
 
