@@ -702,7 +702,7 @@ internal static unsafe class VectorMath
     /// e^-700 where <paramref name="atMax"/> marks a maximum, the <paramref name="exponentials"/> elsewhere: what the
     /// exponential of an argument replaced by -700 gives (<see cref="ExpAddedBelowMaxima"/>), the same bits, put in after
     /// the exponential, so that the comparison is not on its path (about a tenth less time for the class-index loss at
-    /// 256x10 and 256x1000, see RESULTS.md).
+    /// 256x10 and 256x1000, see the benchmarks' HISTORY.md).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> BelowMaxima512(Vector256<int> atMax, Vector512<double> exponentials)
