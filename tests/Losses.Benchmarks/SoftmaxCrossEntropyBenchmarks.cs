@@ -130,4 +130,32 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
         Loss.SparseSoftmaxCrossEntropyWithLogitsGradient(ClassIndices, Logits, PerElement);
         return PerElement;
     }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("SparseCE.ValueAndGradient")]
+    public float[] Floor_SparseCEValueAndGradient() => Floor();
+
+    /// <summary>One softmax, the losses -ln pᵢₖ read from it, then pᵢₖ - 1 at each row's class.</summary>
+    [Benchmark, BenchmarkCategory("SparseCE.ValueAndGradient")]
+    public (Vector<float> Losses, Matrix<float> Gradient) Naive_SparseCEValueAndGradient()
+    {
+        Matrix<float> gradient = NaiveSoftmax(Logits);
+        Vector<float> losses = Vector<float>.Build.Dense(Rows, row => -System.MathF.Log(gradient[row, ClassIndices[row]]));
+        for (int row = 0; row < Rows; row++)
+        {
+            gradient[row, ClassIndices[row]] -= 1f;
+        }
+
+        return (losses, gradient);
+    }
+
+    /// <summary>The class-index kernel with both outputs: losses and gradient from one pass over the logits after the row maxima.</summary>
+    [Benchmark, BenchmarkCategory("SparseCE.ValueAndGradient")]
+    public Matrix<float> SparseCEFused()
+    {
+        RowSoftmax.SparseCrossEntropy<float>(ClassIndices, Logits.AsColumnMajorArray(), Rows, Columns, PerRow.AsArray(), PerElement.AsColumnMajorArray());
+        return PerElement;
+    }
+
+    [Benchmark, BenchmarkCategory("SparseCE.ValueAndGradient")]
+    public Matrix<float> SparseCEFused_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SparseCEFused());
 }
