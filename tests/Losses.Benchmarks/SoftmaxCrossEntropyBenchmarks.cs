@@ -113,16 +113,7 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
     public float[] Floor_SparseCEGradient() => Floor();
 
     [Benchmark, BenchmarkCategory("SparseCE.Gradient")]
-    public Matrix<float> Naive_SparseCEGradient()
-    {
-        Matrix<float> gradient = NaiveSoftmax(Logits);
-        for (int row = 0; row < Rows; row++)
-        {
-            gradient[row, ClassIndices[row]] -= 1f;
-        }
-
-        return gradient;
-    }
+    public Matrix<float> Naive_SparseCEGradient() => SubtractOneAtClasses(NaiveSoftmax(Logits));
 
     [Benchmark, BenchmarkCategory("SparseCE.Gradient")]
     public Matrix<float> SparseCEGradient()
@@ -138,14 +129,9 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
     [Benchmark, BenchmarkCategory("SparseCE.ValueAndGradient")]
     public (Vector<float> Losses, Matrix<float> Gradient) Naive_SparseCEValueAndGradient()
     {
-        Matrix<float> gradient = NaiveSoftmax(Logits);
-        Vector<float> losses = Vector<float>.Build.Dense(Rows, row => -System.MathF.Log(gradient[row, ClassIndices[row]]));
-        for (int row = 0; row < Rows; row++)
-        {
-            gradient[row, ClassIndices[row]] -= 1f;
-        }
-
-        return (losses, gradient);
+        Matrix<float> probabilities = NaiveSoftmax(Logits);
+        Vector<float> losses = Vector<float>.Build.Dense(Rows, row => -System.MathF.Log(probabilities[row, ClassIndices[row]]));
+        return (losses, SubtractOneAtClasses(probabilities));
     }
 
     /// <summary>The class-index kernel with both outputs: losses and gradient from one pass over the logits after the row maxima.</summary>
@@ -158,4 +144,15 @@ public class SoftmaxCrossEntropyBenchmarks : Inputs
 
     [Benchmark, BenchmarkCategory("SparseCE.ValueAndGradient")]
     public Matrix<float> SparseCEFused_AllThreads() => OnAllThreads(this, static benchmarks => benchmarks.SparseCEFused());
+
+    /// <summary>The naive gradient's last step: pᵢₖ - 1 at each row's class k, in place.</summary>
+    private Matrix<float> SubtractOneAtClasses(Matrix<float> probabilities)
+    {
+        for (int row = 0; row < Rows; row++)
+        {
+            probabilities[row, ClassIndices[row]] -= 1f;
+        }
+
+        return probabilities;
+    }
 }
